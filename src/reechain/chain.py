@@ -1,0 +1,539 @@
+"""The compiled chain: one year of a dataset as immutable numpy arrays.
+
+Axes (every array documents which it has):
+
+- ``R`` regions, ``C`` commodities, ``S`` sectors, ``P`` processes, ``Q`` recipes,
+  ``L`` trade links, ``K`` strategic stockpiles, ``G`` groups;
+- quantities are in each commodity's own unit per year (tonnes of oxide unless the unit
+  says otherwise); end-use output in each sector's unit per year; prices in USD/kg.
+
+Everything downstream (metrics, engine, risk, optimise) works on a :class:`Chain`. A chain
+keeps, for each compiled entry, the provenance of the row it came from, so that any figure
+can be traced to its source and so that :meth:`Chain.to_tables` gives back tables in the
+dataset format which compile to an equal chain.
+
+Recipes and end-use matrices are held dense: P × C and S × C stay below 10⁵ cells for any
+realistic dataset, and dense arrays keep the engine's matrix products simple and fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reechain.data.dataset import (
+    BALANCE_ABSOLUTE_TOLERANCE,
+    BALANCE_RELATIVE_TOLERANCE,
+    Dataset,
+)
+from reechain.data.tables import PROVENANCE_COLUMNS, Provenance
+from reechain.errors import ConsistencyError, DatasetError, NotFoundError, Problem
+from reechain.names import did_you_mean
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+Sources = tuple[Mapping[str, Any], ...]
+
+
+def _frozen(array: Any) -> FloatArray:
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+def _frozen_int(array: Any) -> IntArray:
+    out = np.array(array, dtype=np.int64)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Chain:
+    """One year of a dataset, compiled to integer indices and numpy arrays."""
+
+    dataset: str
+    """Name of the dataset it was compiled from."""
+    year: int
+    """The year its baseline figures refer to."""
+    base_year: int
+    """The dataset's base year."""
+
+    regions: tuple[str, ...]
+    region_names: tuple[str, ...]
+    region_kinds: tuple[str, ...]
+    groups: Mapping[str, tuple[str, ...]]
+    stages: tuple[str, ...]
+    stage_names: tuple[str, ...]
+    commodities: tuple[str, ...]
+    commodity_names: tuple[str, ...]
+    commodity_units: tuple[str, ...]
+    commodity_elements: tuple[str, ...]
+    commodity_stage: IntArray
+    """(C,) stage index of each commodity."""
+    sectors: tuple[str, ...]
+    sector_names: tuple[str, ...]
+    sector_units: tuple[str, ...]
+
+    processes: tuple[str, ...]
+    process_region: IntArray
+    """(P,) region index."""
+    process_stage: IntArray
+    """(P,) stage index."""
+    process_recipe: IntArray
+    """(P,) recipe index."""
+    process_technology: tuple[str, ...]
+    process_owner: tuple[str, ...]
+    process_status: tuple[str, ...]
+    process_start_year: IntArray
+    """(P,) first year of operation, -1 when unknown."""
+    capacity_per_year: FloatArray
+    """(P,) activity units per year at full use."""
+    activity_per_year: FloatArray
+    """(P,) baseline activity, units per year."""
+    max_utilisation: FloatArray
+    """(P,) highest usable share of capacity."""
+    ramp_rate_per_month: FloatArray
+    """(P,) largest monthly rise of utilisation."""
+
+    recipes: tuple[str, ...]
+    recipe_entries: IntArray
+    """(E, 3) recipe index, commodity index, role (0 input, 1 output) of each recipe row."""
+    recipe_quantity: FloatArray
+    """(E,) commodity units per unit of activity of each recipe row."""
+
+    link_commodity: IntArray
+    """(L,) commodity index of each baseline trade link."""
+    link_exporter: IntArray
+    """(L,) exporter region index."""
+    link_importer: IntArray
+    """(L,) importer region index."""
+    link_flow_per_year: FloatArray
+    """(L,) baseline flow, commodity units per year."""
+
+    end_use_entries: IntArray
+    """(N, 2) sector index, region index of each end-use row."""
+    output_per_year: FloatArray
+    """(S, R) baseline output, sector units per year."""
+    value_usd_per_unit: FloatArray
+    """(S, R) value of one unit of output, USD."""
+    jobs_per_unit: FloatArray
+    """(S, R) jobs per unit of output per year."""
+    intensity_entries: IntArray
+    """(M, 2) sector index, commodity index of each intensity row."""
+    intensity: FloatArray
+    """(S, C) commodity units per unit of sector output."""
+
+    inventory_entries: IntArray
+    """(I, 2) region index, commodity index of each inventory row."""
+    inventory_target_days: FloatArray
+    """(R, C) users' target inventory, days of use (0 where none is recorded)."""
+    inventory_restoration_months: FloatArray
+    """(R, C) months to move inventory back to target (1 where none is recorded)."""
+
+    stockpile_holder: IntArray
+    """(K,) holder region index."""
+    stockpile_commodity: IntArray
+    """(K,) commodity index."""
+    stockpile_quantity: FloatArray
+    """(K,) commodity units held."""
+    stockpile_max_release_per_month: FloatArray
+    """(K,) commodity units per month, at most."""
+
+    price_usd_per_kg: FloatArray
+    """(C,) baseline price, USD per kg."""
+    price_year: IntArray
+    """(C,) year of the price row used."""
+    elasticity: FloatArray
+    """(C,) price elasticity of demand (negative)."""
+    price_cap_multiple: FloatArray
+    """(C,) highest price as a multiple of baseline."""
+
+    residual_region: IntArray
+    """(X,) region index of each residual row."""
+    residual_commodity: IntArray
+    """(X,) commodity index of each residual row."""
+    residual_kind: tuple[str, ...]
+    residual_quantity: FloatArray
+    """(X,) commodity units per year, signed (positive: stock build or unrecorded use)."""
+
+    sources: Mapping[str, Sources] = field(default_factory=dict)
+    """Per table, the provenance of each compiled entry, aligned with that table's arrays."""
+
+    # --- lookups -------------------------------------------------------------------
+
+    def region_index(self, code: str) -> int:
+        """Return the index of region ``code``; NotFoundError with a suggestion otherwise."""
+        return _index(self.regions, code, "region")
+
+    def commodity_index(self, code: str) -> int:
+        """Return the index of commodity ``code``."""
+        return _index(self.commodities, code, "commodity")
+
+    def stage_index(self, code: str) -> int:
+        """Return the index of stage ``code``."""
+        return _index(self.stages, code, "stage")
+
+    def sector_index(self, code: str) -> int:
+        """Return the index of sector ``code``."""
+        return _index(self.sectors, code, "sector")
+
+    def region_mask(self, name: str) -> NDArray[np.bool_]:
+        """Return an (R,) mask of the regions in group ``name``, or of region ``name`` itself."""
+        mask = np.zeros(len(self.regions), dtype=bool)
+        if name in self.groups:
+            mask[[self.regions.index(r) for r in self.groups[name]]] = True
+        elif name in self.regions:
+            mask[self.regions.index(name)] = True
+        else:
+            raise NotFoundError(
+                f"no region or group named {name!r}"
+                + _suffix(did_you_mean(name, [*self.regions, *self.groups]))
+            )
+        return mask
+
+    # --- recipes and baseline quantities -------------------------------------------
+
+    @cached_property
+    def recipe_inputs(self) -> FloatArray:
+        """(Q, C) commodity units consumed per unit of activity of each recipe."""
+        return self._recipe_matrix(role=0)
+
+    @cached_property
+    def recipe_outputs(self) -> FloatArray:
+        """(Q, C) commodity units produced per unit of activity of each recipe."""
+        return self._recipe_matrix(role=1)
+
+    def _recipe_matrix(self, role: int) -> FloatArray:
+        out = np.zeros((len(self.recipes), len(self.commodities)))
+        rows = self.recipe_entries[:, 2] == role
+        np.add.at(
+            out,
+            (self.recipe_entries[rows, 0], self.recipe_entries[rows, 1]),
+            self.recipe_quantity[rows],
+        )
+        return _frozen(out)
+
+    @cached_property
+    def process_inputs(self) -> FloatArray:
+        """(P, C) commodity units consumed per unit of activity of each process."""
+        return _frozen(self.recipe_inputs[self.process_recipe])
+
+    @cached_property
+    def process_outputs(self) -> FloatArray:
+        """(P, C) commodity units produced per unit of activity of each process."""
+        return _frozen(self.recipe_outputs[self.process_recipe])
+
+    @cached_property
+    def production(self) -> FloatArray:
+        """(R, C) baseline production, commodity units per year."""
+        return self._by_region(self.activity_per_year[:, None] * self.process_outputs)
+
+    @cached_property
+    def process_use(self) -> FloatArray:
+        """(R, C) baseline use by processes (inputs), commodity units per year."""
+        return self._by_region(self.activity_per_year[:, None] * self.process_inputs)
+
+    @cached_property
+    def end_use(self) -> FloatArray:
+        """(R, C) baseline use by end-use sectors, commodity units per year."""
+        return _frozen(self.output_per_year.T @ self.intensity)
+
+    @cached_property
+    def imports(self) -> FloatArray:
+        """(R, C) baseline imports, commodity units per year."""
+        out = np.zeros((len(self.regions), len(self.commodities)))
+        np.add.at(out, (self.link_importer, self.link_commodity), self.link_flow_per_year)
+        return _frozen(out)
+
+    @cached_property
+    def exports(self) -> FloatArray:
+        """(R, C) baseline exports, commodity units per year."""
+        out = np.zeros((len(self.regions), len(self.commodities)))
+        np.add.at(out, (self.link_exporter, self.link_commodity), self.link_flow_per_year)
+        return _frozen(out)
+
+    @cached_property
+    def residual(self) -> FloatArray:
+        """(R, C) net balance residual, commodity units per year (positive: stock build)."""
+        out = np.zeros((len(self.regions), len(self.commodities)))
+        np.add.at(out, (self.residual_region, self.residual_commodity), self.residual_quantity)
+        return _frozen(out)
+
+    @cached_property
+    def trade_matrix(self) -> FloatArray:
+        """(C, R, R) baseline flows, commodity × exporter × importer, units per year."""
+        out = np.zeros((len(self.commodities), len(self.regions), len(self.regions)))
+        np.add.at(
+            out,
+            (self.link_commodity, self.link_exporter, self.link_importer),
+            self.link_flow_per_year,
+        )
+        return _frozen(out)
+
+    def _by_region(self, per_process: FloatArray) -> FloatArray:
+        out = np.zeros((len(self.regions), len(self.commodities)))
+        np.add.at(out, self.process_region, per_process)
+        return _frozen(out)
+
+    @cached_property
+    def balance_gap(self) -> FloatArray:
+        """(R, C) production + imports − use − exports − residual; zero when balanced."""
+        return _frozen(
+            self.production
+            + self.imports
+            - self.process_use
+            - self.end_use
+            - self.exports
+            - self.residual
+        )
+
+    def balance_problems(self) -> list[Problem]:
+        """Return one problem per (region, commodity) whose baseline does not balance."""
+        terms = np.stack(
+            [
+                self.production,
+                self.imports,
+                self.process_use,
+                self.end_use,
+                self.exports,
+                np.abs(self.residual),
+            ]
+        )
+        tolerance = np.maximum(
+            BALANCE_ABSOLUTE_TOLERANCE, BALANCE_RELATIVE_TOLERANCE * terms.max(axis=0)
+        )
+        problems = []
+        for r, c in zip(*np.nonzero(np.abs(self.balance_gap) > tolerance), strict=True):
+            gap = float(self.balance_gap[r, c])
+            use = float(self.process_use[r, c] + self.end_use[r, c])
+            problems.append(
+                Problem(
+                    "residuals.csv",
+                    None,
+                    "quantity_per_year",
+                    f"{self.regions[r]} {self.commodities[c]} {self.year}: production "
+                    f"{self.production[r, c]:.6g} + imports {self.imports[r, c]:.6g}"
+                    f" − use {use:.6g}"
+                    f" − exports {self.exports[r, c]:.6g} − residual {self.residual[r, c]:.6g}"
+                    f" = {gap:+.6g}",
+                    "a baseline that balances (gap 0)",
+                    f"fix the inputs or add a residual row of {gap:.6g} for {self.regions[r]}, "
+                    f"{self.commodities[c]}, {self.year}",
+                )
+            )
+        return problems
+
+    # --- comparison and round trip ------------------------------------------------------
+
+    def equals(self, other: Chain) -> bool:
+        """Return whether two chains hold the same names, numbers and provenance."""
+        for f in fields(self):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(a, np.ndarray):
+                if a.shape != b.shape or not np.array_equal(a, b):
+                    return False
+            elif f.name in ("sources", "groups"):
+                if {k: tuple(v) for k, v in a.items()} != {k: tuple(v) for k, v in b.items()}:
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    def to_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the chain as dataset tables (records), which compile back to an equal chain."""
+        from reechain.chain_tables import chain_to_tables
+
+        return chain_to_tables(self)
+
+
+def _index(names: Sequence[str], code: str, kind: str) -> int:
+    try:
+        return list(names).index(code)
+    except ValueError:
+        raise NotFoundError(
+            f"no {kind} named {code!r}" + _suffix(did_you_mean(code, names))
+        ) from None
+
+
+def _suffix(hint: str | None) -> str:
+    return f"; {hint}" if hint else ""
+
+
+def compile_chain(
+    dataset: Dataset, year: int | None = None, *, check_balance: bool = True
+) -> Chain:
+    """Return the chain of ``dataset`` for ``year`` (default: the dataset's base year).
+
+    Raises
+    ------
+    NotFoundError
+        The dataset has no process data for ``year``.
+    DatasetError
+        ``check_balance`` is true and the baseline does not balance.
+    """
+    year = dataset.meta.base_year if year is None else year
+    if year not in dataset.years():
+        raise NotFoundError(
+            f"dataset {dataset.name!r} has no data for {year}; "
+            f"years with data: {', '.join(map(str, dataset.years()))}"
+        )
+    chain = _compile(dataset, year)
+    if check_balance:
+        problems = chain.balance_problems()
+        if problems:
+            raise DatasetError(problems)
+    return chain
+
+
+def _source(row: Provenance) -> Mapping[str, Any]:
+    return MappingProxyType({k: getattr(row, k) for k in PROVENANCE_COLUMNS})
+
+
+def _compile(ds: Dataset, year: int) -> Chain:
+    regions = tuple(r.region for r in ds.rows("regions"))
+    stages_sorted = sorted(ds.rows("stages"), key=lambda s: s.order)
+    stages = tuple(s.stage for s in stages_sorted)
+    commodities = tuple(c.commodity for c in ds.rows("commodities"))
+    sectors = tuple(s.sector for s in ds.rows("sectors"))
+    recipes = tuple(dict.fromkeys(r.recipe for r in ds.rows("recipes")))
+    ri = {r: i for i, r in enumerate(regions)}
+    ci = {c: i for i, c in enumerate(commodities)}
+    si = {s: i for i, s in enumerate(sectors)}
+    qi = {q: i for i, q in enumerate(recipes)}
+    stage_i = {s: i for i, s in enumerate(stages)}
+    R, C, S = len(regions), len(commodities), len(sectors)
+
+    groups: dict[str, list[str]] = {}
+    for g in ds.rows("groups"):
+        groups.setdefault(g.group, []).append(g.region)
+
+    procs = [p for p in ds.rows("processes") if p.year == year]
+    trade = [t for t in ds.rows("trade") if t.year == year]
+    end_uses = [e for e in ds.rows("end_uses") if e.year == year]
+    residuals = [x for x in ds.rows("residuals") if x.year == year]
+    recipe_rows = ds.rows("recipes")
+    intensities = ds.rows("intensities")
+    inventories = ds.rows("inventories")
+    stockpiles = ds.rows("stockpiles")
+    elasticities = {e.commodity: e for e in ds.rows("elasticities")}
+    prices = _prices_for(ds, year, commodities)
+
+    output = np.zeros((S, R))
+    value = np.zeros((S, R))
+    jobs = np.zeros((S, R))
+    for e in end_uses:
+        s, r = si[e.sector], ri[e.region]
+        output[s, r], value[s, r], jobs[s, r] = (
+            e.output_per_year,
+            e.value_usd_per_unit,
+            e.jobs_per_unit,
+        )
+    intensity = np.zeros((S, C))
+    for n in intensities:
+        intensity[si[n.sector], ci[n.commodity]] = n.quantity_per_unit
+    target = np.zeros((R, C))
+    restoration = np.ones((R, C))
+    for v in inventories:
+        target[ri[v.region], ci[v.commodity]] = v.target_days
+        restoration[ri[v.region], ci[v.commodity]] = v.restoration_months
+
+    def ints(values: Sequence[Any], width: int | None = None) -> IntArray:
+        arr = np.array(values, dtype=np.int64)
+        if width is not None:
+            arr = arr.reshape(-1, width)
+        return _frozen_int(arr)
+
+    sources = {
+        "processes": tuple(_source(p) for p in procs),
+        "recipes": tuple(_source(q) for q in recipe_rows),
+        "trade": tuple(_source(t) for t in trade),
+        "end_uses": tuple(_source(e) for e in end_uses),
+        "intensities": tuple(_source(n) for n in intensities),
+        "inventories": tuple(_source(v) for v in inventories),
+        "stockpiles": tuple(_source(k) for k in stockpiles),
+        "prices": tuple(_source(p) for p in prices),
+        "elasticities": tuple(_source(elasticities[c]) for c in commodities),
+        "residuals": tuple(_source(x) for x in residuals),
+    }
+    return Chain(
+        dataset=ds.name,
+        year=year,
+        base_year=ds.meta.base_year,
+        regions=regions,
+        region_names=tuple(r.name for r in ds.rows("regions")),
+        region_kinds=tuple(r.kind for r in ds.rows("regions")),
+        groups=MappingProxyType({g: tuple(m) for g, m in groups.items()}),
+        stages=stages,
+        stage_names=tuple(s.name for s in stages_sorted),
+        commodities=commodities,
+        commodity_names=tuple(c.name for c in ds.rows("commodities")),
+        commodity_units=tuple(c.unit for c in ds.rows("commodities")),
+        commodity_elements=tuple(c.elements for c in ds.rows("commodities")),
+        commodity_stage=ints([stage_i[c.stage] for c in ds.rows("commodities")]),
+        sectors=sectors,
+        sector_names=tuple(s.name for s in ds.rows("sectors")),
+        sector_units=tuple(s.unit for s in ds.rows("sectors")),
+        processes=tuple(p.process for p in procs),
+        process_region=ints([ri[p.region] for p in procs]),
+        process_stage=ints([stage_i[p.stage] for p in procs]),
+        process_recipe=ints([qi[p.recipe] for p in procs]),
+        process_technology=tuple(p.technology for p in procs),
+        process_owner=tuple(p.owner for p in procs),
+        process_status=tuple(p.status for p in procs),
+        process_start_year=ints([-1 if p.start_year is None else p.start_year for p in procs]),
+        capacity_per_year=_frozen([p.capacity_per_year for p in procs]),
+        activity_per_year=_frozen([p.activity_per_year for p in procs]),
+        max_utilisation=_frozen([p.max_utilisation for p in procs]),
+        ramp_rate_per_month=_frozen([p.ramp_rate_per_month for p in procs]),
+        recipes=recipes,
+        recipe_entries=ints(
+            [(qi[q.recipe], ci[q.commodity], int(q.role == "output")) for q in recipe_rows], 3
+        ),
+        recipe_quantity=_frozen([q.quantity_per_unit for q in recipe_rows]),
+        link_commodity=ints([ci[t.commodity] for t in trade]),
+        link_exporter=ints([ri[t.exporter] for t in trade]),
+        link_importer=ints([ri[t.importer] for t in trade]),
+        link_flow_per_year=_frozen([t.quantity_per_year for t in trade]),
+        end_use_entries=ints([(si[e.sector], ri[e.region]) for e in end_uses], 2),
+        output_per_year=_frozen(output),
+        value_usd_per_unit=_frozen(value),
+        jobs_per_unit=_frozen(jobs),
+        intensity_entries=ints([(si[n.sector], ci[n.commodity]) for n in intensities], 2),
+        intensity=_frozen(intensity),
+        inventory_entries=ints([(ri[v.region], ci[v.commodity]) for v in inventories], 2),
+        inventory_target_days=_frozen(target),
+        inventory_restoration_months=_frozen(restoration),
+        stockpile_holder=ints([ri[k.holder] for k in stockpiles]),
+        stockpile_commodity=ints([ci[k.commodity] for k in stockpiles]),
+        stockpile_quantity=_frozen([k.quantity for k in stockpiles]),
+        stockpile_max_release_per_month=_frozen([k.max_release_per_month for k in stockpiles]),
+        price_usd_per_kg=_frozen([p.price_usd_per_kg for p in prices]),
+        price_year=ints([p.year for p in prices]),
+        elasticity=_frozen([elasticities[c].elasticity for c in commodities]),
+        price_cap_multiple=_frozen([elasticities[c].price_cap_multiple for c in commodities]),
+        residual_region=ints([ri[x.region] for x in residuals]),
+        residual_commodity=ints([ci[x.commodity] for x in residuals]),
+        residual_kind=tuple(x.kind for x in residuals),
+        residual_quantity=_frozen([x.quantity_per_year for x in residuals]),
+        sources=MappingProxyType(sources),
+    )
+
+
+def _prices_for(ds: Dataset, year: int, commodities: Sequence[str]) -> list[Any]:
+    """Per commodity, the price row of ``year``, else of the nearest year (base year on ties)."""
+    by_commodity: dict[str, list[Any]] = {}
+    for p in ds.rows("prices"):
+        by_commodity.setdefault(p.commodity, []).append(p)
+    chosen = []
+    for c in commodities:
+        rows = by_commodity.get(c)
+        if not rows:
+            raise ConsistencyError(f"commodity {c!r} has no price row")
+        chosen.append(min(rows, key=lambda p: (abs(p.year - year), p.year != ds.meta.base_year)))
+    return chosen

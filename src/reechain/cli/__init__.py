@@ -1,0 +1,80 @@
+"""The ``reechain`` command line: one typer sub-app per command group.
+
+Every command calls :mod:`reechain.workflows` and shows its result; a user's mistake
+(a :class:`~reechain.errors.ReechainError`) is one red line and exit code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from reechain import __version__
+from reechain.cli.data import data_app
+from reechain.cli.metrics import metrics_app
+from reechain.cli.scenario import scenario_app
+from reechain.cli.state import state
+from reechain.errors import ReechainError
+
+
+class _Group(TyperGroup):
+    """The root group: a ReechainError anywhere below becomes one red line and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReechainError as exc:
+            Console(stderr=True, soft_wrap=True).print(
+                f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False
+            )
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    name="reechain",
+    cls=_Group,
+    help="Rare-earth supply-chain security: see the chain, stress it, quantify risk, decide.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_app, name="data")
+app.add_typer(metrics_app, name="metrics")
+app.add_typer(scenario_app, name="scenario")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reechain {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Data directory (default: $REECHAIN_HOME or ~/.local/share/reechain).",
+            envvar="REECHAIN_HOME",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Rare-earth supply-chain security: see the chain, stress it, quantify risk, decide."""
+    state.home = home
+
+
+def main() -> None:
+    """Run the CLI (the ``reechain`` console script)."""
+    app()

@@ -1,0 +1,180 @@
+"""Read a dataset's raw tables from a folder of CSV files or from one XLSX workbook.
+
+Reading is separate from validation: this module only turns files into rows of text,
+remembering where each row came from (file and line), so that every later problem can
+name its place. A malformed file is reported as a :class:`~reechain.errors.Problem`;
+nothing here raises for a user's mistake except through :class:`DatasetError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reechain.data.tables import TABLES_BY_NAME
+from reechain.errors import DatasetError, Problem
+
+META_FILE = "dataset.toml"
+META_SHEET = "dataset"
+
+
+@dataclass
+class RawTable:
+    """A table as read: its header and its rows of text, each with its line number."""
+
+    name: str
+    file: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass
+class RawDataset:
+    """Everything read from a dataset's files, before validation."""
+
+    source: str
+    meta: dict[str, object]
+    tables: dict[str, RawTable]
+    problems: list[Problem]
+
+
+def read_dataset_files(path: Path) -> RawDataset:
+    """Return the raw tables of the dataset at ``path`` (a CSV folder or an .xlsx file)."""
+    if not path.exists():
+        raise DatasetError([Problem(str(path), None, None, None, "an existing folder or .xlsx")])
+    if path.is_dir():
+        return _read_folder(path)
+    if path.suffix.lower() == ".xlsx":
+        return _read_workbook(path)
+    raise DatasetError(
+        [Problem(str(path), None, None, path.suffix, "a folder of CSV files or an .xlsx workbook")]
+    )
+
+
+def _read_folder(folder: Path) -> RawDataset:
+    problems: list[Problem] = []
+    meta: dict[str, object] = {}
+    meta_path = folder / META_FILE
+    if meta_path.exists():
+        try:
+            meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem(META_FILE, None, None, None, "valid TOML", str(exc)))
+    else:
+        problems.append(Problem(META_FILE, None, None, None, "a dataset.toml with name and year"))
+    tables: dict[str, RawTable] = {}
+    for csv_path in sorted(folder.glob("*.csv")):
+        name = csv_path.stem
+        if name not in TABLES_BY_NAME:
+            problems.append(
+                Problem(csv_path.name, None, None, name, f"a table name, one of {_names()}")
+            )
+            continue
+        try:
+            text = csv_path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(csv_path.name, None, None, None, "UTF-8 text", str(exc)))
+            continue
+        table = _parse_csv(name, csv_path.name, text, problems)
+        if table is not None:
+            tables[name] = table
+    return RawDataset(str(folder), meta, tables, problems)
+
+
+def _parse_csv(name: str, file: str, text: str, problems: list[Problem]) -> RawTable | None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problems.append(Problem(file, 1, None, None, "a well-formed CSV header", str(exc)))
+        return None
+    if header is None:
+        problems.append(Problem(file, None, None, "an empty file", "a header line"))
+        return None
+    header = [h.strip() for h in header]
+    table = RawTable(name, file, header)
+    line = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(file, reader.line_num, None, None, "well-formed CSV", str(exc)))
+            return None
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(
+                Problem(file, line, None, f"{len(values)} fields", f"{len(header)} fields")
+            )
+            continue
+        table.rows.append((line, dict(zip(header, values, strict=True))))
+    return table
+
+
+def _read_workbook(path: Path) -> RawDataset:
+    import openpyxl  # imported here: only workbook users pay for it
+
+    problems: list[Problem] = []
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DatasetError(
+            [Problem(path.name, None, None, None, "a readable .xlsx workbook", str(exc))]
+        ) from exc
+    meta: dict[str, object] = {}
+    tables: dict[str, RawTable] = {}
+    for sheet in book.worksheets:
+        rows = [
+            ["" if v is None else _cell_text(v) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        file = f"{path.name}[{sheet.title}]"
+        if sheet.title == META_SHEET:
+            meta = {r[0].strip(): _meta_value(r[1]) for r in rows[1:] if len(r) >= 2 and r[0]}
+            continue
+        if sheet.title not in TABLES_BY_NAME:
+            problems.append(
+                Problem(file, None, None, sheet.title, f"a table name, one of {_names()}")
+            )
+            continue
+        if not rows:
+            problems.append(Problem(file, None, None, "an empty sheet", "a header row"))
+            continue
+        header = [h.strip() for h in rows[0]]
+        while header and not header[-1]:
+            header.pop()
+        table = RawTable(sheet.title, file, header)
+        for number, values in enumerate(rows[1:], start=2):
+            values = values[: len(header)] + [""] * (len(header) - len(values))
+            if any(v.strip() for v in values):
+                table.rows.append((number, dict(zip(header, values, strict=True))))
+        tables[sheet.title] = table
+    book.close()
+    if not meta:
+        problems.append(
+            Problem(path.name, None, None, None, f"a '{META_SHEET}' sheet (key, value)")
+        )
+    return RawDataset(str(path), meta, tables, problems)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _meta_value(text: str) -> object:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _names() -> str:
+    return ", ".join(TABLES_BY_NAME)

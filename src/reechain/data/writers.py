@@ -1,0 +1,123 @@
+"""Write dataset tables back out in the import format (a CSV folder or an XLSX workbook).
+
+Writing is atomic: files go to a temporary sibling first and are moved into place only
+when all of them are written, so a failure never leaves a half-written dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reechain.data.readers import META_FILE, META_SHEET
+from reechain.data.tables import TABLES
+
+
+def cell(value: Any) -> str:
+    """Return a value as dataset text: floats exactly (shortest round-trip), None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(getattr(value, "value", value))
+
+
+def table_csv(table: str, records: Sequence[Mapping[str, Any]]) -> str:
+    """Return one table's records as CSV text with the table's columns in schema order."""
+    spec = next(t for t in TABLES if t.name == table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(spec.columns)
+    for record in records:
+        writer.writerow([cell(record.get(c)) for c in spec.columns])
+    return buffer.getvalue()
+
+
+def meta_toml(meta: Mapping[str, Any]) -> str:
+    """Return dataset metadata as TOML text (flat keys: text and whole numbers)."""
+    lines = []
+    for key, value in meta.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            lines.append(f"{key} = {value}")
+        else:
+            text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            lines.append(f'{key} = "{text}"')
+    return "\n".join(lines) + "\n"
+
+
+def write_dataset(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    meta: Mapping[str, Any],
+    path: Path,
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Write tables to ``path``: a folder of CSV files, or a workbook if it ends in .xlsx.
+
+    Returns the path written. Raises FileExistsError when it exists and not ``overwrite``.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
+        os.close(fd)
+        try:
+            _write_workbook(tables, meta, Path(tmp))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+    tmp_dir = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    try:
+        (tmp_dir / META_FILE).write_text(meta_toml(meta), encoding="utf-8")
+        for spec in TABLES:
+            if spec.name in tables:
+                text = table_csv(spec.name, tables[spec.name])
+                (tmp_dir / spec.filename).write_text(text, encoding="utf-8")
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp_dir, path)
+    finally:
+        if tmp_dir.exists():
+            shutil.rmtree(tmp_dir)
+    return path
+
+
+def _write_workbook(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]], meta: Mapping[str, Any], path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = META_SHEET
+    sheet.append(["key", "value"])
+    for key, value in meta.items():
+        sheet.append([key, value])
+    for spec in TABLES:
+        if spec.name not in tables:
+            continue
+        sheet = book.create_sheet(spec.name)
+        sheet.append(list(spec.columns))
+        for record in tables[spec.name]:
+            sheet.append([_native(record.get(c)) for c in spec.columns])
+    book.save(path)
+
+
+def _native(value: Any) -> Any:
+    """Numbers stay numbers in a workbook; everything else becomes dataset text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return cell(value) or None
