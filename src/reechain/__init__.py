@@ -11,11 +11,11 @@ Examples
 ('CHN', 'AUS', 'JPN', 'USA')
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 try:
-    __version__ = version("reechain")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = _metadata.version("reechain")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 from reechain.chain import Chain, compile_chain

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reechain.data.readers import META_FILE, RawDataset, RawTable, read_dataset_files
+from reechain.data.readers import RawDataset, RawTable, read_dataset_files
 from reechain.data.tables import (
     TABLES,
     TABLES_BY_NAME,
@@ -124,10 +124,11 @@ def validate_raw(raw: RawDataset) -> Dataset:
             tables[spec.name], lines[spec.name] = (), ()
             continue
         tables[spec.name], lines[spec.name] = _validate_table(table, problems)
-    if meta is None or problems:
+    if meta is None:
         raise DatasetError(problems)
+    broken = {p.file for p in problems}
     dataset = Dataset(meta, tables, lines, raw.source)
-    _check_references(dataset, raw, problems)
+    _check_references(dataset, raw, problems, broken)
     if problems:
         raise DatasetError(problems)
     _check_balance(dataset, problems)
@@ -143,7 +144,7 @@ def _validate_meta(raw: RawDataset, problems: list[Problem]) -> DatasetMeta | No
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
             found = None if err["type"] == "missing" else str(err.get("input"))
-            problems.append(Problem(META_FILE, None, field, found, _expected(err)))
+            problems.append(Problem(raw.meta_file, None, field, found, _expected(err)))
         return None
 
 
@@ -204,13 +205,13 @@ def _expected(err: Any) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "a whole number"
     if kind == "greater_than_equal":
-        return f"a number ≥ {ctx['ge']}"
+        return f"a number ≥ {ctx['ge']:g}"
     if kind == "greater_than":
-        return f"a number > {ctx['gt']}"
+        return f"a number > {ctx['gt']:g}"
     if kind == "less_than_equal":
-        return f"a number ≤ {ctx['le']}"
+        return f"a number ≤ {ctx['le']:g}"
     if kind == "less_than":
-        return f"a number < {ctx['lt']}"
+        return f"a number < {ctx['lt']:g}"
     if kind in ("literal_error", "enum"):
         return f"one of {ctx.get('expected')}"
     if kind == "string_too_short":
@@ -223,7 +224,16 @@ def _expected(err: Any) -> str:
     return str(err["msg"]).lower()
 
 
-def _check_references(dataset: Dataset, raw: RawDataset, problems: list[Problem]) -> None:
+def _check_references(
+    dataset: Dataset, raw: RawDataset, problems: list[Problem], broken: set[str]
+) -> None:
+    """Check keys and cross-references of the rows that parsed.
+
+    A reference into a table that itself had problems (``broken`` files) is not checked:
+    its rows may be missing only because they failed to parse, and the first problem is
+    the one to fix.
+    """
+
     def file_of(table: str) -> str:
         found = raw.tables.get(table)
         return found.file if found else TABLES_BY_NAME[table].filename
@@ -235,20 +245,24 @@ def _check_references(dataset: Dataset, raw: RawDataset, problems: list[Problem]
         "sector": {r.sector for r in dataset.rows("sectors")},
         "recipe": {r.recipe for r in dataset.rows("recipes")},
     }
-    where = {
-        "region": "regions.csv",
-        "stage": "stages.csv",
-        "commodity": "commodities.csv",
-        "sector": "sectors.csv",
-        "recipe": "recipes.csv",
+    table_of = {
+        "region": "regions",
+        "stage": "stages",
+        "commodity": "commodities",
+        "sector": "sectors",
+        "recipe": "recipes",
     }
+    where = {kind: TABLES_BY_NAME[table].filename for kind, table in table_of.items()}
     columns = {"exporter": "region", "importer": "region", "holder": "region"}
+    _check_region_codes(dataset, file_of("regions"), problems)
     for spec in TABLES:
         file = file_of(spec.name)
         for line, row in zip(dataset.lines[spec.name], dataset.rows(spec.name), strict=True):
             for column in spec.columns:
                 kind = columns.get(column, column)
-                if kind not in names or (spec.name == kind + "s" and column == kind):
+                if kind not in names or (spec.name == table_of[kind] and column == kind):
+                    continue
+                if file_of(table_of[kind]) in broken:
                     continue
                 value = getattr(row, column)
                 if value is not None and value not in names[kind]:
@@ -263,9 +277,10 @@ def _check_references(dataset: Dataset, raw: RawDataset, problems: list[Problem]
                         )
                     )
         _check_unique_keys(spec.name, file, dataset, problems)
-    _check_region_codes(dataset, file_of("regions"), problems)
-    _check_recipes(dataset, file_of("recipes"), file_of("processes"), problems)
-    _check_prices(dataset, file_of("prices"), file_of("elasticities"), problems)
+    if not {file_of("recipes"), file_of("commodities"), file_of("processes")} & broken:
+        _check_recipes(dataset, file_of("recipes"), file_of("processes"), problems)
+    if not {file_of("prices"), file_of("elasticities"), file_of("commodities")} & broken:
+        _check_prices(dataset, file_of("prices"), file_of("elasticities"), problems)
 
 
 def _check_unique_keys(table: str, file: str, dataset: Dataset, problems: list[Problem]) -> None:

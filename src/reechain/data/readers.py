@@ -39,6 +39,7 @@ class RawDataset:
     meta: dict[str, object]
     tables: dict[str, RawTable]
     problems: list[Problem]
+    meta_file: str = META_FILE
 
 
 def read_dataset_files(path: Path) -> RawDataset:
@@ -136,7 +137,7 @@ def _read_workbook(path: Path) -> RawDataset:
         ]
         file = f"{path.name}[{sheet.title}]"
         if sheet.title == META_SHEET:
-            meta = {r[0].strip(): _meta_value(r[1]) for r in rows[1:] if len(r) >= 2 and r[0]}
+            meta = {r[0].strip(): r[1] for r in rows[1:] if len(r) >= 2 and r[0]}
             continue
         if sheet.title not in TABLES_BY_NAME:
             problems.append(
@@ -160,20 +161,13 @@ def _read_workbook(path: Path) -> RawDataset:
         problems.append(
             Problem(path.name, None, None, None, f"a '{META_SHEET}' sheet (key, value)")
         )
-    return RawDataset(str(path), meta, tables, problems)
+    return RawDataset(str(path), meta, tables, problems, f"{path.name}[{META_SHEET}]")
 
 
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _meta_value(text: str) -> object:
-    try:
-        return int(text)
-    except ValueError:
-        return text
 
 
 def _names() -> str:

@@ -95,6 +95,9 @@ class Store:
         """Open (creating and migrating as needed) the store at SQLAlchemy ``url``."""
         try:
             engine = _engine(url)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {_safe(url)}: {exc}") from exc
+        try:
             with engine.begin() as connection:
                 cfg = Config()
                 cfg.set_main_option("script_location", str(MIGRATIONS))
