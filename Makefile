@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATASET ?= sample
 PYTEST_ARGS ?=
+LINTED := $(wildcard src tests benchmarks scripts)
 
 .PHONY: run test install install-test lint typecheck pytest benchmarks clean
 
@@ -26,8 +27,8 @@ run: install
 	$(BIN)/reechain data summary $(DATASET)
 
 lint:
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck:
 	$(BIN)/mypy
