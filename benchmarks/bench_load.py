@@ -42,8 +42,12 @@ def main(names: list[str]) -> None:
             read = median_seconds(lambda s=store, n=name: s.get_dataset(n), 3)
             store.close()
         print(f"{name}: {rows} rows")
-        for step, seconds in (("load+validate", load), ("compile", compile_),
-                              ("store write", save), ("store read+validate", read)):
+        for step, seconds in (
+            ("load+validate", load),
+            ("compile", compile_),
+            ("store write", save),
+            ("store read+validate", read),
+        ):
             print(f"  {step:<20} {seconds * 1e3:8.1f} ms  {rows / seconds:12,.0f} rows/s")
 
 
