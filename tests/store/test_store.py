@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ from reechain.store.schema import metadata
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def store(store_url: str) -> Iterator[Store]:
+    """An empty store, on SQLite and on PostgreSQL: the same suite runs on both."""
+    opened = Store.open(store_url)
     yield opened
     opened.close()
 
@@ -30,13 +32,14 @@ def test_migrations_create_exactly_the_schema(store: Store) -> None:
     assert diff == []
 
 
-def test_sqlite_store_runs_in_wal_mode(store: Store) -> None:
+def test_sqlite_store_runs_in_wal_mode(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
 
 
-def test_reopening_a_store_keeps_its_data(tmp_path: Path, sample_dataset: Dataset) -> None:
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+def test_reopening_a_store_keeps_its_data(store_url: str, sample_dataset: Dataset) -> None:
+    url = store_url
     first = Store.open(url)
     first.add_dataset(sample_dataset)
     first.close()
@@ -121,9 +124,9 @@ def test_a_failed_run_keeps_no_results(store: Store) -> None:
 
 
 def test_scenarios_are_saved_listed_and_deleted(store: Store) -> None:
-    store.save_scenario("cut", "sample", "name: cut\n")
-    store.save_scenario("cut", "sample", "name: cut\nhorizon: 12\n")
-    assert store.list_scenarios() == ["cut"]
+    assert store.save_scenario("cut", "sample", "name: cut\n") is True
+    assert store.save_scenario("cut", "sample", "name: cut\nhorizon: 12\n") is False
+    assert [s["name"] for s in store.list_scenarios()] == ["cut"]
     assert store.get_scenario("cut").endswith("horizon: 12\n")
     store.delete_scenario("cut")
     with pytest.raises(NotFoundError):
@@ -147,9 +150,9 @@ for i in range(20):
 """
 
 
-def test_two_processes_write_at_once(tmp_path: Path) -> None:
-    """WAL mode lets the CLI write beside a running server: no lost or failed writes."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+def test_two_processes_write_at_once(store_url: str) -> None:
+    """The CLI writes beside a running server (WAL mode on SQLite): no lost or failed writes."""
+    url = store_url
     Store.open(url).close()
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, str(w)]) for w in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
@@ -158,3 +161,86 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     assert len(runs) == 40
     assert all(r.status == "done" for r in runs)
     store.close()
+
+
+def test_workspaces_do_not_see_each_other(store: Store, sample_dataset: Dataset) -> None:
+    store.add_dataset(sample_dataset, workspace="team-a")
+    store.add_dataset(sample_dataset, workspace="team-b")
+    store.save_scenario("cut", "sample", "x: 1\n", workspace="team-a")
+    run = store.create_run("simulate", "sample", workspace="team-a")
+    assert [d.name for d in store.list_datasets(workspace="team-b")] == ["sample"]
+    assert store.list_datasets() == []
+    assert store.list_scenarios(workspace="team-b") == []
+    with pytest.raises(NotFoundError):
+        store.get_scenario("cut", workspace="team-b")
+    with pytest.raises(NotFoundError):
+        store.get_run(run, workspace="team-b")
+    assert store.get_run(run, workspace=None).workspace == "team-a"
+
+
+def test_cancelled_run_stays_cancelled_when_its_job_finishes(store: Store) -> None:
+    run = store.create_run("simulate", "sample")
+    store.start_run(run)
+    assert store.cancel_run(run).status == "cancelled"
+    store.finish_run(run, {"kpis": ("application/json", b"{}")})
+    assert store.get_run(run).status == "cancelled"
+    assert store.result_names(run) == []
+
+
+def test_runs_of_a_dead_process_are_failed_on_recovery(store: Store) -> None:
+    """A server killed mid-run leaves the run failed, never half-written and shown as done."""
+    alive = store.create_run("simulate", "sample")
+    store.start_run(alive)
+    orphan = store.create_run("simulate", "sample")
+    from reechain.store.schema import runs
+
+    with store.engine.begin() as conn:  # as if started by a process that has since died
+        conn.execute(
+            sa.update(runs)
+            .where(runs.c.id == orphan)
+            .values(status="running", worker=f"{__import__('socket').gethostname()}:999999999")
+        )
+    assert store.recover_interrupted() == [orphan]
+    assert store.get_run(orphan).status == "failed"
+    assert store.get_run(orphan).error == "interrupted: the process running it stopped"
+    assert store.get_run(alive).status == "running"
+
+
+def test_users_tokens_and_revocation(store: Store) -> None:
+    store.add_user("ana", "analyst", "team-a")
+    token = store.create_token("ana")
+    assert token.startswith("rc_")
+    user = store.authenticate(token)
+    assert user is not None
+    assert (user.name, user.role, user.workspace) == (
+        "ana",
+        "analyst",
+        "team-a",
+    )
+    assert user.can("viewer")
+    assert user.can("analyst")
+    assert not user.can("admin")
+    assert store.authenticate(token + "x") is None
+    assert store.revoke("ana") == 1
+    assert store.authenticate(token) is None
+    assert store.list_users()[0]["tokens"] == 0
+
+
+def test_only_token_hashes_are_stored(store: Store) -> None:
+    store.add_user("ana", "viewer", "team-a")
+    token = store.create_token("ana")
+    from reechain.store.schema import api_tokens
+
+    with store.engine.connect() as conn:
+        stored = [tuple(r) for r in conn.execute(sa.select(api_tokens))]
+    assert all(token not in str(r) for r in stored)
+
+
+def test_bad_user_input_is_refused(store: Store) -> None:
+    with pytest.raises(InputError, match="role: got 'boss', expected one of viewer, analyst"):
+        store.add_user("ana", "boss", "team-a")
+    with pytest.raises(InputError, match="workspace: got 'Team A'"):
+        store.add_user("ana", "viewer", "Team A")
+    store.add_user("ana", "viewer", "team-a")
+    with pytest.raises(InputError, match="a user named 'ana' exists"):
+        store.add_user("ana", "viewer", "team-a")

@@ -10,29 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from reechain import __version__
 from reechain.data.dataset import Dataset, validate_raw
 from reechain.data.readers import RawDataset, RawTable
 from reechain.data.tables import TABLES
-from reechain.errors import InputError, NotFoundError, StoreError
+from reechain.errors import InputError, NotFoundError
 from reechain.names import did_you_mean
-from reechain.store.schema import dataset_rows, datasets, results, runs, scenarios
+from reechain.store.accounts import AccountsMixin
+from reechain.store.base import StoreBase, now
+from reechain.store.schema import (
+    DEFAULT_WORKSPACE,
+    dataset_rows,
+    datasets,
+    results,
+    runs,
+    scenarios,
+)
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 RUN_STATUSES = ("pending", "running", "done", "failed", "cancelled")
+WS = DEFAULT_WORKSPACE
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,7 @@ class RunInfo:
     started_at: datetime | None
     finished_at: datetime | None
     error: str | None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    workspace: str = WS
 
 
 def dataset_hash(dataset: Dataset) -> str:
@@ -84,49 +88,20 @@ def dataset_hash(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-class Store:
-    """A reechain store on one database; open it with :meth:`Store.open`."""
+class Store(StoreBase, AccountsMixin):
+    """A reechain store on one database; open it with :meth:`Store.open`.
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating and migrating as needed) the store at SQLAlchemy ``url``."""
-        try:
-            engine = _engine(url)
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {_safe(url)}: {exc}") from exc
-        try:
-            with engine.begin() as connection:
-                cfg = Config()
-                cfg.set_main_option("script_location", str(MIGRATIONS))
-                cfg.attributes["connection"] = connection
-                command.upgrade(cfg, "head")
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot open the store at {_safe(url)}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}"
-            ) from exc
-        return cls(engine)
-
-    def close(self) -> None:
-        """Release the store's connections."""
-        self.engine.dispose()
-
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"store error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
-            ) from exc
+    Datasets, scenarios and runs live in workspaces; every method takes ``workspace``
+    (default: the single analyst's ``default``) and sees only that workspace's records.
+    """
 
     # --- datasets -------------------------------------------------------------------
 
-    def add_dataset(self, dataset: Dataset, *, origin: str = "", replace: bool = False) -> str:
+    # --- datasets -------------------------------------------------------------------
+
+    def add_dataset(
+        self, dataset: Dataset, *, origin: str = "", replace: bool = False, workspace: str = WS
+    ) -> str:
         """Store ``dataset`` in one transaction and return its content hash.
 
         Raises InputError when a dataset of that name exists and ``replace`` is false.
@@ -134,9 +109,8 @@ class Store:
         content_hash = dataset_hash(dataset)
         rows = []
         for spec in TABLES:
-            for position, (line, row) in enumerate(
-                zip(dataset.lines[spec.name], dataset.rows(spec.name), strict=True)
-            ):
+            pairs = zip(dataset.lines[spec.name], dataset.rows(spec.name), strict=True)
+            for position, (line, row) in enumerate(pairs):
                 payload = row.model_dump(mode="json")
                 rows.append(
                     {
@@ -148,9 +122,7 @@ class Store:
                     }
                 )
         with self._begin() as conn:
-            existing = conn.execute(
-                sa.select(datasets.c.id).where(datasets.c.name == dataset.name)
-            ).scalar_one_or_none()
+            existing = self._dataset_id(conn, dataset.name, workspace)
             if existing is not None:
                 if not replace:
                     raise InputError(
@@ -163,6 +135,7 @@ class Store:
             dataset_id = conn.execute(
                 sa.insert(datasets)
                 .values(
+                    workspace=workspace,
                     name=meta.name,
                     title=meta.title,
                     base_year=meta.base_year,
@@ -172,7 +145,7 @@ class Store:
                     origin=origin,
                     content_hash=content_hash,
                     row_count=len(rows),
-                    imported_at=_now(),
+                    imported_at=now(),
                 )
                 .returning(datasets.c.id)
             ).scalar_one()
@@ -182,10 +155,13 @@ class Store:
                 )
         return content_hash
 
-    def list_datasets(self) -> list[DatasetInfo]:
-        """Return the stored datasets, by name."""
+    def list_datasets(self, *, workspace: str = WS) -> list[DatasetInfo]:
+        """Return the workspace's stored datasets, by name."""
+        query = (
+            sa.select(datasets).where(datasets.c.workspace == workspace).order_by(datasets.c.name)
+        )
         with self._begin() as conn:
-            found = conn.execute(sa.select(datasets).order_by(datasets.c.name)).mappings().all()
+            found = conn.execute(query).mappings().all()
         return [
             DatasetInfo(
                 r["name"],
@@ -200,20 +176,31 @@ class Store:
             for r in found
         ]
 
-    def has_dataset(self, name: str) -> bool:
-        """Return whether a dataset named ``name`` is stored."""
-        return any(info.name == name for info in self.list_datasets())
+    def has_dataset(self, name: str, *, workspace: str = WS) -> bool:
+        """Return whether the workspace holds a dataset named ``name``."""
+        with self._begin() as conn:
+            return self._dataset_id(conn, name, workspace) is not None
 
-    def get_dataset(self, name: str) -> Dataset:
+    def get_dataset(self, name: str, *, workspace: str = WS) -> Dataset:
         """Return the stored dataset ``name``, validated again as it is read."""
         with self._begin() as conn:
             found = (
-                conn.execute(sa.select(datasets).where(datasets.c.name == name))
+                conn.execute(
+                    sa.select(datasets).where(
+                        datasets.c.name == name, datasets.c.workspace == workspace
+                    )
+                )
                 .mappings()
                 .one_or_none()
             )
             if found is None:
-                names = conn.execute(sa.select(datasets.c.name)).scalars().all()
+                names = (
+                    conn.execute(
+                        sa.select(datasets.c.name).where(datasets.c.workspace == workspace)
+                    )
+                    .scalars()
+                    .all()
+                )
                 raise NotFoundError(
                     f"no stored dataset named {name!r}" + _hint(did_you_mean(name, names))
                 )
@@ -232,57 +219,86 @@ class Store:
         raw = RawDataset(f"store:{name}", dict(found["meta"]), tables, [])
         return validate_raw(raw)
 
-    def delete_dataset(self, name: str) -> None:
+    def delete_dataset(self, name: str, *, workspace: str = WS) -> None:
         """Remove the stored dataset ``name`` and its rows."""
         with self._begin() as conn:
-            found = conn.execute(
-                sa.select(datasets.c.id).where(datasets.c.name == name)
-            ).scalar_one_or_none()
+            found = self._dataset_id(conn, name, workspace)
             if found is None:
                 raise NotFoundError(f"no stored dataset named {name!r}")
             conn.execute(sa.delete(dataset_rows).where(dataset_rows.c.dataset_id == found))
             conn.execute(sa.delete(datasets).where(datasets.c.id == found))
 
+    @staticmethod
+    def _dataset_id(conn: Connection, name: str, workspace: str) -> int | None:
+        found = conn.execute(
+            sa.select(datasets.c.id).where(
+                datasets.c.name == name, datasets.c.workspace == workspace
+            )
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
+
     # --- scenarios ------------------------------------------------------------------
 
-    def save_scenario(self, name: str, dataset: str, body: str) -> None:
-        """Create or update the scenario ``name`` (YAML text ``body``)."""
-        now = _now()
+    def save_scenario(self, name: str, dataset: str, body: str, *, workspace: str = WS) -> bool:
+        """Create or update the scenario ``name`` (YAML text); return whether it was new."""
+        stamp = now()
+        where = (scenarios.c.name == name, scenarios.c.workspace == workspace)
         with self._begin() as conn:
             updated = conn.execute(
                 sa.update(scenarios)
-                .where(scenarios.c.name == name)
-                .values(dataset=dataset, body=body, updated_at=now)
+                .where(*where)
+                .values(dataset=dataset, body=body, updated_at=stamp)
             ).rowcount
             if not updated:
                 conn.execute(
                     sa.insert(scenarios).values(
-                        name=name, dataset=dataset, body=body, created_at=now, updated_at=now
+                        workspace=workspace,
+                        name=name,
+                        dataset=dataset,
+                        body=body,
+                        created_at=stamp,
+                        updated_at=stamp,
                     )
                 )
+        return not updated
 
-    def get_scenario(self, name: str) -> str:
+    def get_scenario(self, name: str, *, workspace: str = WS) -> str:
         """Return the YAML text of the stored scenario ``name``."""
         with self._begin() as conn:
             body = conn.execute(
-                sa.select(scenarios.c.body).where(scenarios.c.name == name)
+                sa.select(scenarios.c.body).where(
+                    scenarios.c.name == name, scenarios.c.workspace == workspace
+                )
             ).scalar_one_or_none()
         if body is None:
             raise NotFoundError(f"no stored scenario named {name!r}")
         return str(body)
 
-    def list_scenarios(self) -> list[str]:
-        """Return the names of the stored scenarios."""
-        with self._begin() as conn:
-            return list(
-                conn.execute(sa.select(scenarios.c.name).order_by(scenarios.c.name)).scalars()
+    def list_scenarios(self, *, workspace: str = WS) -> list[dict[str, Any]]:
+        """Return the workspace's stored scenarios: name, dataset and times."""
+        query = (
+            sa.select(
+                scenarios.c.name,
+                scenarios.c.dataset,
+                scenarios.c.created_at,
+                scenarios.c.updated_at,
             )
+            .where(scenarios.c.workspace == workspace)
+            .order_by(scenarios.c.name)
+        )
+        with self._begin() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
 
-    def delete_scenario(self, name: str) -> None:
+    def delete_scenario(self, name: str, *, workspace: str = WS) -> None:
         """Remove the stored scenario ``name``."""
         with self._begin() as conn:
-            if not conn.execute(sa.delete(scenarios).where(scenarios.c.name == name)).rowcount:
-                raise NotFoundError(f"no stored scenario named {name!r}")
+            deleted = conn.execute(
+                sa.delete(scenarios).where(
+                    scenarios.c.name == name, scenarios.c.workspace == workspace
+                )
+            ).rowcount
+        if not deleted:
+            raise NotFoundError(f"no stored scenario named {name!r}")
 
     # --- runs and results -------------------------------------------------------------
 
@@ -295,6 +311,7 @@ class Store:
         inputs_hash: str = "",
         seed: int | None = None,
         params: Mapping[str, Any] | None = None,
+        workspace: str = WS,
     ) -> str:
         """Record a new pending run and return its id."""
         run_id = str(uuid.uuid4())
@@ -302,6 +319,7 @@ class Store:
             conn.execute(
                 sa.insert(runs).values(
                     id=run_id,
+                    workspace=workspace,
                     kind=kind,
                     status="pending",
                     progress=0.0,
@@ -311,23 +329,29 @@ class Store:
                     seed=seed,
                     code_version=__version__,
                     params=dict(params or {}),
-                    created_at=_now(),
+                    created_at=now(),
+                    worker=worker_id(),
                 )
             )
         return run_id
 
     def start_run(self, run_id: str) -> None:
-        """Mark a run as running."""
-        self._update_run(run_id, status="running", started_at=_now())
+        """Mark a run as running in this process (host and pid recorded as its worker)."""
+        self._update_run(run_id, status="running", started_at=now(), worker=worker_id())
 
     def set_progress(self, run_id: str, progress: float) -> None:
         """Record a running run's progress, a fraction between 0 and 1."""
         self._update_run(run_id, progress=min(max(progress, 0.0), 1.0))
 
     def finish_run(self, run_id: str, outputs: Mapping[str, tuple[str, bytes]]) -> None:
-        """Store a run's outputs (name → (media type, bytes)) and mark it done, atomically."""
+        """Store a run's outputs (name → (media type, bytes)) and mark it done, atomically.
+
+        A run cancelled meanwhile stays cancelled and keeps no outputs.
+        """
         with self._begin() as conn:
-            self._require_run(conn, run_id)
+            status = self._run_status(conn, run_id)
+            if status == "cancelled":
+                return
             conn.execute(sa.delete(results).where(results.c.run_id == run_id))
             if outputs:
                 conn.execute(
@@ -340,28 +364,52 @@ class Store:
             conn.execute(
                 sa.update(runs)
                 .where(runs.c.id == run_id)
-                .values(status="done", progress=1.0, finished_at=_now(), error=None)
+                .values(status="done", progress=1.0, finished_at=now(), error=None)
             )
 
     def fail_run(self, run_id: str, error: str, *, status: str = "failed") -> None:
         """Mark a run failed (or cancelled) with its error; its results are removed."""
         with self._begin() as conn:
-            self._require_run(conn, run_id)
+            self._run_status(conn, run_id)
             conn.execute(sa.delete(results).where(results.c.run_id == run_id))
             conn.execute(
                 sa.update(runs)
                 .where(runs.c.id == run_id)
-                .values(status=status, finished_at=_now(), error=error)
+                .values(status=status, finished_at=now(), error=error)
             )
 
-    def get_run(self, run_id: str) -> RunInfo:
-        """Return the run ``run_id`` (a unique prefix of the id is enough)."""
+    def cancel_run(self, run_id: str, *, workspace: str = WS) -> RunInfo:
+        """Cancel a pending or running run; a finished run is left as it is."""
+        run = self.get_run(run_id, workspace=workspace)
+        if run.status in ("pending", "running"):
+            self.fail_run(run.id, "cancelled by a user", status="cancelled")
+        return self.get_run(run.id, workspace=workspace)
+
+    def recover_interrupted(self) -> list[str]:
+        """Fail the runs left pending or running by a process of this host that has died.
+
+        Returns their ids. A run whose worker is alive (the CLI beside a server) is left alone.
+        """
+        host = socket.gethostname()
         with self._begin() as conn:
-            found = (
-                conn.execute(sa.select(runs).where(runs.c.id.startswith(run_id, autoescape=True)))
-                .mappings()
-                .all()
-            )
+            found = conn.execute(
+                sa.select(runs.c.id, runs.c.worker).where(runs.c.status.in_(("pending", "running")))
+            ).all()
+        dead = [run_id for run_id, worker in found if _is_dead(worker, host)]
+        for run_id in dead:
+            self.fail_run(run_id, "interrupted: the process running it stopped")
+        return dead
+
+    def get_run(self, run_id: str, *, workspace: str | None = WS) -> RunInfo:
+        """Return the run ``run_id`` (a unique prefix of the id is enough).
+
+        ``workspace=None`` looks in every workspace (for the server's own job runner).
+        """
+        query = sa.select(runs).where(runs.c.id.startswith(run_id, autoescape=True))
+        if workspace is not None:
+            query = query.where(runs.c.workspace == workspace)
+        with self._begin() as conn:
+            found = conn.execute(query.limit(2)).mappings().all()
         if len(found) != 1:
             raise NotFoundError(
                 f"no run with id {run_id!r}"
@@ -370,17 +418,24 @@ class Store:
             )
         return _run_info(found[0])
 
-    def list_runs(self, kind: str | None = None, limit: int = 100) -> list[RunInfo]:
-        """Return the newest runs, optionally of one kind."""
-        query = sa.select(runs).order_by(runs.c.created_at.desc()).limit(limit)
+    def list_runs(
+        self, kind: str | None = None, limit: int = 100, *, workspace: str = WS
+    ) -> list[RunInfo]:
+        """Return the workspace's newest runs, optionally of one kind."""
+        query = (
+            sa.select(runs)
+            .where(runs.c.workspace == workspace)
+            .order_by(runs.c.created_at.desc())
+            .limit(limit)
+        )
         if kind:
             query = query.where(runs.c.kind == kind)
         with self._begin() as conn:
             return [_run_info(r) for r in conn.execute(query).mappings()]
 
-    def get_result(self, run_id: str, name: str) -> tuple[str, bytes]:
+    def get_result(self, run_id: str, name: str, *, workspace: str = WS) -> tuple[str, bytes]:
         """Return (media type, bytes) of output ``name`` of a finished run."""
-        run = self.get_run(run_id)
+        run = self.get_run(run_id, workspace=workspace)
         if run.status != "done":
             raise NotFoundError(f"run {run.id} is {run.status}: it has no results")
         with self._begin() as conn:
@@ -393,44 +448,50 @@ class Store:
             raise NotFoundError(f"run {run.id} has no output named {name!r}")
         return str(found[0]), bytes(found[1])
 
-    def result_names(self, run_id: str) -> list[str]:
+    def result_names(self, run_id: str, *, workspace: str = WS) -> list[str]:
         """Return the names of a run's outputs."""
+        run = self.get_run(run_id, workspace=workspace)
         with self._begin() as conn:
             return list(
                 conn.execute(
                     sa.select(results.c.name)
-                    .where(results.c.run_id == run_id)
+                    .where(results.c.run_id == run.id)
                     .order_by(results.c.name)
                 ).scalars()
             )
 
     def _update_run(self, run_id: str, **values: Any) -> None:
         with self._begin() as conn:
-            self._require_run(conn, run_id)
+            self._run_status(conn, run_id)
             conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
 
     @staticmethod
-    def _require_run(conn: Connection, run_id: str) -> None:
-        if conn.execute(sa.select(runs.c.id).where(runs.c.id == run_id)).first() is None:
+    def _run_status(conn: Connection, run_id: str) -> str:
+        status = conn.execute(sa.select(runs.c.status).where(runs.c.id == run_id)).scalar()
+        if status is None:
             raise NotFoundError(f"no run with id {run_id!r}")
+        return str(status)
 
 
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+def worker_id() -> str:
+    """Return this process's worker name: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
 
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+def _is_dead(worker: str | None, host: str) -> bool:
+    """A run with no worker never started; one of another host is that host's to judge."""
+    if not worker:
+        return True
+    worker_host, _, pid = worker.rpartition(":")
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _run_info(r: Any) -> RunInfo:
@@ -449,6 +510,7 @@ def _run_info(r: Any) -> RunInfo:
         r["started_at"],
         r["finished_at"],
         r["error"],
+        r["workspace"],
     )
 
 
@@ -460,7 +522,3 @@ def _text(value: Any) -> str:
 
 def _hint(text: str | None) -> str:
     return f"; {text}" if text else ""
-
-
-def _safe(url: str) -> str:
-    return sa.engine.make_url(url).render_as_string(hide_password=True)

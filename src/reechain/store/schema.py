@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -24,11 +25,15 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+DEFAULT_WORKSPACE = "default"
+"""The workspace of a single analyst working without accounts."""
+
 datasets = Table(
     "datasets",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(64), nullable=False, unique=True),
+    Column("workspace", String(64), nullable=False, default=DEFAULT_WORKSPACE),
+    Column("name", String(64), nullable=False),
     Column("title", Text, nullable=False, default=""),
     Column("base_year", Integer, nullable=False),
     Column("version", String(64), nullable=False, default="1"),
@@ -38,6 +43,7 @@ datasets = Table(
     Column("content_hash", String(64), nullable=False),
     Column("row_count", Integer, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workspace", "name", name="uq_datasets_workspace_name"),
 )
 """One row per imported dataset; its rows live in ``dataset_rows``."""
 
@@ -59,11 +65,13 @@ scenarios = Table(
     "scenarios",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(128), nullable=False, unique=True),
+    Column("workspace", String(64), nullable=False, default=DEFAULT_WORKSPACE),
+    Column("name", String(128), nullable=False),
     Column("dataset", String(64), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("workspace", "name", name="uq_scenarios_workspace_name"),
 )
 """Scenario files (YAML text) saved by users."""
 
@@ -71,6 +79,7 @@ runs = Table(
     "runs",
     metadata,
     Column("id", String(36), primary_key=True),
+    Column("workspace", String(64), nullable=False, default=DEFAULT_WORKSPACE),
     Column("kind", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("progress", Float, nullable=False, default=0.0),
@@ -84,6 +93,7 @@ runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("error", Text, nullable=True),
+    Column("worker", String(128), nullable=True),
     Index("ix_runs_status", "status"),
 )
 """Analyses: kind (simulate, risk, optimize, …), status and timings."""
@@ -99,3 +109,27 @@ results = Table(
     UniqueConstraint("run_id", "name", name="uq_results_run_name"),
 )
 """A run's outputs: JSON documents or Parquet blobs, written with the run's final status."""
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("workspace", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+"""Accounts for a shared server: a role (viewer, analyst, admin) in one workspace."""
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+"""API tokens: only a SHA-256 of each token is kept, with its first characters to name it."""
