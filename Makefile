@@ -10,14 +10,14 @@ DATASET ?= sample
 PYTEST_ARGS ?=
 LINTED := $(wildcard src tests benchmarks scripts)
 
-.PHONY: run test install install-test lint typecheck pytest benchmarks clean
+.PHONY: run test install install-test system-deps lint typecheck pytest benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet --constraint constraints.txt --editable .
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[server]"
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[test]"
@@ -36,7 +36,14 @@ typecheck:
 pytest:
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test: install-test lint typecheck pytest
+# Debian packages the tests use for real: a PostgreSQL server (started privately by the tests).
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    echo "installing Debian's postgresql (needs root)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+test: system-deps install-test lint typecheck pytest
 
 benchmarks: install-test
 	$(BIN)/python benchmarks/bench_load.py

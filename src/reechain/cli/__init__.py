@@ -18,6 +18,7 @@ from reechain import __version__
 from reechain.cli.data import data_app
 from reechain.cli.metrics import metrics_app
 from reechain.cli.scenario import scenario_app
+from reechain.cli.serve import serve, users_app
 from reechain.cli.state import state
 from reechain.errors import ReechainError
 
@@ -46,6 +47,8 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
 
 
 def _version(value: bool) -> None:

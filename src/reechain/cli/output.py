@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import sys
@@ -16,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from reechain.errors import InputError
+from reechain.exporting import columns_of, csv_safe, records_csv
 
 
 class OutputFormat(StrEnum):
@@ -27,51 +26,18 @@ class OutputFormat(StrEnum):
     XLSX = "xlsx"
 
 
-def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    columns: dict[str, None] = {}
-    for record in records:
-        columns.update(dict.fromkeys(record))
-    return list(columns)
-
-
 def _shown(column: str, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
-        if column.endswith("share") or column.endswith("_share_pct"):
+        if column.endswith("share"):
             return f"{value:.1%}"
         if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
             return f"{value:.4g}"
         return f"{value:,.6g}"
     return str(value)
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def records_csv(records: Sequence[Mapping[str, Any]]) -> str:
-    """Return records as CSV text, columns in first-seen order."""
-    buffer = io.StringIO()
-    columns = _columns(records)
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for record in records:
-        writer.writerow([csv_safe("" if record.get(c) is None else record.get(c)) for c in columns])
-    return buffer.getvalue()
 
 
 def emit(
@@ -111,7 +77,7 @@ def _print_table(records: list[Mapping[str, Any]], title: str | None, console: C
     if not records:
         console.print(f"{title + ': ' if title else ''}nothing to show")
         return
-    columns = _columns(records)
+    columns = columns_of(records)
     table = Table(title=title, show_lines=False)
     for column in columns:
         numeric = any(
@@ -131,7 +97,7 @@ def _write_xlsx(records: list[Mapping[str, Any]], out: Path, title: str) -> None
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    columns = _columns(records)
+    columns = columns_of(records)
     sheet.append(columns)
     for record in records:
         sheet.append([_xlsx_value(record.get(c)) for c in columns])

@@ -28,7 +28,7 @@ from reechain.data.tables import TABLES_BY_NAME
 from reechain.data.writers import write_dataset
 from reechain.errors import InputError, NotFoundError
 from reechain.names import did_you_mean
-from reechain.store import Store
+from reechain.store import DEFAULT_WORKSPACE, Store
 
 BUNDLED_PACKAGE = "reechain.data"
 DEFAULT_DATASET = "sample"
@@ -55,7 +55,9 @@ def open_store(home: str | Path | None = None) -> Store:
     return Store.open(config.database_url(home))
 
 
-def load_dataset(source: str | Path, store: Store | None = None) -> Dataset:
+def load_dataset(
+    source: str | Path, store: Store | None = None, *, workspace: str = DEFAULT_WORKSPACE
+) -> Dataset:
     """Return a validated dataset from a path, a stored dataset name or a bundled name.
 
     A path (folder or .xlsx) is read from disk; a name is looked up in ``store`` first,
@@ -65,9 +67,10 @@ def load_dataset(source: str | Path, store: Store | None = None) -> Dataset:
     if path.exists() or path.suffix.lower() == ".xlsx" or len(path.parts) > 1:
         return load_dataset_path(path)
     name = str(source)
-    if store is not None and store.has_dataset(name):
-        return store.get_dataset(name)
-    known = [*bundled_datasets(), *([d.name for d in store.list_datasets()] if store else [])]
+    if store is not None and store.has_dataset(name, workspace=workspace):
+        return store.get_dataset(name, workspace=workspace)
+    stored = [d.name for d in store.list_datasets(workspace=workspace)] if store else []
+    known = [*bundled_datasets(), *stored]
     if name in bundled_datasets():
         return load_dataset_path(bundled_path(name))
     raise NotFoundError(
@@ -81,21 +84,16 @@ def validate_dataset(source: str | Path) -> Dataset:
     return load_dataset_path(Path(source))
 
 
-def import_dataset(source: str | Path, store: Store, *, replace: bool = False) -> Dataset:
+def import_dataset(
+    source: str | Path, store: Store, *, replace: bool = False, workspace: str = DEFAULT_WORKSPACE
+) -> Dataset:
     """Validate the dataset at ``source`` (a path or a bundled name) and store it atomically."""
     path = Path(source)
     if not path.exists() and str(source) in bundled_datasets():
         path = bundled_path(str(source))
     dataset = load_dataset_path(path)
-    store.add_dataset(dataset, origin=str(path), replace=replace)
+    store.add_dataset(dataset, origin=str(path), replace=replace, workspace=workspace)
     return dataset
-
-
-def ensure_dataset(name: str, store: Store) -> Dataset:
-    """Return stored dataset ``name``, importing the bundled one first if it is not stored."""
-    if not store.has_dataset(name):
-        return import_dataset(name, store)
-    return store.get_dataset(name)
 
 
 def export_dataset(dataset: Dataset, out: str | Path, *, overwrite: bool = False) -> Path:

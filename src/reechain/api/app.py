@@ -1,0 +1,110 @@
+"""The REST API application: routes, error handling, upload limits and the job runner.
+
+``create_app`` builds the app around an open store; ``reechain serve`` runs it with uvicorn.
+A :class:`~reechain.errors.ReechainError` becomes a 4xx with one line (and, for a dataset,
+every problem as structured JSON); anything else is a 500 and is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from reechain import __version__
+from reechain.api import routes_data, routes_runs
+from reechain.api.models import HealthOut
+from reechain.api.runner import JobRunner
+from reechain.errors import (
+    DatasetError,
+    InputError,
+    NotFoundError,
+    ReechainError,
+    StoreError,
+)
+from reechain.store import Store
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""Largest request body accepted (a dataset workbook is a few MB at most)."""
+
+
+def create_app(
+    store: Store, *, auth: bool = False, workers: int = 2, max_upload_bytes: int = MAX_UPLOAD_BYTES
+) -> FastAPI:
+    """Return the REST API app serving ``store``; ``auth`` switches token checks on."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.recover_interrupted()
+        yield
+        app.state.runner.shutdown()
+
+    app = FastAPI(
+        title="reechain",
+        version=__version__,
+        lifespan=lifespan,
+        description="Rare-earth supply-chain security: datasets, scenarios, runs.",
+    )
+    app.state.store = store
+    app.state.auth = auth
+    app.state.runner = JobRunner(store, workers)
+    app.include_router(routes_data.router)
+    app.include_router(routes_runs.router)
+
+    @app.get("/api/health", response_model=HealthOut)
+    def health() -> HealthOut:
+        """The server is up; which version, whether auth is on, which database."""
+        return HealthOut(status="ok", version=__version__, auth=auth, database=store.dialect)
+
+    @app.middleware("http")
+    async def limit_upload(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_upload_bytes):
+            return JSONResponse(
+                {"detail": f"upload too large: at most {max_upload_bytes} bytes"}, status_code=413
+            )
+        return await call_next(request)
+
+    @app.exception_handler(ReechainError)
+    async def reechain_error(_request: Request, exc: ReechainError) -> JSONResponse:
+        code = (
+            404
+            if isinstance(exc, NotFoundError)
+            else 422
+            if isinstance(exc, InputError)
+            else 503
+            if isinstance(exc, StoreError)
+            else 409
+        )
+        body: dict[str, object] = {"detail": str(exc)}
+        if isinstance(exc, DatasetError):
+            body["problems"] = [p.as_dict() for p in exc.problems]
+        return JSONResponse(body, status_code=code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"file": "request", "line": None,
+             "column": ".".join(str(p) for p in err.get("loc", ())),
+             "found": None if err.get("type") == "missing" else _short(err.get("input")),
+             "expected": str(err.get("msg", "a valid value")), "hint": None}
+            for err in exc.errors()
+        ]
+        first = problems[0] if problems else {"column": "request", "expected": "valid input"}
+        return JSONResponse({"detail": f"{first['column']}: {first['expected']}",
+                             "problems": problems}, status_code=422)
+
+    return app
+
+
+def _short(value: object) -> str | None:
+    """Return a value as text of at most 200 characters, for an error message."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."
