@@ -89,15 +89,21 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"file": "request", "line": None,
-             "column": ".".join(str(p) for p in err.get("loc", ())),
-             "found": None if err.get("type") == "missing" else _short(err.get("input")),
-             "expected": str(err.get("msg", "a valid value")), "hint": None}
+            {
+                "file": "request",
+                "line": None,
+                "column": ".".join(str(p) for p in err.get("loc", ())),
+                "found": None if err.get("type") == "missing" else _short(err.get("input")),
+                "expected": str(err.get("msg", "a valid value")),
+                "hint": None,
+            }
             for err in exc.errors()
         ]
         first = problems[0] if problems else {"column": "request", "expected": "valid input"}
-        return JSONResponse({"detail": f"{first['column']}: {first['expected']}",
-                             "problems": problems}, status_code=422)
+        return JSONResponse(
+            {"detail": f"{first['column']}: {first['expected']}", "problems": problems},
+            status_code=422,
+        )
 
     return app
 
