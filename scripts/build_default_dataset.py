@@ -1,0 +1,975 @@
+"""Build reechain's bundled ``default`` dataset from the sourced inputs in ``data-raw/default``.
+
+The inputs are tables of published figures and labelled assumptions, each row with its source
+(``sources.csv`` holds publisher, year and address by key). This script derives every other
+number, so that anyone can trace a figure to its inputs and regenerate the bundled CSVs:
+
+- separation recipes from published deposit distributions (normalised to 1), metal recipes
+  from stoichiometry and a yield, blank-basis magnet intensities from finished-magnet ones;
+- China's process activities from its quotas and imported feed, metal activities from the
+  magnet makers' needs and sourcing shares;
+- trade: concentrate routes, then for oxides and magnets each non-Chinese producer serves
+  its own users first and offers its surplus to named partners (capped by their need);
+  China fills every remaining need; metals follow the importers' sourcing shares;
+- residual rows: whatever production + imports − use − exports leaves, per region,
+  commodity and year, so the baseline balances exactly and the gap is visible.
+
+Run ``python scripts/build_default_dataset.py`` to rewrite ``src/reechain/data/bundled/default``
+(``--out PATH`` writes elsewhere). The output is byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from reechain.data.writers import write_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = ROOT / "data-raw" / "default"
+OUT_DIR = ROOT / "src" / "reechain" / "data" / "bundled" / "default"
+YEARS = (2023, 2024)
+BASE_YEAR = 2024
+META = {
+    "name": "default",
+    "title": "reechain default rare-earth chain, base year 2024",
+    "base_year": BASE_YEAR,
+    "version": "1",
+    "description": (
+        "Mine to end use for the 16 rare earths in commerce (17 less Pm), 21 regions, 2023 and "
+        "2024. Built by scripts/build_default_dataset.py from the sourced inputs in "
+        "data-raw/default; every row names its source and confidence, derived rows their "
+        "method, assumptions their bounds. Nd and Pr are modelled as separate oxides; NdPr "
+        "metal is made from both (75:25)."
+    ),
+}
+SEP_METAL = {"NdPr_metal": "ndpr", "Dy_metal": "dy", "Tb_metal": "tb", "Sm_metal": "sm"}
+MAGNET_RECIPES = {"ndfeb_sintering", "ndfeb_bonding", "smco_making"}
+CHINA = "CHN"
+Record = dict[str, Any]
+Balance = dict[tuple[str, str], float]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Return the rows of a CSV file as dicts of stripped text, in file order."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def num(text: str) -> float | None:
+    """Return ``text`` as a float, or None when it is empty."""
+    return float(text) if text else None
+
+
+def process_row(
+    process: str,
+    region: str,
+    stage: str,
+    technology: str,
+    recipe: str,
+    owner: str,
+    status: str,
+    start_year: int | str | None,
+) -> Record:
+    """Return the structural columns of a process row (start year None when unknown)."""
+    start = int(start_year) if start_year else None
+    return {
+        "process": process,
+        "region": region,
+        "stage": stage,
+        "technology": technology,
+        "recipe": recipe,
+        "owner": owner,
+        "status": status,
+        "start_year": start,
+    }
+
+
+class Builder:
+    """Assembles the dataset tables year by year from the raw inputs.
+
+    Parameters
+    ----------
+    raw_dir
+        Folder of the sourced input tables (``data-raw/default``).
+    """
+
+    def __init__(self, raw_dir: Path) -> None:
+        self.raw = {p.stem: read_csv(p) for p in sorted(raw_dir.glob("*.csv"))}
+        self.sources = {s["key"]: s for s in self.raw["sources"]}
+        self.assume = {a["name"]: a for a in self.raw["assumptions"]}
+        self.stage_of = {c["commodity"]: c["stage"] for c in self.raw["commodities"]}
+        self.tables: dict[str, list[Record]] = {
+            name: [dict(r) for r in self.raw[name]]
+            for name in ("regions", "groups", "stages", "commodities", "sectors")
+        }
+        for name in ("processes", "recipes", "trade", "end_uses", "intensities"):
+            self.tables[name] = []
+        for name in ("inventories", "stockpiles", "prices", "elasticities", "residuals"):
+            self.tables[name] = []
+        self.recipe_io: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+
+    # --- provenance helpers ------------------------------------------------------------
+
+    def prov(
+        self,
+        key: str,
+        note: str,
+        confidence: str,
+        method: str = "",
+        lower: float | None = None,
+        upper: float | None = None,
+    ) -> Record:
+        """Return the provenance columns for a row citing source ``key``."""
+        src = self.sources[key]
+        return {
+            "source": src["source"],
+            "source_year": int(src["source_year"]),
+            "url": src["url"],
+            "note": note,
+            "confidence": confidence,
+            "method": method,
+            "lower": lower,
+            "upper": upper,
+        }
+
+    def prov_of(self, row: dict[str, str], **override: Any) -> Record:
+        """Return the provenance of a raw input row, with fields overridden."""
+        out = self.prov(
+            row["source_key"],
+            row.get("note", ""),
+            row.get("confidence", "high") or "high",
+            row.get("method", ""),
+            num(row.get("lower", "")),
+            num(row.get("upper", "")),
+        )
+        out.update(override)
+        return out
+
+    def value(self, name: str) -> float:
+        """Return the value of assumption ``name`` (assumptions.csv)."""
+        return float(self.assume[name]["value"])
+
+    def bounds(self, name: str) -> tuple[float, float]:
+        """Return the (lower, upper) bounds of assumption ``name``."""
+        row = self.assume[name]
+        return float(row["lower"]), float(row["upper"])
+
+    # --- recipes -----------------------------------------------------------------------
+
+    def add_recipe_row(self, recipe: str, commodity: str, role: str, q: float, p: Record) -> None:
+        """Add one recipe row and remember it for the balance arithmetic."""
+        self.tables["recipes"].append(
+            {"recipe": recipe, "commodity": commodity, "role": role, "quantity_per_unit": q, **p}
+        )
+        self.recipe_io[recipe].append((commodity, role, q))
+
+    def build_recipes(self) -> None:
+        """Mining, separation (deposit splits), scandium, metal and magnet recipes."""
+        for deposit in ("bayan_obo", "bastnaesite", "monazite", "ionic_clay", "loparite"):
+            self.add_recipe_row(
+                f"mine_{deposit}",
+                f"conc_{deposit}",
+                "output",
+                1.0,
+                self.prov("reechain_assumption", "one t REO of concentrate per unit", "high"),
+            )
+        profiles: dict[str, dict[str, tuple[float, bool, str]]] = defaultdict(dict)
+        for row in self.raw["deposit_splits"]:
+            profiles[row["profile"]][row["commodity"]] = (
+                float(row["percent"]),
+                row["trace_assumed"] == "true",
+                row["note"],
+            )
+        feed = self.value("separation_feed_per_oxide")
+        lo, hi = self.bounds("separation_feed_per_oxide")
+        for sep in self.raw["separation_recipes"]:
+            recipe = sep["recipe"]
+            self.add_recipe_row(
+                recipe,
+                sep["feed"],
+                "input",
+                feed,
+                self.prov_of(self.assume["separation_feed_per_oxide"], lower=lo, upper=hi),
+            )
+            if sep["profile"] == "ionic_blend":
+                self._blend_recipe(recipe, profiles["longnan"], profiles["xunwu"])
+                continue
+            profile = profiles[sep["profile"]]
+            total = sum(p for p, _, _ in profile.values())
+            for commodity, (percent, trace, note) in profile.items():
+                share = percent / total
+                method = f"{percent} % ÷ {total:g} % ({sep['profile']} distribution summed)"
+                if trace:
+                    p = self.prov("castor_hedrick", note, "low", method, share / 3, share * 3)
+                else:
+                    p = self.prov("castor_hedrick", note, "medium", method)
+                self.add_recipe_row(recipe, commodity, "output", share, p)
+        self.add_recipe_row(
+            "sc_byproduct",
+            "Sc2O3",
+            "output",
+            1.0,
+            self.prov(
+                "usgs_sc", "Sc2O3 recovered as a by-product (feed outside the chain)", "high"
+            ),
+        )
+        for row in self.raw["metal_recipes"]:
+            yld = self.value("metal_reduction_yield")
+            y_lo, y_hi = self.bounds("metal_reduction_yield")
+            stoich = float(row["element_share"]) * float(row["oxide_per_element"])
+            q = stoich / yld
+            method = (
+                f"{row['element_share']} (element share of metal) × {row['oxide_per_element']} "
+                f"(t oxide per t element) ÷ {yld} (reduction yield)"
+            )
+            p = self.prov(
+                row["source_key"], row["note"], "low", method, stoich / y_hi, stoich / y_lo
+            )
+            self.add_recipe_row(row["recipe"], row["oxide"], "input", q, p)
+        for recipe, metal in (
+            ("ndpr_reduction", "NdPr_metal"),
+            ("dy_reduction", "Dy_metal"),
+            ("tb_reduction", "Tb_metal"),
+            ("sm_reduction", "Sm_metal"),
+        ):
+            p = self.prov("reechain_assumption", "one t of metal per unit of activity", "high")
+            self.add_recipe_row(recipe, metal, "output", 1.0, p)
+        for row in self.raw["magnet_recipes"]:
+            q = float(row["quantity_per_unit"])
+            self.add_recipe_row(row["recipe"], row["commodity"], row["role"], q, self.prov_of(row))
+        self.build_swarf_recipe()
+
+    def build_swarf_recipe(self) -> None:
+        """Recycling of magnet-making swarf: oxides in the proportions of a sintered blank."""
+        oxide_per_metal: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for row in self.raw["metal_recipes"]:
+            stoich = float(row["element_share"]) * float(row["oxide_per_element"])
+            oxide_per_metal[row["metal"]].append((row["oxide"], stoich))
+        content: dict[str, float] = defaultdict(float)
+        for metal, q in self.inputs_of("ndfeb_sintering"):
+            for oxide, stoich in oxide_per_metal[metal]:
+                content[oxide] += q * stoich
+        self.swarf_oxide_per_blank = sum(content.values())
+        for oxide, q in content.items():
+            method = (
+                f"{q:.6g} t {oxide} per t blank (ndfeb_sintering inputs × oxide per metal) ÷ "
+                f"{self.swarf_oxide_per_blank:.6g} t oxide per t blank"
+            )
+            note = "oxide split of recycled swarf = composition of a sintered blank"
+            p = self.prov("reechain_derived", note, "medium", method)
+            self.add_recipe_row(
+                "swarf_recycling", oxide, "output", q / self.swarf_oxide_per_blank, p
+            )
+
+    def _blend_recipe(
+        self,
+        recipe: str,
+        heavy: dict[str, tuple[float, bool, str]],
+        light: dict[str, tuple[float, bool, str]],
+    ) -> None:
+        """Ion-adsorption split: a blend of HREE-rich and LREE-rich clay distributions."""
+        w = self.value("ionic_hree_share")
+        h_total = sum(p for p, _, _ in heavy.values())
+        l_total = sum(p for p, _, _ in light.values())
+        for commodity in heavy:
+            h, l_ = heavy[commodity][0] / h_total, light[commodity][0] / l_total
+            share = w * h + (1 - w) * l_
+            method = (
+                f"{w} × Longnan {heavy[commodity][0]} % ÷ {h_total:g} + {1 - w:g} × Xunwu "
+                f"{light[commodity][0]} % ÷ {l_total:g} (ionic_hree_share blend)"
+            )
+            note = "ion-adsorption clay split: blend of published HREE- and LREE-rich distributions"
+            p = self.prov("castor_hedrick", note, "low", method, min(h, l_), max(h, l_))
+            self.add_recipe_row(recipe, commodity, "output", share, p)
+
+    def build_intensities(self) -> None:
+        """Intensities; magnet intensities given per finished magnet go to blank basis."""
+        y = self.value("magnet_machining_yield")
+        y_lo, y_hi = self.bounds("magnet_machining_yield")
+        self.intensity: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for row in self.raw["intensities"]:
+            q = float(row["quantity_per_unit"])
+            p = self.prov_of(row)
+            if row["blank_basis"] == "true":
+                lo = num(row["lower"]) or q
+                hi = num(row["upper"]) or q
+                method = f"{q:g} t finished magnet per unit ÷ {y} (machining yield, blank basis)"
+                p = self.prov_of(
+                    row, confidence="low", method=method, lower=lo / y_hi, upper=hi / y_lo
+                )
+                q = q / y
+            self.tables["intensities"].append(
+                {
+                    "sector": row["sector"],
+                    "commodity": row["commodity"],
+                    "quantity_per_unit": q,
+                    **p,
+                }
+            )
+            self.intensity[row["sector"]].append((row["commodity"], q))
+
+    def inputs_of(self, recipe: str) -> list[tuple[str, float]]:
+        """Return (commodity, quantity) inputs per unit of activity of ``recipe``."""
+        return [(c, q) for c, role, q in self.recipe_io[recipe] if role == "input"]
+
+    def outputs_of(self, recipe: str) -> list[tuple[str, float]]:
+        """Return (commodity, quantity) outputs per unit of activity of ``recipe``."""
+        return [(c, q) for c, role, q in self.recipe_io[recipe] if role == "output"]
+
+
+class YearBuilder:
+    """Derives one year's processes, end uses, trade and residuals into the builder's tables.
+
+    Parameters
+    ----------
+    b
+        The builder holding the raw inputs, the recipes and the output tables.
+    year
+        The year to derive.
+    """
+
+    def __init__(self, b: Builder, year: int) -> None:
+        self.b, self.year = b, year
+        self.production: Balance = defaultdict(float)
+        self.use: Balance = defaultdict(float)
+        self.imports: Balance = defaultdict(float)
+        self.exports: Balance = defaultdict(float)
+        self.trade: dict[tuple[str, str, str], Record] = {}
+        self.util = {(u["stage"], u["region"]): u for u in b.raw["utilisation"]}
+        self.regions = [r["region"] for r in b.raw["regions"]]
+        self.commodities = [c["commodity"] for c in b.raw["commodities"]]
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        """Return the raw rows of ``table`` for this year."""
+        return [r for r in self.b.raw[table] if int(r["year"]) == self.year]
+
+    def build(self) -> None:
+        """Derive the whole chain of this year, upstream to downstream, then close it."""
+        self.build_mines()
+        self.build_separation()
+        self.build_magnets_and_metals()
+        self.build_end_uses()
+        self.balance_stage("separate", "oxide_push")
+        self.balance_stage("magnet", "magnet_push")
+        self.b.tables["trade"].extend(self.trade.values())
+        self.close_balances()
+
+    # --- processes ------------------------------------------------------------------
+
+    def add_process(self, row: Record, activity: float, capacity: float | None, p: Record) -> None:
+        """Add a process row (capacity from utilisation when not given) and its flows."""
+        u = self.util.get((row["stage"], row["region"])) or self.util[(row["stage"], "*")]
+        if capacity is None:
+            capacity = round(activity / float(u["baseline_utilisation"]), 3)
+            p = {
+                **p,
+                "note": f"{p['note']}; capacity = activity ÷ {u['baseline_utilisation']} "
+                f"(assumed baseline utilisation: {u['note']})".lstrip("; "),
+            }
+        self.b.tables["processes"].append(
+            {
+                **row,
+                "year": self.year,
+                "capacity_per_year": capacity,
+                "activity_per_year": activity,
+                "max_utilisation": float(u["max_utilisation"]),
+                "ramp_rate_per_month": float(u["ramp_rate_per_month"]),
+                **p,
+            }
+        )
+        for c, q in self.b.outputs_of(row["recipe"]):
+            self.production[(row["region"], c)] += activity * q
+        for c, q in self.b.inputs_of(row["recipe"]):
+            self.use[(row["region"], c)] += activity * q
+
+    def build_mines(self) -> None:
+        """Mine processes: USGS output by country; China split by quota and deposit."""
+        b = self.b
+        quota = {r["kind"]: r for r in self.rows("china_quota")}
+        total = float(quota["mining_total"]["quantity_t_reo"])
+        ionic = float(quota["mining_ionic"]["quantity_t_reo"])
+        split = b.assume["bayan_obo_share_of_rock_quota"]
+        rock, share = total - ionic, float(split["value"])
+        note = (
+            f"China mining quota less the ionic-clay quota, split by the Bayan Obo share "
+            f"({split['note']})"
+        )
+        s_lo, s_hi = b.bounds("bayan_obo_share_of_rock_quota")
+        i_lo, i_hi = float(quota["mining_ionic"]["lower"]), float(quota["mining_ionic"]["upper"])
+        china = (
+            ("bayan_obo", share, s_lo, s_hi, "China Northern Rare Earth (Baotou)"),
+            ("bastnaesite", 1 - share, 1 - s_hi, 1 - s_lo, "China Rare Earth Group; Shenghe"),
+        )
+        for deposit, part, p_lo, p_hi, owner in china:
+            method = f"(mining quota {total:g} − ionic quota {ionic:g}) × {part:g}"
+            low, up = (total - i_hi) * p_lo, (total - i_lo) * p_hi
+            p = b.prov(split["source_key"], note, "low", method, round(low, 3), round(up, 3))
+            self.add_mine(CHINA, deposit, round(rock * part, 3), owner, p)
+        self.add_mine(
+            CHINA,
+            "ionic_clay",
+            ionic,
+            "China Rare Earth Group (southern provinces)",
+            b.prov_of(quota["mining_ionic"]),
+        )
+        for row in self.rows("mine_production"):
+            self.add_mine(
+                row["region"],
+                row["deposit"],
+                float(row["quantity_t_reo"]),
+                row["owner"],
+                b.prov_of(row),
+                row["start_year"],
+            )
+
+    def add_mine(
+        self, region: str, deposit: str, act: float, owner: str, p: Record, start: str = ""
+    ) -> None:
+        """Add a mining process of ``deposit`` in ``region``."""
+        row = process_row(
+            f"{region}_mine_{deposit}",
+            region,
+            "mine",
+            deposit,
+            f"mine_{deposit}",
+            owner,
+            "operating",
+            start,
+        )
+        self.add_process(row, act, None, p)
+
+    def build_separation(self) -> None:
+        """Concentrate routes, then separation: sourced plants, China and others by feed."""
+        b = self.b
+        plants = self.rows("separation_plants")
+        feed_of = {r["recipe"]: r["feed"] for r in b.raw["separation_recipes"]}
+        ratio = b.value("separation_feed_per_oxide")
+        sourced: Balance = defaultdict(float)
+        for s in plants:
+            if s["activity_t"]:
+                sourced[(s["region"], feed_of[s["recipe"]])] += float(s["activity_t"]) * ratio
+        for route in b.raw["conc_routes"]:
+            c, exp = route["commodity"], route["exporter"]
+            mine = self.production[(exp, c)]
+            base = mine - sourced[(exp, c)] if route["basis"] == "surplus" else mine
+            share = float(route["share"])
+            q = round(share * base, 3)
+            if q <= 0:
+                continue
+            what = "mine output − domestic separation feed" if route["basis"] == "surplus" else ""
+            method = f"{share:g} × {base:g} t ({exp} {what or 'mine output'})"
+            self.add_trade(c, exp, route["importer"], q, self.scaled(route, q, share, method))
+        for s in plants:
+            c = feed_of[s["recipe"]]
+            row = process_row(
+                s["process"],
+                s["region"],
+                "separate",
+                f"solvent extraction ({s['recipe'].removeprefix('sep_')})",
+                s["recipe"],
+                s["owner"],
+                s["status"],
+                s["start_year"],
+            )
+            cap = num(s["capacity_t"])
+            if s["activity_t"]:
+                self.add_process(row, float(s["activity_t"]), cap, b.prov_of(s))
+                continue
+            key = (s["region"], c)
+            avail = self.production[key] + self.imports[key] - self.exports[key] - sourced[key]
+            act = avail / ratio
+            method = (
+                f"(mine {self.production[key]:g} + imports {self.imports[key]:g} − exports "
+                f"{self.exports[key]:g} t of {c}) ÷ {ratio} t feed per t oxide"
+            )
+            self.add_process(row, act, cap, b.prov("reechain_derived", s["note"], "medium", method))
+        for s in self.rows("scandium"):
+            row = process_row(
+                s["process"],
+                s["region"],
+                "separate",
+                "by-product recovery",
+                "sc_byproduct",
+                s["owner"],
+                "operating",
+                None,
+            )
+            self.add_process(row, float(s["activity_t"]), float(s["capacity_t"]), b.prov_of(s))
+
+    def scaled(self, raw: dict[str, str], q: float, share: float, method: str) -> Record:
+        """Provenance of a flow = share × base: low (bounds scaled) if the share is low."""
+        if raw["confidence"] == "low":
+            lo, hi = float(raw["lower"]), float(raw["upper"])
+            return self.b.prov_of(raw, method=method, lower=q * lo / share, upper=q * hi / share)
+        return self.b.prov_of(raw, confidence="medium", method=method, lower=None, upper=None)
+
+    def build_magnets_and_metals(self) -> None:
+        """Magnet plants as sourced; metal plants sized to the magnet makers' needs."""
+        b = self.b
+        plants = self.rows("magnet_plants")
+        china = self.rows("china_magnets")[0]
+        other = {
+            p["process"]: p for p in plants if p["region"] == CHINA and p["activity_t"] != "derived"
+        }
+        bonded, smco = other["CHN_magnet_bonded"], other["CHN_magnet_smco"]
+        for s in plants:
+            row = process_row(
+                s["process"],
+                s["region"],
+                "magnet",
+                s["recipe"].split("_")[0],
+                s["recipe"],
+                s["owner"],
+                s["status"],
+                s["start_year"],
+            )
+            if s["activity_t"] == "derived":
+                tot, bo, sm = (
+                    float(x) for x in (china["total_t"], bonded["activity_t"], smco["activity_t"])
+                )
+                t_lo, t_hi = num(china["lower"]) or tot, num(china["upper"]) or tot
+                method = f"China permanent-magnet output {tot:g} − bonded {bo:g} − SmCo {sm:g}"
+                p = b.prov(
+                    china["source_key"],
+                    s["note"],
+                    "low",
+                    method,
+                    t_lo - float(bonded["upper"]) - float(smco["upper"]),
+                    t_hi - float(bonded["lower"]) - float(smco["lower"]),
+                )
+                self.add_process(row, tot - bo - sm, num(s["capacity_t"]), p)
+            else:
+                self.add_process(row, float(s["activity_t"]), num(s["capacity_t"]), b.prov_of(s))
+        need: Balance = defaultdict(float)
+        for proc in b.tables["processes"]:
+            if proc["year"] == self.year and proc["recipe"] in MAGNET_RECIPES:
+                for c, q in b.inputs_of(proc["recipe"]):
+                    need[(proc["region"], c)] += proc["activity_per_year"] * q
+        sourcing: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for s in b.raw["metal_sourcing"]:
+            sourcing[s["importer"]].append(s)
+        default = {
+            "exporter": CHINA,
+            "share": "1",
+            "source_key": "reechain_assumption",
+            "note": "default: metal from China",
+            "confidence": "medium",
+        }
+        supply: dict[tuple[str, str], list[str]] = defaultdict(list)
+        served: Balance = defaultdict(float)
+        for (region, metal), q in sorted(need.items(), key=self.order):
+            for s in sourcing.get(region, [default]):
+                share = float(s["share"])
+                part = share * q
+                served[(s["exporter"], metal)] += part
+                supply[(s["exporter"], metal)].append(f"{region} {share:g} × {q:.6g}")
+                if s["exporter"] != region and part > 0:
+                    method = f"{share:g} × {region} need {q:.6g} t (magnet output × recipe)"
+                    p = (
+                        self.scaled(s, part, share, method)
+                        if s is not default
+                        else b.prov("reechain_derived", "default supplier: China", "medium", method)
+                    )
+                    self.add_trade(metal, s["exporter"], region, part, p)
+        for (region, metal), act in sorted(served.items(), key=self.order):
+            code = SEP_METAL[metal]
+            row = process_row(
+                f"{region}_metal_{code}",
+                region,
+                "metal",
+                "fused-salt electrolysis / metallothermic reduction",
+                f"{code}_reduction",
+                "metal and alloy makers",
+                "operating",
+                None,
+            )
+            method = "metal needs served: " + "; ".join(supply[(region, metal)])
+            note = "metal output sized to the magnet makers' needs and sourcing shares"
+            self.add_process(row, act, None, b.prov("reechain_derived", note, "medium", method))
+        self.build_recycling()
+
+    def build_recycling(self) -> None:
+        """Swarf recycling where makers recycle: blanks × (1 − yield) × content × recovery."""
+        b = self.b
+        y = b.value("magnet_machining_yield")
+        y_lo, y_hi = b.bounds("magnet_machining_yield")
+        content = b.swarf_oxide_per_blank
+        for r in b.raw["recycling"]:
+            blanks = sum(
+                p["activity_per_year"]
+                for p in b.tables["processes"]
+                if p["year"] == self.year
+                and p["region"] == r["region"]
+                and p["recipe"] == "ndfeb_sintering"
+            )
+            rec, rec_lo, rec_hi = (float(r[k]) for k in ("recovery", "lower", "upper"))
+            act = blanks * (1 - y) * content * rec
+            method = (
+                f"sintered blanks {blanks:g} t × (1 − machining yield {y}) × {content:.6g} t oxide "
+                f"per t blank × recovery {rec}"
+            )
+            row = process_row(
+                f"{r['region']}_recycle_swarf",
+                r["region"],
+                "separate",
+                "recycling of magnet-making swarf",
+                "swarf_recycling",
+                "magnet makers and recyclers",
+                "operating",
+                None,
+            )
+            p = b.prov_of(
+                r,
+                method=method,
+                lower=blanks * (1 - y_hi) * content * rec_lo,
+                upper=blanks * (1 - y_lo) * content * rec_hi,
+            )
+            self.add_process(row, act, None, p)
+
+    def order(self, item: tuple[tuple[str, str], float]) -> tuple[int, int]:
+        """Sort key of a (region, commodity) entry: dataset order."""
+        (region, commodity), _ = item
+        return self.regions.index(region), self.commodities.index(commodity)
+
+    # --- end uses ---------------------------------------------------------------------
+
+    def build_end_uses(self) -> None:
+        """Sector output by region: sourced rows, vehicles by difference, non-magnet by share."""
+        b = self.b
+        growth = {g["sector"]: g for g in b.raw["end_use_growth"]}
+        ev: dict[str, float] = {}
+        for row in b.raw["end_use_outputs"]:
+            self.add_end_use(row, float(row["output_per_year"]), growth[row["sector"]])
+            if row["sector"] == "ev_traction_motor":
+                ev[row["region"]] = float(row["output_per_year"])
+        vehicles = b.raw["vehicle_production"]
+        world = 92_500_000.0
+        listed = sum(float(v["total_vehicles"]) for v in vehicles if v["total_vehicles"])
+        for v in vehicles:
+            total = float(v["total_vehicles"]) if v["total_vehicles"] else world - listed
+            electrified = ev.get(v["region"], 0.0)
+            ev_row = next(
+                (
+                    r
+                    for r in b.raw["end_use_outputs"]
+                    if r["sector"] == "ev_traction_motor" and r["region"] == v["region"]
+                ),
+                None,
+            )
+            method = f"total production {total:g} − electrified vehicles {electrified:g}"
+            if not v["total_vehicles"]:
+                method = (
+                    f"(world {world:g} − listed countries {listed:g}) − electrified {electrified:g}"
+                )
+            note = (
+                f"conventional light and commercial vehicles; {v['note']}; value and jobs assumed"
+            )
+            if ev_row is not None and ev_row["confidence"] == "low":
+                p = b.prov(
+                    v["source_key"],
+                    note,
+                    "low",
+                    method,
+                    total - float(ev_row["upper"]),
+                    total - float(ev_row["lower"]),
+                )
+            else:
+                p = b.prov(v["source_key"], note, "medium", method)
+            raw = {
+                "sector": "conventional_vehicle",
+                "region": v["region"],
+                "value_usd_per_unit": v["value_usd_per_unit"],
+                "jobs_per_unit": v["jobs_per_unit"],
+                "source_key": v["source_key"],
+            }
+            self.add_end_use(raw, total - electrified, growth["conventional_vehicle"], p)
+        shares: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for s in b.raw["nonmagnet_shares"]:
+            shares[s["sector"]].append(s)
+        for d in b.raw["nonmagnet_demand"]:
+            g = float(d["global_t_reo"])
+            for s in shares[d["sector"]]:
+                share = float(s["share"])
+                method = f"world use {g:g} t REO × {s['region']} share {share:g} (assumed)"
+                p = b.prov(
+                    d["source_key"],
+                    d["note"],
+                    "low",
+                    method,
+                    float(d["lower"]) * share,
+                    float(d["upper"]) * share,
+                )
+                raw = {
+                    "sector": d["sector"],
+                    "region": s["region"],
+                    "value_usd_per_unit": d["value_usd_per_unit"],
+                    "jobs_per_unit": d["jobs_per_unit"],
+                    "source_key": d["source_key"],
+                }
+                self.add_end_use(raw, g * share, growth[d["sector"]], p)
+
+    def add_end_use(
+        self, raw: dict[str, str], output: float, growth: dict[str, str], p: Record | None = None
+    ) -> float:
+        """Add an end-use row for this year (2023 = 2024 × growth ratio) and its material use."""
+        b = self.b
+        p = p if p is not None else b.prov_of(raw)
+        if self.year != BASE_YEAR:
+            ratio = float(growth["ratio_2023_to_2024"])
+            output *= ratio
+            method = f"{BASE_YEAR} output × {ratio:g} ({growth['note']})"
+            if p["method"]:
+                method = f"({p['method']}) × {ratio:g} ({growth['note']})"
+            if p["confidence"] == "low" or growth["confidence"] == "low":
+                r_lo = float(growth["lower"]) if growth["lower"] else ratio
+                r_hi = float(growth["upper"]) if growth["upper"] else ratio
+                base_lo = p["lower"] if p["lower"] is not None else output / ratio
+                base_hi = p["upper"] if p["upper"] is not None else output / ratio
+                p = {
+                    **p,
+                    "confidence": "low",
+                    "method": method,
+                    "lower": base_lo * r_lo,
+                    "upper": base_hi * r_hi,
+                }
+            else:
+                p = {**p, "confidence": "medium", "method": method}
+        output = round(output, 3)
+        b.tables["end_uses"].append(
+            {
+                "sector": raw["sector"],
+                "region": raw["region"],
+                "year": self.year,
+                "output_per_year": output,
+                "value_usd_per_unit": float(raw["value_usd_per_unit"]),
+                "jobs_per_unit": float(raw["jobs_per_unit"]),
+                **p,
+            }
+        )
+        for c, q in b.intensity[raw["sector"]]:
+            self.use[(raw["region"], c)] += output * q
+        return output
+
+    # --- trade and balance ------------------------------------------------------------
+
+    def add_trade(self, c: str, exporter: str, importer: str, q: float, p: Record) -> None:
+        """Add (or add to) the flow of ``c`` from ``exporter`` to ``importer``."""
+        key = (c, exporter, importer)
+        if key in self.trade:
+            old = self.trade[key]
+            old["quantity_per_year"] += q
+            old["method"] = f"{old['method']}; plus {p['method']}"
+            old["confidence"] = "medium" if old["confidence"] != "low" else "low"
+            if old["lower"] is not None:
+                old["lower"] += p["lower"] if p["lower"] is not None else q
+                old["upper"] += p["upper"] if p["upper"] is not None else q
+        else:
+            self.trade[key] = {
+                "year": self.year,
+                "commodity": c,
+                "exporter": exporter,
+                "importer": importer,
+                "quantity_per_year": q,
+                **p,
+            }
+        self.imports[(importer, c)] += q
+        self.exports[(exporter, c)] += q
+
+    def balance_stage(self, stage: str, push_table: str) -> None:
+        """Trade of a stage: producers serve home use, offer surplus to partners, China fills."""
+        b = self.b
+        pushes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in b.raw[push_table]:
+            pushes[row["exporter"]].append(row)
+        for c in (c for c in self.commodities if b.stage_of[c] == stage):
+            net = {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions}
+            need = {r: max(v, 0.0) for r, v in net.items()}
+            for exporter, rows in pushes.items():
+                surplus = max(-net[exporter], 0.0)
+                for row in rows:
+                    share, imp = float(row["share"]), row["importer"]
+                    q = share * surplus
+                    if row["capped"] == "true":
+                        q = min(q, need[imp])
+                    if q <= 1e-9:
+                        continue
+                    need[imp] = max(need[imp] - q, 0.0)
+                    cap = f", capped at {imp}'s remaining need" if row["capped"] == "true" else ""
+                    method = f"{share:g} × {exporter} surplus {surplus:.6g} t{cap}"
+                    if row["capped"] == "true" and q < share * surplus:
+                        p = b.prov_of(
+                            row,
+                            confidence="medium",
+                            method=method + " (binding)",
+                            lower=None,
+                            upper=None,
+                        )
+                    else:
+                        p = self.scaled(row, q, share, method)
+                    self.add_trade(c, exporter, imp, q, p)
+            for r in self.regions:
+                if r != CHINA and need[r] > 1e-9:
+                    method = (
+                        f"{r} use {self.use[(r, c)]:.6g} − production "
+                        f"{self.production[(r, c)]:.6g} − imports from partners"
+                    )
+                    p = b.prov(
+                        "reechain_derived", "remaining need supplied by China", "medium", method
+                    )
+                    self.add_trade(c, CHINA, r, need[r], p)
+
+    def close_balances(self) -> None:
+        """Residual rows: what production + imports − use − exports leaves, by sign."""
+        b = self.b
+        keys = set(self.production) | set(self.use) | set(self.imports) | set(self.exports)
+        for (region, c), _ in sorted(((k, 0.0) for k in keys), key=self.order):
+            terms = (
+                self.production[(region, c)],
+                self.imports[(region, c)],
+                self.use[(region, c)],
+                self.exports[(region, c)],
+            )
+            gap = terms[0] + terms[1] - terms[2] - terms[3]
+            if abs(gap) <= max(1e-7, 1e-11 * max(terms)):
+                continue
+            stage = b.stage_of[c]
+            kind = "stock_change" if gap > 0 else "unreported_output"
+            note = RESIDUAL_NOTES[(stage, kind)]
+            method = (
+                f"production {terms[0]:.6g} + imports {terms[1]:.6g} − use {terms[2]:.6g}"
+                f" − exports {terms[3]:.6g}"
+            )
+            b.tables["residuals"].append(
+                {
+                    "year": self.year,
+                    "region": region,
+                    "commodity": c,
+                    "kind": kind,
+                    "quantity_per_year": gap,
+                    **b.prov("reechain_derived", note, "medium", method),
+                }
+            )
+
+    # --- stocks and prices (base year) ------------------------------------------------
+
+    def build_stocks_and_prices(self) -> None:
+        """Inventories where a region uses a commodity; stockpiles; prices; elasticities."""
+        b = self.b
+        targets = {(r["region"], r["stage"]): r for r in b.raw["inventories"]}
+        for (region, c), used in sorted(self.use.items(), key=self.order):
+            if used <= 0:
+                continue
+            row = targets.get((region, "*")) or targets[("*", b.stage_of[c])]
+            b.tables["inventories"].append(
+                {
+                    "region": region,
+                    "commodity": c,
+                    "target_days": float(row["target_days"]),
+                    "restoration_months": float(row["restoration_months"]),
+                    **b.prov_of(row),
+                }
+            )
+        for s in b.raw["stockpiles"]:
+            used = self.use[(s["holder"], s["commodity"])]
+            if s["quantity"]:
+                qty = float(s["quantity"])
+                p = b.prov_of(s)
+            else:
+                days = b.value(s["days_param"])
+                lo, hi = b.bounds(s["days_param"])
+                qty = round(days / 365 * used, 3)
+                method = f"{days:g} days ÷ 365 × {s['holder']} use {used:.6g} t ({BASE_YEAR})"
+                p = b.prov_of(
+                    s,
+                    method=method,
+                    lower=round(lo / 365 * used, 3),
+                    upper=round(hi / 365 * used, 3),
+                )
+            if qty <= 0:
+                continue
+            b.tables["stockpiles"].append(
+                {
+                    "holder": s["holder"],
+                    "commodity": s["commodity"],
+                    "quantity": qty,
+                    "max_release_per_month": round(qty / float(s["release_months"]), 3),
+                    **p,
+                }
+            )
+        for row in b.raw["prices"]:
+            b.tables["prices"].append(
+                {
+                    "commodity": row["commodity"],
+                    "year": int(row["year"]),
+                    "price_usd_per_kg": float(row["price_usd_per_kg"]),
+                    **b.prov_of(row),
+                }
+            )
+        for row in b.raw["elasticities"]:
+            b.tables["elasticities"].append(
+                {
+                    "commodity": row["commodity"],
+                    "elasticity": float(row["elasticity"]),
+                    "price_cap_multiple": float(row["price_cap_multiple"]),
+                    **b.prov_of(row),
+                }
+            )
+
+
+RESIDUAL_NOTES = {
+    (
+        "mine",
+        "stock_change",
+    ): "concentrate not separated in the year (stock build at the separator)",
+    ("mine", "unreported_output"): "concentrate drawn from stock or unreported mining",
+    ("separate", "stock_change"): (
+        "oxide produced but not used by the modelled sectors: producer stock build, unsold "
+        "co-product (La, Ce, Y surplus) or uses outside the modelled sectors"
+    ),
+    ("separate", "unreported_output"): (
+        "use above recorded production: unreported (illegal) mining, recycled magnet swarf "
+        "and other secondary feed, or stock draws"
+    ),
+    ("metal", "stock_change"): "metal stock build",
+    ("metal", "unreported_output"): "metal from stock or unreported output",
+    ("magnet", "stock_change"): (
+        "magnets made but not used by the modelled sectors: stock build or uses outside them"
+    ),
+    (
+        "magnet",
+        "unreported_output",
+    ): "magnet use above recorded output: unreported output or stock draws",
+}
+
+
+def build_tables(raw_dir: Path = RAW_DIR) -> dict[str, list[Record]]:
+    """Return every table of the default dataset, derived from the inputs in ``raw_dir``."""
+    builder = Builder(raw_dir)
+    builder.build_recipes()
+    builder.build_intensities()
+    years = {year: YearBuilder(builder, year) for year in YEARS}
+    for year_builder in years.values():
+        year_builder.build()
+    years[BASE_YEAR].build_stocks_and_prices()
+    return builder.tables
+
+
+def build(out: Path = OUT_DIR, raw_dir: Path = RAW_DIR) -> Path:
+    """Write the default dataset to ``out`` (replacing it) and return the path."""
+    return write_dataset(build_tables(raw_dir), META, out, overwrite=True)
+
+
+def main() -> None:
+    """Command-line entry: regenerate the bundled default dataset."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder to write")
+    args = parser.parse_args()
+    print(f"wrote {build(args.out)}")
+
+
+if __name__ == "__main__":
+    main()
