@@ -1,0 +1,554 @@
+"""Shared data preparation: a chain and a scenario turned into per-month arrays.
+
+Both engines (``reference`` and, later, ``vectorized``) start from a :class:`Prepared`;
+they share this preparation and nothing of the monthly step. Everything a scenario changes
+is resolved here into arrays over time, so the step logic never reads a scenario.
+
+Axes: ``T`` months, ``R`` regions, ``C`` commodities, ``S`` sectors, ``P`` processes (the
+chain's, then one per ``new_capacity`` policy), ``K`` strategic stockpiles (the dataset's,
+then one per ``stockpile`` policy that sizes a new one). Quantities are commodity units
+**per month** (annual figures ÷ 12); end-use output in sector units per month; prices USD/kg.
+Trade arrays are ``(T, C, R, R)`` with supplier first, requester second; the diagonal is the
+domestic link (a region's own producers serving its own users).
+
+Decisions the design leaves open, made here (see also the engine's module docstring):
+
+- **Residuals.** A positive residual (stock build or unrecorded use) is split: the part a
+  region's own production could not place (production − exports − use, clipped to
+  [0, residual]) is a *producer stock build*: producers make it every month and it goes to
+  their producer stock. The rest is a *user sink*: a constant monthly requirement of the
+  region's users, sourced like any other. A negative residual (unreported output or stock
+  draw) is *extra supply*: a constant monthly domestic output no event touches.
+- **Sourcing shares.** share[c, i, j] = baseline flow i→j ÷ j's baseline requirement; the
+  domestic share is the rest (production − exports − producer stock build + extra supply).
+  A region that exports more than it produces (re-exports of imports) is not modelled and
+  raises ConsistencyError. Where a region has no baseline requirement, it sources
+  domestically if it produces the commodity, else from exporters pro rata to their exports.
+- **Idle processes** (``building`` / ``planned`` in the dataset) have zero baseline
+  utilisation and stay idle; a ``new_capacity`` policy is the way to add a plant.
+- **Outages**: availability = 1 − fraction during the window (outages multiply); after it,
+  ``step`` restores it at once, ``linear`` over ``months`` (lost share f·(m−k−1)/m in the
+  k-th month after the window).
+- **Export restriction caps** per link and month: baseline flow × (1 − severity × s_j),
+  where s_j is 1, or, with ``end_uses``, the importer's share of its use of that commodity
+  that ends in those sectors (traced through its processes and sourcing). A quota caps the
+  exporter's targeted exports at quota ÷ 12 a month, split over links pro rata to baseline
+  flows. A licensing delay of d working days blocks the first d/21 months of the window
+  (a month partly blocked passes the unblocked fraction); links with no baseline flow get
+  cap 0. Several events on one link: the smallest cap.
+- **Re-export rule**: a third region k's exports of a listed product to targeted importers
+  are capped like the exporter's own when the product's restricted-origin content (units of
+  restricted commodities of the exporter's origin per unit of product, traced through
+  baseline recipes and sourcing shares) is at or above the threshold.
+- **Logistics delay** of d days blocks the first d ÷ (365/12) months of the window on the
+  affected links, in the same way as a licensing delay (goods in transit do not arrive).
+- **Demand shocks** multiply end-use requirement by (1 + change) in their window (several
+  multiply). **Substitution** multiplies a sector's intensity by (1 − reduction) from
+  start + lag on.
+- **New capacity** adds a process (recipe: the one given, else that of the region's first
+  process at that stage, else of the first process at that stage) whose availability ramps
+  linearly from 1/ramp in its start month to 1, at its template's maximum utilisation. Its
+  offtakers (default: its region) shift sourcing towards its region: each offtaker's share
+  from the plant's region rises by plant output ÷ the offtakers' baseline requirement (pro
+  rata), capped at 1, the other sources scaled down. **Recycling** adds extra domestic
+  supply ramping the same way and raises the region's domestic share likewise.
+- **Price floors** raise the required activity of covered processes (in the covered
+  regions, producing the commodity) to at least their baseline activity in the window.
+  **Sector priority** gives ranks per region (listed sectors first, in order; the others
+  after, pro rata). **Partner preference** marks the partner regions per commodity.
+- **Stockpiles** of the dataset are held and never released unless a ``stockpile`` policy
+  names their holder and commodity without a size (it then sets their trigger and release);
+  a policy with a size creates a new stockpile, full at month 0 (``size_days``: days of the
+  holder's baseline use).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reechain.chain import Chain
+from reechain.engine.caps import delay_caps, restriction_caps
+from reechain.engine.select import name_mask, region_mask, regions_of
+from reechain.engine.sourcing import base_shares, shift_shares
+from reechain.errors import ConsistencyError
+from reechain.scenario.models import (
+    CapacityOutage,
+    DemandShock,
+    ExportRestriction,
+    LogisticsDelay,
+    NewCapacity,
+    PartnerPreference,
+    PriceFloor,
+    Recycling,
+    Scenario,
+    SectorPriority,
+    StockpilePolicy,
+    Substitution,
+)
+from reechain.scenario.validate import check_against_chain, month_index
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+TRIGGER_NEVER, TRIGGER_DATE, TRIGGER_SHORTFALL, TRIGGER_PRICE = 0, 1, 2, 3
+"""Stockpile trigger kinds."""
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Everything the monthly step needs, as arrays (axes in the module docstring)."""
+
+    regions: tuple[str, ...]
+    commodities: tuple[str, ...]
+    sectors: tuple[str, ...]
+    processes: tuple[str, ...]
+    months: int
+    """T, the horizon."""
+    stage_order: tuple[int, ...]
+    """Stage indices that have commodities, upstream first."""
+    commodity_stage: IntArray
+    """(C,) stage of each commodity."""
+    process_stage: IntArray
+    """(P,) stage of each process (that of its outputs)."""
+    process_region: IntArray
+    """(P,) region of each process."""
+    process_inputs: FloatArray
+    """(P, C) units consumed per unit of activity."""
+    process_outputs: FloatArray
+    """(P, C) units produced per unit of activity."""
+    capacity_per_month: FloatArray
+    """(T, P) capacity × availability ÷ 12, activity units per month at full use."""
+    utilisation0: FloatArray
+    """(P,) starting (baseline) utilisation."""
+    max_utilisation: FloatArray
+    """(P,)"""
+    ramp_rate_per_month: FloatArray
+    """(P,)"""
+    baseline_activity_per_month: FloatArray
+    """(P,) baseline activity ÷ 12."""
+    floor_activity_per_month: FloatArray
+    """(T, P) least required activity (price floors), activity units per month."""
+    end_use_requirement: FloatArray
+    """(T, S, R) notional end-use requirement N: baseline × demand path × shocks, per month."""
+    baseline_output_per_month: FloatArray
+    """(S, R) baseline end-use output ÷ 12."""
+    intensity: FloatArray
+    """(T, R, S, C) commodity units per unit of sector output."""
+    sourcing_share: FloatArray
+    """(T, C, R, R) share of requester j's request sent to supplier i (columns sum to 1)."""
+    link_cap: FloatArray
+    """(T, C, R, R) most that may be shipped i → j in a month (inf: unbounded)."""
+    extra_supply: FloatArray
+    """(T, R, C) output outside processes: unreported output and recycling, per month."""
+    producer_stock_build: FloatArray
+    """(R, C) producers' planned monthly addition to their producer stock (residuals)."""
+    user_sink: FloatArray
+    """(R, C) constant monthly requirement of unrecorded use (residuals)."""
+    inventory_target_days: FloatArray
+    """(R, C)"""
+    inventory_restoration_months: FloatArray
+    """(R, C)"""
+    price0_usd_per_kg: FloatArray
+    """(C,) baseline price."""
+    elasticity: FloatArray
+    """(C,) negative."""
+    price_cap_multiple: FloatArray
+    """(C,)"""
+    sector_key_commodity: IntArray
+    """(S,) the input with the largest cost share (intensity × price), −1 if none."""
+    value_usd_per_unit: FloatArray
+    """(S, R)"""
+    jobs_per_unit: FloatArray
+    """(S, R) jobs per unit of output per year."""
+    sector_rank: IntArray
+    """(R, S) allocation rank of scarce inputs (0 first); equal ranks share pro rata."""
+    partner_mask: BoolArray
+    """(C, R) partners for round 2 (all False: no preference for that commodity)."""
+    stockpile_holder: IntArray
+    """(K,)"""
+    stockpile_commodity: IntArray
+    """(K,)"""
+    stockpile_initial: FloatArray
+    """(K,) units held at month 0."""
+    stockpile_size: FloatArray
+    """(K,) refill ceiling, units."""
+    stockpile_max_release: FloatArray
+    """(K,) units per month."""
+    stockpile_refill: FloatArray
+    """(K,) units per month bought back when not triggered."""
+    stockpile_trigger: IntArray
+    """(K,) TRIGGER_* kind."""
+    stockpile_trigger_value: FloatArray
+    """(K,) date month, shortfall fraction or price multiple."""
+    floor_commodity: IntArray
+    """(F,) commodity of each price floor."""
+    floor_usd_per_kg: FloatArray
+    """(F,)"""
+    floor_producers: BoolArray
+    """(F, R) covered producer regions."""
+    floor_payer: IntArray
+    """(F,) paying region."""
+    floor_active: BoolArray
+    """(T, F) months the floor applies."""
+
+
+def prepare(
+    chain: Chain,
+    scenario: Scenario | None = None,
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+) -> Prepared:
+    """Return the per-month arrays of ``scenario`` on ``chain`` (None: the baseline run).
+
+    Parameters
+    ----------
+    chain
+        The compiled chain.
+    scenario
+        Events and policies; None or an empty scenario gives the baseline run.
+    months
+        Horizon T (default: the scenario's, else 24).
+    demand_path
+        Multiplier of baseline end-use output: None (flat), an array (T,), or (T, S, R).
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.engine.prepare import prepare
+    >>> p = prepare(reechain.compile_chain(reechain.load_dataset("sample")), months=3)
+    >>> p.sourcing_share.shape
+    (3, 7, 4, 4)
+    """
+    if scenario is not None:
+        check_against_chain(scenario, chain)
+    T = months if months is not None else (scenario.horizon_months if scenario else 24)
+    R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
+    events = scenario.events if scenario else ()
+    policies = scenario.policies if scenario else ()
+
+    # --- processes: the chain's, then new capacity --------------------------------------
+    names = list(chain.processes)
+    region = list(chain.process_region)
+    stage = list(chain.process_stage)
+    inputs = list(chain.process_inputs)
+    outputs = list(chain.process_outputs)
+    capacity = list(chain.capacity_per_year)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u0 = np.where(
+            chain.capacity_per_year > 0, chain.activity_per_year / chain.capacity_per_year, 0.0
+        )
+    util0 = list(u0)
+    max_util = list(chain.max_utilisation)
+    ramp = list(chain.ramp_rate_per_month)
+    availability = [np.ones(T) for _ in names]
+    for i, policy in enumerate(policies):
+        if not isinstance(policy, NewCapacity):
+            continue
+        r, g = chain.region_index(policy.region), chain.stage_index(policy.stage)
+        template = _template(chain, r, g, policy.recipe)
+        names.append(f"new_capacity[{i}]:{policy.region}:{policy.stage}")
+        region.append(r)
+        stage.append(g)
+        q = chain.recipes.index(policy.recipe) if policy.recipe else chain.process_recipe[template]
+        inputs.append(chain.recipe_inputs[q])
+        outputs.append(chain.recipe_outputs[q])
+        capacity.append(policy.capacity_per_year)
+        util0.append(float(chain.max_utilisation[template]) if template >= 0 else 1.0)
+        max_util.append(util0[-1])
+        ramp.append(float(chain.ramp_rate_per_month[template]) if template >= 0 else 0.0)
+        availability.append(_ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
+    P = len(names)
+    process_region = np.array(region, dtype=np.int64)
+    process_stage = np.array(stage, dtype=np.int64)
+    process_inputs = np.array(inputs, dtype=np.float64).reshape(P, C)
+    process_outputs = np.array(outputs, dtype=np.float64).reshape(P, C)
+    avail = np.array(availability).reshape(P, T).T.copy()
+    for event in events:
+        if isinstance(event, CapacityOutage):
+            hit = _outage_processes(chain, event, P, process_region, process_stage)
+            avail[:, hit] *= _outage_curve(T, month_index(chain, event.start), event)[:, None]
+    _check_stages(chain, process_stage, process_inputs, process_outputs)
+    baseline_activity = (
+        np.concatenate([chain.activity_per_year, np.zeros(P - len(chain.processes))]) / 12
+    )
+
+    # --- residuals, requirement and sourcing ------------------------------------------------
+    production = chain.production
+    use = chain.process_use + chain.end_use
+    residual = chain.residual
+    positive = np.maximum(residual, 0.0)
+    placeable = np.maximum(production - chain.exports - use, 0.0)
+    stock_build = np.minimum(positive, placeable)
+    user_sink = positive - stock_build
+    unreported = np.maximum(-residual, 0.0)
+    requirement = use + user_sink  # (R, C) per year
+    base_share = base_shares(chain, requirement, production, stock_build, unreported)
+    share = np.repeat(base_share[None], T, axis=0)
+    extra = np.repeat(unreported[None] / 12, T, axis=0)
+    for policy in policies:
+        if isinstance(policy, Recycling):
+            r, c = chain.region_index(policy.region), chain.commodity_index(policy.commodity)
+            curve = _ramp(T, month_index(chain, policy.start), policy.ramp_up_months)
+            added = policy.quantity_t_per_year / 12 * curve
+            extra[:, r, c] += added
+            shift_shares(share, c, r, [r], added, requirement[:, c] / 12)
+    p_new = len(chain.processes)
+    for policy in policies:
+        if isinstance(policy, NewCapacity):
+            r = process_region[p_new]
+            offtake = regions_of(chain, policy.offtake) if policy.offtake else [int(r)]
+            for c in np.nonzero(process_outputs[p_new] > 0)[0].tolist():
+                out = policy.capacity_per_year / 12 * avail[:, p_new] * max_util[p_new]
+                out = out * process_outputs[p_new, c]
+                shift_shares(share, int(c), int(r), offtake, out, requirement[:, c] / 12)
+            p_new += 1
+
+    # --- end use ------------------------------------------------------------------------
+    path = _demand_path(demand_path, T, S, R)
+    N = chain.output_per_year[None] / 12 * path
+    intensity = np.repeat(np.repeat(chain.intensity[None, None], R, axis=1), T, axis=0)
+    for event in events:
+        if isinstance(event, DemandShock):
+            t0 = month_index(chain, event.start)
+            t1 = T if event.duration_months is None else min(T, t0 + event.duration_months)
+            s_mask = name_mask(chain.sectors, event.sectors, chain.sector_index)
+            r_mask = region_mask(chain, event.regions)
+            N[t0:t1] *= 1 + event.change * (s_mask[:, None] & r_mask[None, :])
+    for policy in policies:
+        if isinstance(policy, Substitution):
+            t0 = month_index(chain, policy.start) + policy.lag_months
+            s, c = chain.sector_index(policy.sector), chain.commodity_index(policy.commodity)
+            r_mask = region_mask(chain, policy.regions)
+            if t0 < T:
+                intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
+
+    # --- trade caps ------------------------------------------------------------------------
+    cap = np.full((T, C, R, R), np.inf)
+    flow = chain.trade_matrix / 12  # (C, R, R)
+    for event in events:
+        if isinstance(event, ExportRestriction):
+            restriction_caps(chain, event, cap, flow, base_share, T)
+        elif isinstance(event, LogisticsDelay):
+            delay_caps(chain, event, cap, flow, T)
+
+    # --- policies: stockpiles, partners, floors, priority -------------------------------------
+    stockpiles = _stockpiles(chain, policies, use)
+    partner = np.zeros((C, R), dtype=bool)
+    for policy in policies:
+        if isinstance(policy, PartnerPreference):
+            members = regions_of(chain, policy.partners)
+            cm = name_mask(chain.commodities, policy.commodities, chain.commodity_index)
+            for c in np.nonzero(cm)[0].tolist():
+                partner[c, members] = True
+    rank = np.zeros((R, S), dtype=np.int64)
+    for policy in policies:
+        if isinstance(policy, SectorPriority):
+            r_mask = region_mask(chain, policy.regions)
+            rank[r_mask] = len(policy.sectors)
+            for k, name in enumerate(policy.sectors):
+                rank[r_mask, chain.sector_index(name)] = k
+    floors = [p for p in policies if isinstance(p, PriceFloor)]
+    floor_active = np.zeros((T, len(floors)), dtype=bool)
+    floor_producers = np.zeros((len(floors), R), dtype=bool)
+    floor_activity = np.zeros((T, P))
+    for f, policy in enumerate(floors):
+        t0 = month_index(chain, policy.start)
+        t1 = T if policy.duration_months is None else min(T, t0 + policy.duration_months)
+        floor_active[t0:t1, f] = True
+        floor_producers[f, regions_of(chain, policy.producers)] = True
+        c = chain.commodity_index(policy.commodity)
+        covered = floor_producers[f][process_region] & (process_outputs[:, c] > 0)
+        floor_activity[t0:t1, covered] = np.maximum(
+            floor_activity[t0:t1, covered], baseline_activity[covered]
+        )
+
+    cost = chain.intensity * chain.price_usd_per_kg[None, :]
+    key = np.where(cost.max(axis=1) > 0, cost.argmax(axis=1), -1)
+    return Prepared(
+        regions=chain.regions,
+        commodities=chain.commodities,
+        sectors=chain.sectors,
+        processes=tuple(names),
+        months=T,
+        stage_order=tuple(sorted(set(chain.commodity_stage.tolist()))),
+        commodity_stage=np.asarray(chain.commodity_stage),
+        process_stage=process_stage,
+        process_region=process_region,
+        process_inputs=process_inputs,
+        process_outputs=process_outputs,
+        capacity_per_month=np.array(capacity)[None, :] / 12 * avail,
+        utilisation0=np.array(util0),
+        max_utilisation=np.array(max_util),
+        ramp_rate_per_month=np.array(ramp),
+        baseline_activity_per_month=baseline_activity,
+        floor_activity_per_month=floor_activity,
+        end_use_requirement=N,
+        baseline_output_per_month=chain.output_per_year / 12,
+        intensity=intensity,
+        sourcing_share=share,
+        link_cap=cap,
+        extra_supply=extra,
+        producer_stock_build=stock_build / 12,
+        user_sink=user_sink / 12,
+        inventory_target_days=np.asarray(chain.inventory_target_days),
+        inventory_restoration_months=np.asarray(chain.inventory_restoration_months),
+        price0_usd_per_kg=np.asarray(chain.price_usd_per_kg),
+        elasticity=np.asarray(chain.elasticity),
+        price_cap_multiple=np.asarray(chain.price_cap_multiple),
+        sector_key_commodity=key.astype(np.int64),
+        value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
+        jobs_per_unit=np.asarray(chain.jobs_per_unit),
+        sector_rank=rank,
+        partner_mask=partner,
+        floor_commodity=np.array(
+            [chain.commodity_index(p.commodity) for p in floors], dtype=np.int64
+        ),
+        floor_usd_per_kg=np.array([p.floor_usd_per_kg for p in floors], dtype=np.float64),
+        floor_producers=floor_producers,
+        floor_payer=np.array([chain.region_index(p.payer) for p in floors], dtype=np.int64),
+        floor_active=floor_active,
+        **stockpiles,
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _template(chain: Chain, r: int, g: int, recipe: str | None) -> int:
+    here = np.nonzero((chain.process_region == r) & (chain.process_stage == g))[0]
+    anywhere = np.nonzero(chain.process_stage == g)[0]
+    if len(here):
+        return int(here[0])
+    if len(anywhere):
+        return int(anywhere[0])
+    if recipe is None:
+        raise ConsistencyError(
+            f"new_capacity: no process at stage {chain.stages[g]!r} to copy a recipe from; "
+            "name one with 'recipe'"
+        )
+    return -1
+
+
+def _ramp(T: int, start: int, ramp_months: int) -> FloatArray:
+    """(T,) 0 before ``start``, then (k+1)/ramp in the k-th month, capped at 1."""
+    curve = np.zeros(T)
+    k = np.arange(T) - start
+    on = k >= 0
+    curve[on] = 1.0 if ramp_months <= 0 else np.minimum(1.0, (k[on] + 1) / ramp_months)
+    return curve
+
+
+def _outage_curve(T: int, start: int, event: CapacityOutage) -> FloatArray:
+    """(T,) availability multiplier of an outage: 1 − f in the window, then recovery."""
+    curve = np.ones(T)
+    end = start + event.duration_months
+    curve[start : min(end, T)] = 1 - event.fraction
+    if event.recovery.curve == "linear" and event.recovery.months > 0:
+        m = event.recovery.months
+        for k in range(m):
+            if end + k < T:
+                curve[end + k] = 1 - event.fraction * (m - k - 1) / m
+    return curve
+
+
+def _outage_processes(
+    chain: Chain, event: CapacityOutage, P: int, region: IntArray, stage: IntArray
+) -> BoolArray:
+    hit = np.zeros(P, dtype=bool)
+    if event.process is not None:
+        hit[chain.processes.index(event.process)] = True
+    else:
+        assert event.region is not None
+        assert event.stage is not None
+        hit = (region == chain.region_index(event.region)) & (
+            stage == chain.stage_index(event.stage)
+        )
+    return hit
+
+
+def _check_stages(chain: Chain, stage: IntArray, inputs: FloatArray, outputs: FloatArray) -> None:
+    cs = chain.commodity_stage
+    for p in range(len(stage)):
+        outs, ins = np.nonzero(outputs[p])[0], np.nonzero(inputs[p])[0]
+        if np.any(cs[outs] != stage[p]) or np.any(cs[ins] >= stage[p]):
+            raise ConsistencyError(
+                f"process {p}: the engine needs outputs at the process's stage and inputs "
+                "from earlier stages"
+            )
+
+
+def _demand_path(path: Any, T: int, S: int, R: int) -> FloatArray:
+    if path is None:
+        return np.ones((T, S, R))
+    arr = np.asarray(path, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[:, None, None]
+    if arr.shape[0] != T or np.any(arr < 0) or not np.all(np.isfinite(arr)):
+        raise ConsistencyError(
+            f"demand path: got shape {arr.shape}, expected {T} non-negative months"
+        )
+    return np.broadcast_to(arr, (T, S, R)).copy()
+
+
+def _stockpiles(chain: Chain, policies: Any, use: FloatArray) -> dict[str, Any]:
+    holder = list(chain.stockpile_holder)
+    commodity = list(chain.stockpile_commodity)
+    initial = list(chain.stockpile_quantity)
+    size = list(chain.stockpile_quantity)
+    release = list(chain.stockpile_max_release_per_month)
+    refill = [0.0] * len(holder)
+    trigger = [TRIGGER_NEVER] * len(holder)
+    value = [0.0] * len(holder)
+    for policy in policies:
+        if not isinstance(policy, StockpilePolicy):
+            continue
+        r, c = chain.region_index(policy.holder), chain.commodity_index(policy.commodity)
+        if policy.trigger.date is not None:
+            kind, v = TRIGGER_DATE, float(month_index(chain, policy.trigger.date))
+        elif policy.trigger.shortfall_pct is not None:
+            kind, v = TRIGGER_SHORTFALL, policy.trigger.shortfall_pct / 100
+        else:
+            assert policy.trigger.price_multiple is not None
+            kind, v = TRIGGER_PRICE, policy.trigger.price_multiple
+        if policy.size_t is None and policy.size_days is None:
+            ks = [
+                k
+                for k in range(len(chain.stockpile_holder))
+                if holder[k] == r and commodity[k] == c
+            ]
+        else:
+            quantity = (
+                policy.size_t
+                if policy.size_t is not None
+                else ((policy.size_days or 0.0) * use[r, c] / 365)
+            )
+            holder.append(r)
+            commodity.append(c)
+            initial.append(quantity)
+            size.append(quantity)
+            release.append(0.0)
+            refill.append(0.0)
+            trigger.append(TRIGGER_NEVER)
+            value.append(0.0)
+            ks = [len(holder) - 1]
+        for k in ks:
+            release[k] = policy.max_release_t_per_month
+            refill[k] = policy.refill_t_per_month
+            trigger[k] = kind
+            value[k] = v
+    return {
+        "stockpile_holder": np.array(holder, dtype=np.int64),
+        "stockpile_commodity": np.array(commodity, dtype=np.int64),
+        "stockpile_initial": np.array(initial, dtype=np.float64),
+        "stockpile_size": np.array(size, dtype=np.float64),
+        "stockpile_max_release": np.array(release, dtype=np.float64),
+        "stockpile_refill": np.array(refill, dtype=np.float64),
+        "stockpile_trigger": np.array(trigger, dtype=np.int64),
+        "stockpile_trigger_value": np.array(value, dtype=np.float64),
+    }

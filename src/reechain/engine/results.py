@@ -1,0 +1,240 @@
+"""Results of a scenario against its baseline run, and the KPIs drawn from them.
+
+:func:`simulate` runs a scenario and its baseline run (same chain, same horizon, same
+demand path, no events, no policies) with the reference engine and returns
+:class:`Results`: monthly arrays with documented axes and the shortfalls between the two.
+
+Shortfall definitions (decisions where DESIGN.md is silent):
+
+- **lost units** (T, S, R) = max(min(baseline-run output, N) − output, 0): a demand shock
+  that lowers N is not a loss; **rationed** = the part of it below the target
+  (min(lost, target − output)); **priced out** = the rest (target cut by price).
+- **value lost** = lost units × value per unit (USD); **jobs at risk** = lost units per
+  month × 12 × jobs per unit (jobs per unit of annual output), a monthly reading.
+- **material shortfall** (T, R, C) = max(U − A, 0) − the baseline run's, at least 0, in
+  commodity units.
+- KPIs per region and sector: **peak shortfall %** = max over months of lost ÷ baseline-run
+  output; **cumulative shortfall** in units and USD; **months to recovery** = months from
+  the first month with a loss (above 1e-9 relative) to the first month after which no loss
+  remains (None: not recovered within the horizon); per region and commodity:
+  **cumulative shortfall (t)**, **days of cover at onset** = (user inventory + strategic
+  stockpiles) at the start of the first event month ÷ daily use requirement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reechain.chain import Chain
+from reechain.engine.prepare import Prepared, prepare
+from reechain.engine.reference import DAYS_PER_MONTH, RunArrays, run_reference
+from reechain.scenario.models import Scenario
+from reechain.scenario.validate import month_index
+
+FloatArray = NDArray[np.float64]
+LOSS_TOLERANCE = 1e-9
+"""Relative loss below which a month counts as recovered."""
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """A scenario's run and its baseline run, with shortfalls (units per month).
+
+    Axes: T months, R regions, C commodities, S sectors.
+    """
+
+    scenario: str
+    regions: tuple[str, ...]
+    commodities: tuple[str, ...]
+    sectors: tuple[str, ...]
+    start_year: int
+    """Calendar year of month 0 (January)."""
+    onset_month: int
+    """First month of the earliest event (0 when there is none)."""
+    run: RunArrays
+    baseline: RunArrays
+    lost_units: FloatArray
+    """(T, S, R) output lost against the baseline run."""
+    rationed_units: FloatArray
+    """(T, S, R) lost because inputs were short of target."""
+    priced_out_units: FloatArray
+    """(T, S, R) lost because the price cut the target."""
+    value_lost_usd: FloatArray
+    """(T, S, R) USD per month."""
+    jobs_at_risk: FloatArray
+    """(T, S, R) jobs (lost monthly units × 12 × jobs per unit)."""
+    material_shortfall: FloatArray
+    """(T, R, C) units of requirement not available beyond the baseline run's."""
+    stockpile_holder: tuple[str, ...]
+    """(K,) holder of each strategic stockpile."""
+    stockpile_commodity: tuple[str, ...]
+    """(K,) commodity of each strategic stockpile."""
+    stockpile_initial: FloatArray
+    """(K,) units held at the start of month 0."""
+
+    @property
+    def months(self) -> int:
+        """Horizon T."""
+        return int(self.run.price.shape[0])
+
+    def month_label(self, t: int) -> str:
+        """Return month ``t`` as YYYY-MM."""
+        return f"{self.start_year + t // 12}-{t % 12 + 1:02d}"
+
+
+def simulate(
+    chain: Chain,
+    scenario: Scenario | None = None,
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+) -> Results:
+    """Return the results (units per month, USD) of ``scenario`` against its baseline run.
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.engine import simulate
+    >>> results = simulate(reechain.compile_chain(reechain.load_dataset("sample")), months=3)
+    >>> float(results.lost_units.sum())
+    0.0
+    """
+    T = months if months is not None else (scenario.horizon_months if scenario else 24)
+    prep = prepare(chain, scenario, months=T, demand_path=demand_path)
+    base_prep = prepare(chain, None, months=T, demand_path=demand_path)
+    run = run_reference(prep)
+    base = run_reference(base_prep) if scenario is not None and _has_content(scenario) else run
+    starts = [month_index(chain, e.start) for e in (scenario.events if scenario else ())]
+    return compare(
+        scenario.name if scenario else "baseline",
+        chain.base_year + 1,
+        prep,
+        run,
+        base,
+        min(starts, default=0),
+    )
+
+
+def _has_content(scenario: Scenario) -> bool:
+    return bool(scenario.events or scenario.policies)
+
+
+def compare(
+    name: str, start_year: int, prep: Prepared, run: RunArrays, base: RunArrays, onset: int
+) -> Results:
+    """Return :class:`Results` of ``run`` measured against the baseline run ``base``."""
+    reference = np.minimum(base.end_use_output, run.end_use_requirement)
+    lost = np.maximum(reference - run.end_use_output, 0.0)
+    rationed = np.minimum(lost, np.maximum(run.end_use_target - run.end_use_output, 0.0))
+    short = np.maximum(run.requirement - run.available, 0.0)
+    base_short = np.maximum(base.requirement - base.available, 0.0)
+    return Results(
+        scenario=name,
+        regions=prep.regions,
+        commodities=prep.commodities,
+        sectors=prep.sectors,
+        start_year=start_year,
+        onset_month=onset,
+        run=run,
+        baseline=base,
+        lost_units=lost,
+        rationed_units=rationed,
+        priced_out_units=lost - rationed,
+        value_lost_usd=lost * prep.value_usd_per_unit[None],
+        jobs_at_risk=lost * 12 * prep.jobs_per_unit[None],
+        material_shortfall=np.maximum(short - base_short, 0.0),
+        stockpile_holder=tuple(prep.regions[r] for r in prep.stockpile_holder),
+        stockpile_commodity=tuple(prep.commodities[c] for c in prep.stockpile_commodity),
+        stockpile_initial=prep.stockpile_initial,
+    )
+
+
+def months_to_recovery(loss: FloatArray, reference: FloatArray) -> int | None:
+    """Return months from the first loss to full recovery (0: no loss; None: not recovered).
+
+    ``loss`` and ``reference`` are (T,) series in the same unit.
+    """
+    hit = loss > LOSS_TOLERANCE * np.maximum(reference, 1e-300)
+    if not hit.any():
+        return 0
+    first, last = int(np.argmax(hit)), int(len(hit) - 1 - np.argmax(hit[::-1]))
+    if last == len(hit) - 1:
+        return None
+    return last + 1 - first
+
+
+def sector_kpis(results: Results) -> list[dict[str, Any]]:
+    """Return KPIs per region and sector with a baseline output (records; units in names)."""
+    records = []
+    base = results.baseline.end_use_output
+    for s, sector in enumerate(results.sectors):
+        for r, region in enumerate(results.regions):
+            ref = base[:, s, r]
+            if ref.sum() <= 0:
+                continue
+            lost = results.lost_units[:, s, r]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(ref > 0, lost / ref, 0.0)
+            records.append(
+                {
+                    "region": region,
+                    "sector": sector,
+                    "peak_shortfall_pct": float(100 * pct.max()),
+                    "cumulative_shortfall_units": float(lost.sum()),
+                    "cumulative_rationed_units": float(results.rationed_units[:, s, r].sum()),
+                    "cumulative_priced_out_units": float(results.priced_out_units[:, s, r].sum()),
+                    "cumulative_value_lost_usd": float(results.value_lost_usd[:, s, r].sum()),
+                    "peak_jobs_at_risk": float(results.jobs_at_risk[:, s, r].max()),
+                    "months_to_recovery": months_to_recovery(lost, ref),
+                }
+            )
+    return records
+
+
+def commodity_kpis(results: Results) -> list[dict[str, Any]]:
+    """Return KPIs per region and commodity with a requirement (records; units in names)."""
+    records = []
+    run = results.run
+    onset = min(results.onset_month, results.months - 1)
+    held = np.zeros((len(results.regions), len(results.commodities)))
+    levels = run.stockpile_level[onset - 1] if onset > 0 else results.stockpile_initial
+    for k, (holder, commodity) in enumerate(
+        zip(results.stockpile_holder, results.stockpile_commodity, strict=True)
+    ):
+        r, c = results.regions.index(holder), results.commodities.index(commodity)
+        held[r, c] += levels[k]
+    stock = run.user_inventory[onset - 1] if onset > 0 else run.initial_user_inventory
+    for r, region in enumerate(results.regions):
+        for c, commodity in enumerate(results.commodities):
+            use = run.requirement[onset, r, c]
+            if results.baseline.requirement[:, r, c].sum() <= 0:
+                continue
+            short = results.material_shortfall[:, r, c]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(
+                    results.baseline.requirement[:, r, c] > 0,
+                    short / results.baseline.requirement[:, r, c],
+                    0.0,
+                )
+            records.append(
+                {
+                    "region": region,
+                    "commodity": commodity,
+                    "peak_shortfall_pct": float(100 * pct.max()),
+                    "cumulative_shortfall_t": float(short.sum()),
+                    "peak_price_usd_per_kg": float(run.price[:, r, c].max()),
+                    "days_of_cover_at_onset": float(
+                        (stock[r, c] + held[r, c]) / use * DAYS_PER_MONTH
+                    )
+                    if use > 0
+                    else None,
+                    "months_to_recovery": months_to_recovery(
+                        short, results.baseline.requirement[:, r, c]
+                    ),
+                }
+            )
+    return records

@@ -1,0 +1,69 @@
+"""Scenario files: schema, validation with file/line/field errors, and the bundled library.
+
+Examples
+--------
+>>> from reechain.scenario import load_scenario, library_path
+>>> scenario = load_scenario(library_path("baseline"))
+>>> scenario.dataset, scenario.events
+('sample', ())
+"""
+
+from reechain.scenario.library import library_path, library_root, library_scenarios
+from reechain.scenario.models import (
+    DAYS_PER_MONTH,
+    WORKING_DAYS_PER_MONTH,
+    CapacityOutage,
+    DemandShock,
+    ExportRestriction,
+    LogisticsDelay,
+    NewCapacity,
+    Outside,
+    PartnerPreference,
+    PriceFloor,
+    Recovery,
+    Recycling,
+    ReexportRule,
+    Scenario,
+    SectorPriority,
+    StockpilePolicy,
+    Substitution,
+    Trigger,
+)
+from reechain.scenario.validate import (
+    ScenarioError,
+    ScenarioProblem,
+    check_against_chain,
+    load_scenario,
+    month_index,
+    parse_scenario,
+)
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "WORKING_DAYS_PER_MONTH",
+    "CapacityOutage",
+    "DemandShock",
+    "ExportRestriction",
+    "LogisticsDelay",
+    "NewCapacity",
+    "Outside",
+    "PartnerPreference",
+    "PriceFloor",
+    "Recovery",
+    "Recycling",
+    "ReexportRule",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioProblem",
+    "SectorPriority",
+    "StockpilePolicy",
+    "Substitution",
+    "Trigger",
+    "check_against_chain",
+    "library_path",
+    "library_root",
+    "library_scenarios",
+    "load_scenario",
+    "month_index",
+    "parse_scenario",
+]

@@ -1,0 +1,353 @@
+"""Scenarios and simulation in the Python API: find, validate, run, store and export.
+
+This module ties the scenario files and the engine to the store. A run is recorded with
+its inputs hash (dataset content + scenario + horizon + demand path), seed (none: the
+reference engine is deterministic) and code version, and its results are written with its
+final status in one transaction.
+
+Examples
+--------
+>>> import reechain
+>>> from reechain.workflows.simulate import run_scenario
+>>> run = run_scenario("dy-restriction")
+>>> run.results.scenario, run.results.months, run.run_id
+('dy-restriction', 24, None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reechain.chain import Chain, compile_chain
+from reechain.data.dataset import Dataset
+from reechain.engine.results import Results, commodity_kpis, sector_kpis, simulate
+from reechain.errors import InputError, NotFoundError
+from reechain.exporting import records_csv, records_parquet
+from reechain.scenario.library import library_path, library_scenarios
+from reechain.scenario.models import Scenario
+from reechain.scenario.validate import (
+    check_against_chain,
+    parse_scenario,
+    read_scenario_text,
+)
+from reechain.store import DEFAULT_WORKSPACE, Store
+from reechain.workflows import jobs
+from reechain.workflows.datasets import load_dataset
+from reechain.workflows.jobs import JobContext, Outputs, json_output
+
+RUN_KIND = "simulate"
+PARQUET = "application/vnd.apache.parquet"
+WS = DEFAULT_WORKSPACE
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A finished simulation: its results and, when it was stored, its run id."""
+
+    results: Results
+    run_id: str | None = None
+
+
+class ResultFormat(StrEnum):
+    """Formats a run's results can be exported in."""
+
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSON = "json"
+
+
+def scenario_source(
+    name_or_path: str | Path, store: Store | None = None, *, workspace: str = WS
+) -> tuple[str, str]:
+    """Return (file name, YAML text) of a scenario file path, stored name or bundled name."""
+    path = Path(name_or_path)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return str(path), read_scenario_text(path)
+    name = str(name_or_path)
+    if store is not None and name in _stored_names(store, workspace):
+        return f"store:{name}", store.get_scenario(name, workspace=workspace)
+    try:
+        found = library_path(name)
+    except NotFoundError:
+        stored = _stored_names(store, workspace) if store is not None else []
+        from reechain.names import did_you_mean
+
+        hint = did_you_mean(name, [*library_scenarios(), *stored])
+        raise NotFoundError(
+            f"no scenario named {name!r} (not a file, not stored, not bundled)"
+            + (f"; {hint}" if hint else "")
+        ) from None
+    return str(found), found.read_text(encoding="utf-8")
+
+
+def _stored_names(store: Store, workspace: str = WS) -> list[str]:
+    return [str(s["name"]) for s in store.list_scenarios(workspace=workspace)]
+
+
+def list_scenarios(store: Store | None = None) -> list[dict[str, Any]]:
+    """Return the bundled and stored scenarios as records (name, dataset, origin, title)."""
+    records = []
+    for name, path in library_scenarios().items():
+        scenario, _ = parse_scenario(path.read_text(encoding="utf-8"), str(path))
+        records.append(
+            {
+                "name": name,
+                "dataset": scenario.dataset,
+                "origin": "bundled",
+                "title": scenario.title,
+                "events": len(scenario.events),
+                "policies": len(scenario.policies),
+            }
+        )
+    for name in _stored_names(store) if store is not None else []:
+        assert store is not None
+        scenario, _ = parse_scenario(store.get_scenario(name), f"store:{name}")
+        records.append(
+            {
+                "name": name,
+                "dataset": scenario.dataset,
+                "origin": "stored",
+                "title": scenario.title,
+                "events": len(scenario.events),
+                "policies": len(scenario.policies),
+            }
+        )
+    return records
+
+
+def validate_scenario(
+    name_or_path: str | Path,
+    store: Store | None = None,
+    *,
+    chain: Chain | None = None,
+    workspace: str = WS,
+) -> Scenario:
+    """Return the scenario if valid, checked against its dataset's chain; raise ScenarioError."""
+    file, text = scenario_source(name_or_path, store, workspace=workspace)
+    return validate_scenario_text(text, file, store, chain=chain, workspace=workspace)
+
+
+def validate_scenario_text(
+    text: str,
+    file: str = "<scenario>",
+    store: Store | None = None,
+    *,
+    chain: Chain | None = None,
+    workspace: str = WS,
+) -> Scenario:
+    """Return the scenario in YAML ``text`` if valid against its dataset; raise ScenarioError."""
+    scenario, lines = parse_scenario(text, file)
+    if chain is None:
+        chain = compile_chain(load_dataset(scenario.dataset, store, workspace=workspace))
+    check_against_chain(scenario, chain, lines, file)
+    return scenario
+
+
+def save_scenario(path: str | Path, store: Store, *, chain: Chain | None = None) -> Scenario:
+    """Validate the scenario file at ``path`` and store it under its name."""
+    scenario = validate_scenario(path, store, chain=chain)
+    store.save_scenario(scenario.name, scenario.dataset, read_scenario_text(path))
+    return scenario
+
+
+def inputs_hash(dataset: Dataset, scenario: Scenario, months: int, demand_path: Any) -> str:
+    """Return a SHA-256 of everything a run depends on: equal inputs, equal hash."""
+    from reechain.store.database import dataset_hash
+
+    digest = hashlib.sha256()
+    digest.update(dataset_hash(dataset).encode())
+    digest.update(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode())
+    digest.update(str(months).encode())
+    if demand_path is not None:
+        digest.update(np.ascontiguousarray(np.asarray(demand_path, dtype=np.float64)).tobytes())
+    return digest.hexdigest()
+
+
+def run_scenario(
+    name_or_path: str | Path,
+    store: Store | None = None,
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+    progress: Callable[[float], None] | None = None,
+) -> ScenarioRun:
+    """Return the results of a scenario (file, stored or bundled name) against its baseline run.
+
+    With ``store``, the run is recorded (pending → running → done, or failed with its
+    error) and its result tables (Parquet) saved with its final status in one transaction.
+    """
+    scenario = validate_scenario(name_or_path, store)
+    dataset = load_dataset(scenario.dataset, store)
+    chain = compile_chain(dataset)
+    T = months or scenario.horizon_months
+    if store is None:
+        results = simulate(chain, scenario, months=T, demand_path=demand_path)
+        if progress:
+            progress(1.0)
+        return ScenarioRun(results)
+    finished: list[Results] = []
+
+    def job(ctx: JobContext) -> Outputs:
+        finished.append(simulate(chain, scenario, months=T, demand_path=demand_path))
+        return simulation_outputs(finished[0])
+
+    run_id = jobs.start(
+        store,
+        RUN_KIND,
+        dataset.name,
+        scenario=scenario.name,
+        inputs_hash=inputs_hash(dataset, scenario, T, demand_path),
+        params={
+            "months": T,
+            "engine": "reference",
+            "demand_path": "flat" if demand_path is None else "given",
+        },
+    )
+    status = jobs.execute(store, run_id, job)
+    if status != "done":
+        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    if progress:
+        progress(1.0)
+    return ScenarioRun(finished[0], run_id)
+
+
+def _simulate_job(ctx: JobContext) -> Outputs:
+    """The ``simulate`` kind of run: a scenario (stored, bundled or a file) against baseline."""
+    scenario = validate_scenario(ctx.scenario, ctx.store, workspace=ctx.workspace)
+    chain = compile_chain(ctx.load_dataset())
+    months = ctx.params.get("months")
+    results = simulate(chain, scenario, months=int(months) if months else scenario.horizon_months)
+    ctx.progress(0.9)
+    return simulation_outputs(results)
+
+
+jobs.register_kind(RUN_KIND, _simulate_job)
+
+
+def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
+    """Return results as tables of records (units in column names).
+
+    Tables: ``kpis_sector``, ``kpis_commodity``, ``monthly_sector`` (month, region, sector:
+    requirement, target, output, lost, rationed, priced out, value lost, jobs at risk),
+    ``monthly_commodity`` (month, region, commodity: production, requirement, deliveries,
+    inventory, producer stock, price, shortfall), ``trade`` (month, commodity, exporter,
+    importer: shipped, non-zero only) and ``stockpiles`` (month, holder, commodity, level).
+    """
+    run = results.run
+    months = [results.month_label(t) for t in range(results.months)]
+    sector_rows, commodity_rows, trade_rows, stock_rows = [], [], [], []
+    for t, label in enumerate(months):
+        for s, sector in enumerate(results.sectors):
+            for r, region in enumerate(results.regions):
+                if results.baseline.end_use_output[:, s, r].sum() <= 0:
+                    continue
+                sector_rows.append(
+                    {
+                        "month": label,
+                        "region": region,
+                        "sector": sector,
+                        "requirement_units": float(run.end_use_requirement[t, s, r]),
+                        "target_units": float(run.end_use_target[t, s, r]),
+                        "output_units": float(run.end_use_output[t, s, r]),
+                        "baseline_output_units": float(results.baseline.end_use_output[t, s, r]),
+                        "lost_units": float(results.lost_units[t, s, r]),
+                        "rationed_units": float(results.rationed_units[t, s, r]),
+                        "priced_out_units": float(results.priced_out_units[t, s, r]),
+                        "value_lost_usd": float(results.value_lost_usd[t, s, r]),
+                        "jobs_at_risk": float(results.jobs_at_risk[t, s, r]),
+                    }
+                )
+        for r, region in enumerate(results.regions):
+            for c, commodity in enumerate(results.commodities):
+                commodity_rows.append(
+                    {
+                        "month": label,
+                        "region": region,
+                        "commodity": commodity,
+                        "production_t": float(run.production[t, r, c] + run.extra_supply[t, r, c]),
+                        "requirement_t": float(run.requirement[t, r, c]),
+                        "deliveries_t": float(run.deliveries[t, r, c]),
+                        "available_t": float(run.available[t, r, c]),
+                        "user_inventory_t": float(run.user_inventory[t, r, c]),
+                        "producer_stock_t": float(run.producer_stock[t, r, c]),
+                        "price_usd_per_kg": float(run.price[t, r, c]),
+                        "shortfall_t": float(results.material_shortfall[t, r, c]),
+                    }
+                )
+        for c, i, j in zip(*np.nonzero(run.shipments[t]), strict=True):
+            if i != j:
+                trade_rows.append(
+                    {
+                        "month": label,
+                        "commodity": results.commodities[c],
+                        "exporter": results.regions[i],
+                        "importer": results.regions[j],
+                        "shipped_t": float(run.shipments[t, c, i, j]),
+                        "baseline_shipped_t": float(results.baseline.shipments[t, c, i, j]),
+                    }
+                )
+        for k, (holder, commodity) in enumerate(
+            zip(results.stockpile_holder, results.stockpile_commodity, strict=True)
+        ):
+            stock_rows.append(
+                {
+                    "month": label,
+                    "holder": holder,
+                    "commodity": commodity,
+                    "level_t": float(run.stockpile_level[t, k]),
+                }
+            )
+    return {
+        "kpis_sector": sector_kpis(results),
+        "kpis_commodity": commodity_kpis(results),
+        "monthly_sector": sector_rows,
+        "monthly_commodity": commodity_rows,
+        "trade": trade_rows,
+        "stockpiles": stock_rows,
+    }
+
+
+def to_bytes(records: list[dict[str, Any]], fmt: ResultFormat) -> bytes:
+    """Return records as CSV (formula-safe), Parquet or JSON bytes."""
+    if fmt is ResultFormat.JSON:
+        return (json.dumps(records, indent=1, allow_nan=False) + "\n").encode()
+    if fmt is ResultFormat.CSV:
+        return records_csv(records).encode()
+    return records_parquet(records)
+
+
+def simulation_outputs(results: Results) -> Outputs:
+    """Return a run's stored outputs: every result table as Parquet, and the KPIs as JSON."""
+    outputs: Outputs = {
+        f"{table}.parquet": (PARQUET, to_bytes(records, ResultFormat.PARQUET))
+        for table, records in result_tables(results).items()
+    }
+    outputs["kpis_sector"] = json_output(sector_kpis(results))
+    outputs["kpis_commodity"] = json_output(commodity_kpis(results))
+    return outputs
+
+
+def export_results(
+    results: Results, out: str | Path, fmt: ResultFormat = ResultFormat.CSV
+) -> list[Path]:
+    """Write every result table into folder ``out`` as ``<table>.<fmt>``; return the files."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{out}: expected a folder for the result tables, found a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, records in result_tables(results).items():
+        path = folder / f"{table}.{fmt.value}"
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(to_bytes(records, fmt))
+        tmp.replace(path)
+        written.append(path)
+    return written
