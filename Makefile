@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-DATASET ?= sample
+DATASET ?= default
 PYTEST_ARGS ?=
 LINTED := $(wildcard src tests benchmarks scripts)
 

@@ -110,33 +110,71 @@ def test_summary_by_stage(client: TestClient) -> None:
     assert missing.json()["detail"].startswith("dataset 'sample' has no data for 2030")
 
 
+DY_CUT = """name: cut
+dataset: sample
+horizon_months: 12
+events:
+  - kind: export_restriction
+    exporter: CHN
+    commodities: [Dy_oxide]
+    importers: [JPN]
+    start: 2025-03
+    duration_months: 3
+    severity: 0.5
+"""
+
+
 def test_scenarios_create_read_update_delete(client: TestClient) -> None:
-    created = client.post(
-        "/api/scenarios",
-        json={"name": "cut", "dataset": "sample", "body": "name: cut\nhorizon_months: 12\n"},
-    )
+    created = client.post("/api/scenarios", json={"name": "cut", "body": DY_CUT})
     assert created.status_code == 201, created.text
-    assert (
-        client.post(
-            "/api/scenarios", json={"name": "cut", "dataset": "sample", "body": "a: 1\n"}
-        ).status_code
-        == 409
-    )
+    assert created.json()["dataset"] == "sample"
+    assert client.post("/api/scenarios", json={"name": "cut", "body": DY_CUT}).status_code == 409
     assert [s["name"] for s in client.get("/api/scenarios").json()] == ["cut"]
-    updated = client.put(
-        "/api/scenarios/cut", json={"dataset": "sample", "body": "name: cut\nhorizon_months: 24\n"}
-    )
-    assert updated.json()["body"].endswith("24\n")
+    longer = DY_CUT.replace("horizon_months: 12", "horizon_months: 24")
+    updated = client.put("/api/scenarios/cut", json={"body": longer})
+    assert "horizon_months: 24" in updated.json()["body"]
     assert client.delete("/api/scenarios/cut").status_code == 204
     assert client.get("/api/scenarios/cut").status_code == 404
 
 
+def test_a_bad_scenario_names_line_and_field(client: TestClient) -> None:
+    bad = DY_CUT.replace("importers: [JPN]", "importers: [JNP]")
+    verdict = client.post("/api/scenarios/validate", json={"body": bad}).json()
+    assert verdict["valid"] is False
+    assert verdict["problems"] == [
+        "scenario (unsaved), line 8, events[0].importers[0]: got 'JNP', expected a region or group "
+        "of dataset 'sample'; did you mean 'JPN'?"
+    ]
+    saved = client.post("/api/scenarios", json={"name": "cut", "body": bad})
+    assert saved.status_code == 422
+    assert saved.json()["problems"][0]["column"] == "events[0].importers[0]"
+    renamed = client.put("/api/scenarios/other", json={"body": DY_CUT})
+    assert renamed.status_code == 422
+    assert "expected the name it is saved under, 'other'" in renamed.json()["detail"]
+
+
 def test_scenario_yaml_is_parsed_safely(client: TestClient) -> None:
     evil = "!!python/object/apply:os.system ['echo hacked']\n"
-    verdict = client.post("/api/scenarios/validate", json={"dataset": "sample", "body": evil})
+    verdict = client.post("/api/scenarios/validate", json={"body": evil})
     assert verdict.json()["valid"] is False
-    saved = client.post("/api/scenarios", json={"name": "evil", "dataset": "sample", "body": evil})
+    saved = client.post("/api/scenarios", json={"name": "evil", "body": evil})
     assert saved.status_code == 422
+
+
+def test_a_simulation_runs_in_the_background(client: TestClient) -> None:
+    assert client.post("/api/scenarios", json={"name": "cut", "body": DY_CUT}).status_code == 201
+    started = client.post(
+        "/api/runs", json={"kind": "simulate", "dataset": "sample", "scenario": "cut"}
+    )
+    run = wait_for(client, started.json()["id"])
+    assert run["status"] == "done", run["error"]
+    assert "kpis_sector" in run["outputs"]
+    assert "monthly_commodity.parquet" in run["outputs"]
+    kpis = client.get(f"/api/runs/{run['id']}/results/kpis_sector").json()
+    assert {k["region"] for k in kpis} <= {"CHN", "AUS", "JPN", "USA"}
+    table = client.get(f"/api/runs/{run['id']}/results/monthly_commodity.parquet")
+    frame = pd.read_parquet(io.BytesIO(table.content))
+    assert set(frame["region"]) == {"CHN", "AUS", "JPN", "USA"}
 
 
 def test_a_run_goes_from_pending_to_done_with_its_outputs(client: TestClient) -> None:

@@ -17,6 +17,7 @@ from reechain.api import create_app
 from reechain.store import Store
 from tests.api.conftest import Team
 
+SCENARIO = "name: s1\ndataset: sample\nhorizon_months: 6\n"
 ROLE_RANK = {None: -1, "viewer": 0, "analyst": 1, "admin": 2}
 
 
@@ -41,7 +42,7 @@ def _seed(store: Store, workspace: str) -> str:
     from reechain.workflows import jobs
 
     store.add_dataset(reechain.load_dataset("sample"), workspace=workspace, replace=True)
-    store.save_scenario("s1", "sample", "name: s1\n", workspace=workspace)
+    store.save_scenario("s1", "sample", SCENARIO, workspace=workspace)
     run = jobs.start(store, "summary", "sample", workspace=workspace)
     jobs.execute(store, run)
     return run
@@ -60,8 +61,8 @@ def _endpoints(run: str) -> list[tuple[str, str, str, dict[str, object] | None]]
         ("POST", "/api/datasets?replace=true", "analyst", dataset_json),
         ("GET", "/api/scenarios", "viewer", None),
         ("GET", "/api/scenarios/s1", "viewer", None),
-        ("POST", "/api/scenarios/validate", "viewer", {"dataset": "sample", "body": "a: 1\n"}),
-        ("PUT", "/api/scenarios/s1", "analyst", {"dataset": "sample", "body": "name: s1\n"}),
+        ("POST", "/api/scenarios/validate", "viewer", {"body": SCENARIO}),
+        ("PUT", "/api/scenarios/s1", "analyst", {"body": SCENARIO}),
         ("POST", "/api/runs", "analyst", {"kind": "summary", "dataset": "sample"}),
         ("GET", "/api/runs", "viewer", None),
         ("GET", f"/api/runs/{run}", "viewer", None),

@@ -19,7 +19,6 @@ from reechain.api import routes_data, routes_runs
 from reechain.api.models import HealthOut
 from reechain.api.runner import JobRunner
 from reechain.errors import (
-    DatasetError,
     InputError,
     NotFoundError,
     ReechainError,
@@ -51,6 +50,7 @@ def create_app(
     app.state.store = store
     app.state.auth = auth
     app.state.runner = JobRunner(store, workers)
+    app.state.results = routes_runs.ResultCache()
     app.include_router(routes_data.router)
     app.include_router(routes_runs.router)
 
@@ -82,8 +82,9 @@ def create_app(
             else 409
         )
         body: dict[str, object] = {"detail": str(exc)}
-        if isinstance(exc, DatasetError):
-            body["problems"] = [p.as_dict() for p in exc.problems]
+        problems = getattr(exc, "problems", None)  # a dataset's or a scenario file's
+        if problems:
+            body["problems"] = [_problem_out(p.as_dict()) for p in problems]
         return JSONResponse(body, status_code=code)
 
     @app.exception_handler(RequestValidationError)
@@ -106,6 +107,35 @@ def create_app(
         )
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Build the app from ``REECHAIN_SERVE_*`` variables: for server processes that uvicorn
+    starts itself (``reechain serve --processes N``)."""
+    import os
+
+    from reechain import config
+
+    store = Store.open(config.database_url())
+    return create_app(
+        store,
+        auth=os.environ.get("REECHAIN_SERVE_AUTH") == "1",
+        workers=int(os.environ.get("REECHAIN_SERVE_JOBS", "2")),
+    )
+
+
+def _problem_out(problem: dict[str, object]) -> dict[str, object]:
+    """Return a dataset or scenario problem in the API's one problem shape."""
+    column = problem.get("column", problem.get("field"))
+    found = problem.get("found")
+    return {
+        "file": problem.get("file"),
+        "line": problem.get("line"),
+        "column": None if column is None else str(column),
+        "found": None if found is None else str(found),
+        "expected": str(problem.get("expected")),
+        "hint": problem.get("hint"),
+    }
 
 
 def _short(value: object) -> str | None:

@@ -46,17 +46,15 @@ class DatasetIn(BaseModel):
 
 
 class ScenarioIn(BaseModel):
-    """A scenario file (YAML text) and the dataset it runs on."""
+    """A scenario file (YAML text, which names its dataset) to save under ``name``."""
 
     name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$")
-    dataset: str = Field(min_length=1, max_length=64)
     body: str = Field(max_length=1_000_000)
 
 
 class ScenarioBody(BaseModel):
     """A scenario's YAML text, for an update or a validation."""
 
-    dataset: str = Field(min_length=1, max_length=64)
     body: str = Field(max_length=1_000_000)
 
 

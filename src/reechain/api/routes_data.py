@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from reechain import workflows
@@ -25,7 +24,8 @@ from reechain.data.readers import RawDataset, RawTable
 from reechain.data.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.data.writers import cell
-from reechain.errors import InputError
+from reechain.errors import InputError, ReechainError
+from reechain.store import Store
 
 router = APIRouter(prefix="/api")
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -174,16 +174,16 @@ def _dataset_out(name: str, workspace: str, store: StoreDep) -> DatasetOut:
 # --- scenarios -----------------------------------------------------------------------
 
 
-def check_scenario(body: str, dataset: str) -> list[str]:
-    """Return the problems of a scenario's YAML text (empty when it is valid)."""
+def check_scenario(body: str, name: str, store: Store, workspace: str) -> list[str]:
+    """Return the problems of a scenario's YAML text, checked against its dataset's chain."""
+    from reechain.scenario import ScenarioError
+
     try:
-        data = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        return [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]
-    if not isinstance(data, dict):
-        return [f"got {type(data).__name__}, expected a mapping of scenario fields"]
+        workflows.validate_scenario_text(body, f"scenario {name}", store, workspace=workspace)
+    except ScenarioError as exc:
+        return [str(p) for p in exc.problems]
+    except ReechainError as exc:
+        return [str(exc)]
     return []
 
 
@@ -214,7 +214,7 @@ def create_scenario(scenario: ScenarioIn, user: Analyst, store: StoreDep) -> Sce
             status.HTTP_409_CONFLICT,
             f"a scenario named {scenario.name!r} exists; update it with PUT",
         )
-    _save(scenario.name, scenario.dataset, scenario.body, user.workspace, store)
+    _save(scenario.name, scenario.body, user.workspace, store)
     return get_scenario(scenario.name, user, store)
 
 
@@ -223,7 +223,7 @@ def update_scenario(
     name: str, scenario: ScenarioBody, user: Analyst, store: StoreDep
 ) -> ScenarioOut:
     """Replace a scenario's text (or create it) after validating it."""
-    _save(name, scenario.dataset, scenario.body, user.workspace, store)
+    _save(name, scenario.body, user.workspace, store)
     return get_scenario(name, user, store)
 
 
@@ -234,14 +234,28 @@ def delete_scenario(name: str, user: Analyst, store: StoreDep) -> None:
 
 
 @router.post("/scenarios/validate", response_model=ValidationOut, responses=ERRORS)
-def validate_scenario(scenario: ScenarioBody, user: Viewer) -> ValidationOut:
+def validate_scenario(scenario: ScenarioBody, user: Viewer, store: StoreDep) -> ValidationOut:
     """Check a scenario without saving it."""
-    problems = check_scenario(scenario.body, scenario.dataset)
+    problems = check_scenario(scenario.body, "(unsaved)", store, user.workspace)
     return ValidationOut(valid=not problems, problems=problems)
 
 
-def _save(name: str, dataset: str, body: str, workspace: str, store: StoreDep) -> None:
-    problems = check_scenario(body, dataset)
-    if problems:
-        raise InputError(f"scenario {name!r}: {problems[0]}")
-    store.save_scenario(name, dataset, body, workspace=workspace)
+def _save(name: str, body: str, workspace: str, store: Store) -> None:
+    from reechain.scenario import ScenarioError, ScenarioProblem
+
+    scenario = workflows.validate_scenario_text(
+        body, f"scenario {name}", store, workspace=workspace
+    )
+    if scenario.name != name:
+        raise ScenarioError(
+            [
+                ScenarioProblem(
+                    f"scenario {name}",
+                    None,
+                    "name",
+                    scenario.name,
+                    f"the name it is saved under, {name!r}",
+                )
+            ]
+        )
+    store.save_scenario(name, scenario.dataset, body, workspace=workspace)

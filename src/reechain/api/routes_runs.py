@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -16,10 +17,44 @@ from reechain.store import RunInfo, Store
 from reechain.workflows import jobs
 
 router = APIRouter(prefix="/api")
+# Reading a run or a stored result is one or two indexed queries: those endpoints are
+# ``async`` and run on the event loop; starting or cancelling a run writes, and stays in
+# the thread pool.
 
 
-def _out(run: RunInfo, store: Store) -> RunOut:
-    outputs = store.result_names(run.id, workspace=run.workspace) if run.status == "done" else []
+class ResultCache:
+    """The most recently read results, up to a size in bytes.
+
+    A finished run's outputs never change (they are written once, with the run's final
+    status), so a cached copy is always right; only reads of finished runs are cached.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, str, str], tuple[str, bytes]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[str, str, str]) -> tuple[str, bytes] | None:
+        """Return the cached output for ``key`` (workspace, run id, name), or None."""
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str, str], value: tuple[str, bytes]) -> None:
+        """Keep ``value``, dropping the least recently read outputs beyond the size limit."""
+        if key in self._items or len(value[1]) > self.max_bytes:
+            return
+        self._items[key] = value
+        self._bytes += len(value[1])
+        while self._bytes > self.max_bytes:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+def _out(run: RunInfo, store: Store, outputs: list[str] | None = None) -> RunOut:
+    if outputs is None:
+        outputs = store.result_names_of([run.id])[run.id] if run.status == "done" else []
     return RunOut(
         id=run.id,
         kind=run.kind,
@@ -55,18 +90,20 @@ def start_run(body: RunIn, request: Request, user: Analyst, store: StoreDep) -> 
 
 
 @router.get("/runs", response_model=list[RunOut], responses=ERRORS)
-def list_runs(
+async def list_runs(
     user: Viewer,
     store: StoreDep,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RunOut]:
     """The caller's workspace's newest runs."""
-    return [_out(r, store) for r in store.list_runs(kind, limit, workspace=user.workspace)]
+    found = store.list_runs(kind, limit, workspace=user.workspace)
+    outputs = store.result_names_of([r.id for r in found if r.status == "done"])
+    return [_out(r, store, outputs.get(r.id, [])) for r in found]
 
 
 @router.get("/runs/{run_id}", response_model=RunOut, responses=ERRORS)
-def get_run(run_id: str, user: Viewer, store: StoreDep) -> RunOut:
+async def get_run(run_id: str, user: Viewer, store: StoreDep) -> RunOut:
     """A run's status, progress and outputs."""
     return _out(store.get_run(run_id, workspace=user.workspace), store)
 
@@ -90,15 +127,22 @@ def cancel_run(run_id: str, user: Analyst, store: StoreDep) -> RunOut:
         },
     },
 )
-def get_result(
+async def get_result(
     run_id: str,
     name: str,
+    request: Request,
     user: Viewer,
     store: StoreDep,
     format: Literal["json", "csv", "parquet"] = "json",
 ) -> Response:
     """One output of a finished run, as JSON, CSV (formula-safe) or Parquet."""
-    media, payload = store.get_result(run_id, name, workspace=user.workspace)
+    cache: ResultCache = request.app.state.results
+    key = (user.workspace, run_id, name)
+    found = cache.get(key)
+    if found is None:
+        found = store.get_result(run_id, name, workspace=user.workspace)
+        cache.put(key, found)
+    media, payload = found
     if format == "json" or media != "application/json":
         if format != "json" and media != "application/json":
             raise InputError(

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from reechain import __version__
 from reechain.cli.data import data_app
+from reechain.cli.demand import demand_app
 from reechain.cli.metrics import metrics_app
 from reechain.cli.scenario import scenario_app
 from reechain.cli.serve import serve, users_app
@@ -45,6 +46,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(demand_app, name="demand")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")

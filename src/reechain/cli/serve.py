@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
+from reechain import config
 from reechain.cli.output import OutputFormat, emit
 from reechain.cli.state import state
 from reechain.errors import InputError
@@ -28,6 +30,12 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Runs carried out at once.")] = 2,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes (one per core serves the most requests)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the REST API (docs at /docs) on the store of the data directory."""
     import uvicorn
@@ -53,8 +61,31 @@ def serve(
         f"reechain serving on http://{host}:{port}/ (API docs: /docs; auth "
         f"{'on' if use_auth else 'off'}; store: {store.dialect})"
     )
+    if processes == 1:
+        uvicorn.run(
+            create_app(store, auth=use_auth, workers=workers),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
+    # Several processes: uvicorn starts them itself and each builds the app from the
+    # environment (same store, same auth).
+    os.environ.update(
+        {
+            "REECHAIN_SERVE_AUTH": "1" if use_auth else "0",
+            "REECHAIN_SERVE_JOBS": str(workers),
+            config.DATABASE_URL_ENV: config.database_url(state.home),
+        }
+    )
+    store.close()
     uvicorn.run(
-        create_app(store, auth=use_auth, workers=workers), host=host, port=port, log_level="warning"
+        "reechain.api.app:create_app_from_env",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level="warning",
     )
 
 

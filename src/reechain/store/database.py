@@ -405,11 +405,21 @@ class Store(StoreBase, AccountsMixin):
 
         ``workspace=None`` looks in every workspace (for the server's own job runner).
         """
-        query = sa.select(runs).where(runs.c.id.startswith(run_id, autoescape=True))
-        if workspace is not None:
-            query = query.where(runs.c.workspace == workspace)
+        scope = () if workspace is None else (runs.c.workspace == workspace,)
         with self._begin() as conn:
-            found = conn.execute(query.limit(2)).mappings().all()
+            found = (
+                conn.execute(sa.select(runs).where(runs.c.id == run_id, *scope)).mappings().all()
+            )
+            if not found and len(run_id) < 36:
+                found = (
+                    conn.execute(
+                        sa.select(runs)
+                        .where(runs.c.id.startswith(run_id, autoescape=True), *scope)
+                        .limit(2)
+                    )
+                    .mappings()
+                    .all()
+                )
         if len(found) != 1:
             raise NotFoundError(
                 f"no run with id {run_id!r}"
@@ -435,30 +445,43 @@ class Store(StoreBase, AccountsMixin):
 
     def get_result(self, run_id: str, name: str, *, workspace: str = WS) -> tuple[str, bytes]:
         """Return (media type, bytes) of output ``name`` of a finished run."""
-        run = self.get_run(run_id, workspace=workspace)
-        if run.status != "done":
-            raise NotFoundError(f"run {run.id} is {run.status}: it has no results")
         with self._begin() as conn:
             found = conn.execute(
-                sa.select(results.c.media_type, results.c.payload).where(
-                    results.c.run_id == run.id, results.c.name == name
+                sa.select(results.c.media_type, results.c.payload)
+                .join(runs, runs.c.id == results.c.run_id)
+                .where(
+                    results.c.run_id == run_id,
+                    results.c.name == name,
+                    runs.c.workspace == workspace,
+                    runs.c.status == "done",
                 )
             ).one_or_none()
-        if found is None:
-            raise NotFoundError(f"run {run.id} has no output named {name!r}")
-        return str(found[0]), bytes(found[1])
+        if found is not None:
+            return str(found[0]), bytes(found[1])
+        run = self.get_run(run_id, workspace=workspace)  # say why: unknown, unfinished, no output
+        if run.status != "done":
+            raise NotFoundError(f"run {run.id} is {run.status}: it has no results")
+        if run.id != run_id:
+            return self.get_result(run.id, name, workspace=workspace)
+        raise NotFoundError(f"run {run.id} has no output named {name!r}")
 
     def result_names(self, run_id: str, *, workspace: str = WS) -> list[str]:
         """Return the names of a run's outputs."""
         run = self.get_run(run_id, workspace=workspace)
-        with self._begin() as conn:
-            return list(
-                conn.execute(
-                    sa.select(results.c.name)
-                    .where(results.c.run_id == run.id)
+        return self.result_names_of([run.id])[run.id]
+
+    def result_names_of(self, run_ids: list[str]) -> dict[str, list[str]]:
+        """Return the output names of several runs at once (one query), by run id."""
+        names: dict[str, list[str]] = {run_id: [] for run_id in run_ids}
+        if run_ids:
+            with self._begin() as conn:
+                for run_id, name in conn.execute(
+                    sa.select(results.c.run_id, results.c.name)
+                    .where(results.c.run_id.in_(run_ids))
                     .order_by(results.c.name)
-                ).scalars()
-            )
+                ):
+                    names[run_id].append(name)
+        return names
 
     def _update_run(self, run_id: str, **values: Any) -> None:
         with self._begin() as conn:

@@ -2,7 +2,11 @@
 
 The CLI, the REST API, the dashboard and the reports call these functions and nothing
 below them, so no surface repeats orchestration. One module per concern:
-:mod:`~reechain.workflows.datasets` loads, validates, imports and exports datasets.
+:mod:`~reechain.workflows.datasets` (load, validate, import, export datasets),
+:mod:`~reechain.workflows.metrics` (concentration, reliance, exposure, criticality),
+:mod:`~reechain.workflows.simulate` (scenarios and the engine),
+:mod:`~reechain.workflows.demand` (demand paths and secondary supply) and
+:mod:`~reechain.workflows.jobs` (analyses as stored runs).
 """
 
 from reechain.workflows.datasets import (
@@ -17,16 +21,70 @@ from reechain.workflows.datasets import (
     show_rows,
     validate_dataset,
 )
+from reechain.workflows.demand import (
+    demand_path,
+    demand_records,
+    demand_scenarios,
+    load_demand_scenario,
+    magnet_demand_kt,
+    project_demand,
+)
+from reechain.workflows.metrics import (
+    bom_exposure,
+    concentration,
+    criticality,
+    exposure,
+    load_criticality_inputs,
+    read_bom,
+    reliance,
+    write_plot,
+)
+from reechain.workflows.simulate import (
+    ResultFormat,
+    ScenarioRun,
+    export_results,
+    list_scenarios,
+    result_tables,
+    run_scenario,
+    save_scenario,
+    scenario_source,
+    validate_scenario,
+    validate_scenario_text,
+)
 
 __all__ = [
     "DEFAULT_DATASET",
+    "ResultFormat",
+    "ScenarioRun",
+    "bom_exposure",
     "bundled_datasets",
     "bundled_path",
+    "concentration",
+    "criticality",
+    "demand_path",
+    "demand_records",
+    "demand_scenarios",
     "export_chain",
     "export_dataset",
+    "export_results",
+    "exposure",
     "import_dataset",
+    "list_scenarios",
+    "load_criticality_inputs",
     "load_dataset",
+    "load_demand_scenario",
+    "magnet_demand_kt",
     "open_store",
+    "project_demand",
+    "read_bom",
+    "reliance",
+    "result_tables",
+    "run_scenario",
+    "save_scenario",
+    "scenario_source",
     "show_rows",
     "validate_dataset",
+    "validate_scenario",
+    "validate_scenario_text",
+    "write_plot",
 ]

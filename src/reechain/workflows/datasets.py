@@ -31,7 +31,7 @@ from reechain.names import did_you_mean
 from reechain.store import DEFAULT_WORKSPACE, Store
 
 BUNDLED_PACKAGE = "reechain.data"
-DEFAULT_DATASET = "sample"
+DEFAULT_DATASET = "default"
 """The dataset used when none is named."""
 
 

@@ -104,16 +104,26 @@ def start(
     params: Mapping[str, Any] | None = None,
     workspace: str = DEFAULT_WORKSPACE,
     seed: int | None = None,
+    inputs_hash: str = "",
 ) -> str:
     """Record a pending run of ``kind`` and return its id (checks the kind exists)."""
     job_for(kind)
     return store.create_run(
-        kind, dataset, scenario=scenario, params=params, seed=seed, workspace=workspace
+        kind,
+        dataset,
+        scenario=scenario,
+        params=params,
+        seed=seed,
+        workspace=workspace,
+        inputs_hash=inputs_hash,
     )
 
 
-def execute(store: Store, run_id: str) -> str:
+def execute(store: Store, run_id: str, function: JobFunction | None = None) -> str:
     """Carry out the pending run ``run_id`` and return its final status.
+
+    ``function`` replaces the kind's job (the caller already holds the inputs, e.g. a
+    compiled chain, and wants the results object too); the record keeping is the same.
 
     A user's mistake (a ReechainError) fails the run with its message; any other error
     fails it as an internal error and is logged with its traceback.
@@ -124,7 +134,7 @@ def execute(store: Store, run_id: str) -> str:
     ctx = JobContext(store, run.id, run.dataset, run.scenario, run.params, run.workspace)
     store.start_run(run.id)
     try:
-        outputs = job_for(run.kind)(ctx)
+        outputs = (function or job_for(run.kind))(ctx)
     except Cancelled:
         return "cancelled"
     except ReechainError as exc:

@@ -1,0 +1,5 @@
+"""``python -m reechain``: the same as the ``reechain`` command."""
+
+from reechain.cli import main
+
+main()
