@@ -232,3 +232,23 @@ def test_csv_downloads_neutralise_formulas(client: TestClient, note: str) -> Non
 def test_workbook_sheets_are_read(tmp_path: Any) -> None:
     book = reechain.export_dataset(reechain.load_dataset("sample"), tmp_path / "s.xlsx")
     assert "dataset" in openpyxl.load_workbook(book).sheetnames
+
+
+def test_concurrent_runs_and_requests_keep_the_store_whole(client: TestClient) -> None:
+    """Many runs started at once, read while they run: every one ends done, with all outputs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def start(_: int) -> str:
+        response = client.post("/api/runs", json={"kind": "summary", "dataset": "sample"})
+        assert response.status_code == 202
+        return str(response.json()["id"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(start, range(16)))
+        listings = list(pool.map(lambda _: client.get("/api/runs").status_code, range(16)))
+    assert set(listings) == {200}
+    runs = [wait_for(client, run_id) for run_id in ids]
+    assert {r["status"] for r in runs} == {"done"}
+    assert all(r["outputs"] == ["commodities", "residuals", "stages"] for r in runs)
+    first = client.get(f"/api/runs/{ids[0]}/results/stages").json()
+    assert all(client.get(f"/api/runs/{i}/results/stages").json() == first for i in ids)
