@@ -1,4 +1,4 @@
-"""``reechain demand`` through typer's CliRunner, on a local app that adds ``demand_app``."""
+"""``reechain demand`` through typer's CliRunner, on the ``reechain`` app itself."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from reechain.cli.demand import demand_app
+from reechain.cli import app
 
-app = typer.Typer()
-app.add_typer(demand_app, name="demand")
 runner = CliRunner()
 
 

@@ -9,33 +9,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from typer.core import TyperGroup
 
 from reechain.cli.output import OutputFormat, emit
-from reechain.errors import ReechainError
 from reechain.workflows import demand as workflow
 
-
-class _DemandGroup(TyperGroup):
-    """A ReechainError below becomes one red line and exit code 2."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ReechainError as exc:
-            Console(stderr=True, soft_wrap=True).print(
-                f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False
-            )
-            raise typer.Exit(2) from None
-
-
 demand_app = typer.Typer(
-    cls=_DemandGroup,
     help="Demand to 2050 and secondary supply from stock in use.",
     no_args_is_help=True,
 )
