@@ -4,7 +4,8 @@ A SQLite file in the data directory by default; PostgreSQL when REECHAIN_DATABAS
 """
 
 from reechain.store.accounts import ROLES, User, hash_token
-from reechain.store.database import DatasetInfo, RunInfo, Store, dataset_hash, worker_id
+from reechain.store.database import DatasetInfo, Store, dataset_hash
+from reechain.store.runs import RunInfo, worker_id
 from reechain.store.schema import DEFAULT_WORKSPACE
 
 __all__ = [

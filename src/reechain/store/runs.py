@@ -1,0 +1,286 @@
+"""Runs and their results: created pending, started, finished or failed in one transaction.
+
+A run's outputs are written together with its final status, so no reader ever sees a run
+marked done with half its results; a run whose process died is found and failed by
+:meth:`RunsMixin.recover_interrupted`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from reechain import __version__
+from reechain.errors import NotFoundError
+from reechain.store.base import StoreBase, now
+from reechain.store.schema import DEFAULT_WORKSPACE, results, runs
+
+RUN_STATUSES = ("pending", "running", "done", "failed", "cancelled")
+WS = DEFAULT_WORKSPACE
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A stored run: what it was, how far it got, and when."""
+
+    id: str
+    kind: str
+    status: str
+    progress: float
+    dataset: str
+    scenario: str
+    inputs_hash: str
+    seed: int | None
+    code_version: str
+    params: Mapping[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+    workspace: str = WS
+
+
+class RunsMixin(StoreBase):
+    """Run and result operations of the store."""
+
+    def create_run(
+        self,
+        kind: str,
+        dataset: str,
+        *,
+        scenario: str = "",
+        inputs_hash: str = "",
+        seed: int | None = None,
+        params: Mapping[str, Any] | None = None,
+        workspace: str = WS,
+    ) -> str:
+        """Record a new pending run and return its id."""
+        run_id = str(uuid.uuid4())
+        with self._begin() as conn:
+            conn.execute(
+                sa.insert(runs).values(
+                    id=run_id,
+                    workspace=workspace,
+                    kind=kind,
+                    status="pending",
+                    progress=0.0,
+                    dataset=dataset,
+                    scenario=scenario,
+                    inputs_hash=inputs_hash,
+                    seed=seed,
+                    code_version=__version__,
+                    params=dict(params or {}),
+                    created_at=now(),
+                    worker=worker_id(),
+                )
+            )
+        return run_id
+
+    def start_run(self, run_id: str) -> None:
+        """Mark a run as running in this process (host and pid recorded as its worker)."""
+        self._update_run(run_id, status="running", started_at=now(), worker=worker_id())
+
+    def set_progress(self, run_id: str, progress: float) -> None:
+        """Record a running run's progress, a fraction between 0 and 1."""
+        self._update_run(run_id, progress=min(max(progress, 0.0), 1.0))
+
+    def finish_run(self, run_id: str, outputs: Mapping[str, tuple[str, bytes]]) -> None:
+        """Store a run's outputs (name → (media type, bytes)) and mark it done, atomically.
+
+        A run cancelled meanwhile stays cancelled and keeps no outputs.
+        """
+        with self._begin() as conn:
+            status = self._run_status(conn, run_id)
+            if status == "cancelled":
+                return
+            conn.execute(sa.delete(results).where(results.c.run_id == run_id))
+            if outputs:
+                conn.execute(
+                    sa.insert(results),
+                    [
+                        {"run_id": run_id, "name": name, "media_type": media, "payload": payload}
+                        for name, (media, payload) in outputs.items()
+                    ],
+                )
+            conn.execute(
+                sa.update(runs)
+                .where(runs.c.id == run_id)
+                .values(status="done", progress=1.0, finished_at=now(), error=None)
+            )
+
+    def fail_run(self, run_id: str, error: str, *, status: str = "failed") -> None:
+        """Mark a run failed (or cancelled) with its error; its results are removed."""
+        with self._begin() as conn:
+            self._run_status(conn, run_id)
+            conn.execute(sa.delete(results).where(results.c.run_id == run_id))
+            conn.execute(
+                sa.update(runs)
+                .where(runs.c.id == run_id)
+                .values(status=status, finished_at=now(), error=error)
+            )
+
+    def cancel_run(self, run_id: str, *, workspace: str = WS) -> RunInfo:
+        """Cancel a pending or running run; a finished run is left as it is."""
+        run = self.get_run(run_id, workspace=workspace)
+        if run.status in ("pending", "running"):
+            self.fail_run(run.id, "cancelled by a user", status="cancelled")
+        return self.get_run(run.id, workspace=workspace)
+
+    def recover_interrupted(self) -> list[str]:
+        """Fail the runs left pending or running by a process of this host that has died.
+
+        Returns their ids. A run whose worker is alive (the CLI beside a server) is left alone.
+        """
+        host = socket.gethostname()
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(runs.c.id, runs.c.worker).where(runs.c.status.in_(("pending", "running")))
+            ).all()
+        dead = [run_id for run_id, worker in found if _is_dead(worker, host)]
+        for run_id in dead:
+            self.fail_run(run_id, "interrupted: the process running it stopped")
+        return dead
+
+    def get_run(self, run_id: str, *, workspace: str | None = WS) -> RunInfo:
+        """Return the run ``run_id`` (a unique prefix of the id is enough).
+
+        ``workspace=None`` looks in every workspace (for the server's own job runner).
+        """
+        scope = () if workspace is None else (runs.c.workspace == workspace,)
+        with self._begin() as conn:
+            found = (
+                conn.execute(sa.select(runs).where(runs.c.id == run_id, *scope)).mappings().all()
+            )
+            if not found and len(run_id) < 36:
+                found = (
+                    conn.execute(
+                        sa.select(runs)
+                        .where(runs.c.id.startswith(run_id, autoescape=True), *scope)
+                        .limit(2)
+                    )
+                    .mappings()
+                    .all()
+                )
+        if len(found) != 1:
+            raise NotFoundError(
+                f"no run with id {run_id!r}"
+                if not found
+                else f"run id prefix {run_id!r} is ambiguous"
+            )
+        return _run_info(found[0])
+
+    def list_runs(
+        self, kind: str | None = None, limit: int = 100, *, workspace: str = WS
+    ) -> list[RunInfo]:
+        """Return the workspace's newest runs, optionally of one kind."""
+        query = (
+            sa.select(runs)
+            .where(runs.c.workspace == workspace)
+            .order_by(runs.c.created_at.desc())
+            .limit(limit)
+        )
+        if kind:
+            query = query.where(runs.c.kind == kind)
+        with self._begin() as conn:
+            return [_run_info(r) for r in conn.execute(query).mappings()]
+
+    def get_result(self, run_id: str, name: str, *, workspace: str = WS) -> tuple[str, bytes]:
+        """Return (media type, bytes) of output ``name`` of a finished run."""
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(results.c.media_type, results.c.payload)
+                .join(runs, runs.c.id == results.c.run_id)
+                .where(
+                    results.c.run_id == run_id,
+                    results.c.name == name,
+                    runs.c.workspace == workspace,
+                    runs.c.status == "done",
+                )
+            ).one_or_none()
+        if found is not None:
+            return str(found[0]), bytes(found[1])
+        run = self.get_run(run_id, workspace=workspace)  # say why: unknown, unfinished, no output
+        if run.status != "done":
+            raise NotFoundError(f"run {run.id} is {run.status}: it has no results")
+        if run.id != run_id:
+            return self.get_result(run.id, name, workspace=workspace)
+        raise NotFoundError(f"run {run.id} has no output named {name!r}")
+
+    def result_names(self, run_id: str, *, workspace: str = WS) -> list[str]:
+        """Return the names of a run's outputs."""
+        run = self.get_run(run_id, workspace=workspace)
+        return self.result_names_of([run.id])[run.id]
+
+    def result_names_of(self, run_ids: list[str]) -> dict[str, list[str]]:
+        """Return the output names of several runs at once (one query), by run id."""
+        names: dict[str, list[str]] = {run_id: [] for run_id in run_ids}
+        if run_ids:
+            with self._begin() as conn:
+                for run_id, name in conn.execute(
+                    sa.select(results.c.run_id, results.c.name)
+                    .where(results.c.run_id.in_(run_ids))
+                    .order_by(results.c.name)
+                ):
+                    names[run_id].append(name)
+        return names
+
+    def _update_run(self, run_id: str, **values: Any) -> None:
+        with self._begin() as conn:
+            self._run_status(conn, run_id)
+            conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
+
+    @staticmethod
+    def _run_status(conn: Connection, run_id: str) -> str:
+        status = conn.execute(sa.select(runs.c.status).where(runs.c.id == run_id)).scalar()
+        if status is None:
+            raise NotFoundError(f"no run with id {run_id!r}")
+        return str(status)
+
+
+def worker_id() -> str:
+    """Return this process's worker name: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_dead(worker: str | None, host: str) -> bool:
+    """A run with no worker never started; one of another host is that host's to judge."""
+    if not worker:
+        return True
+    worker_host, _, pid = worker.rpartition(":")
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _run_info(r: Any) -> RunInfo:
+    return RunInfo(
+        r["id"],
+        r["kind"],
+        r["status"],
+        r["progress"],
+        r["dataset"],
+        r["scenario"],
+        r["inputs_hash"],
+        r["seed"],
+        r["code_version"],
+        dict(r["params"]),
+        r["created_at"],
+        r["started_at"],
+        r["finished_at"],
+        r["error"],
+        r["workspace"],
+    )
