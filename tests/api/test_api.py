@@ -252,3 +252,25 @@ def test_concurrent_runs_and_requests_keep_the_store_whole(client: TestClient) -
     assert all(r["outputs"] == ["commodities", "residuals", "stages"] for r in runs)
     first = client.get(f"/api/runs/{ids[0]}/results/stages").json()
     assert all(client.get(f"/api/runs/{i}/results/stages").json() == first for i in ids)
+
+
+def test_metrics_over_http_match_the_python_api(client: TestClient) -> None:
+    from reechain.workflows import metrics as wm
+
+    hhi = client.get(
+        "/api/metrics/concentration", params={"dataset": "sample", "commodity": "NdPr_oxide"}
+    ).json()
+    expected = wm.records(wm.concentration("sample", commodity="NdPr_oxide"))
+    assert hhi == expected
+    assert hhi[0]["top1_region"] == "CHN"
+    reliance = client.get(
+        "/api/metrics/reliance", params={"dataset": "sample", "region": "JPN", "commodity": "NdFeB"}
+    ).json()
+    assert reliance[0]["region"] == "JPN"
+    exposure = client.get(
+        "/api/metrics/exposure", params={"dataset": "sample", "region": "JPN", "commodity": "NdFeB"}
+    ).json()
+    assert exposure
+    bad = client.get("/api/metrics/exposure", params={"dataset": "sample", "region": "JNP"})
+    assert bad.status_code == 404
+    assert "did you mean 'JPN'" in bad.json()["detail"]

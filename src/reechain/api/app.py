@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reechain import __version__
-from reechain.api import routes_data, routes_runs
+from reechain.api import routes_data, routes_metrics, routes_runs
 from reechain.api.models import HealthOut
 from reechain.api.runner import JobRunner
 from reechain.errors import (
@@ -78,6 +78,7 @@ def create_app(
     app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
     app.include_router(routes_data.router)
     app.include_router(routes_runs.router)
+    app.include_router(routes_metrics.router)
 
     @app.get("/api/health", response_model=HealthOut)
     def health() -> HealthOut:

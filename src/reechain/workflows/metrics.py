@@ -33,7 +33,7 @@ from reechain.metrics.criticality import CriticalityInputs, CriticalityResult, p
 from reechain.metrics.criticality import assess as _assess
 from reechain.metrics.exposure import Exposure, chain_exposure, origin_model
 from reechain.metrics.reliance import Reliance, chain_reliance
-from reechain.store import Store
+from reechain.store import DEFAULT_WORKSPACE, Store
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,10 +44,15 @@ CRITICALITY_TABLES = ("materials", "wgi", "parameters", "eu_end_uses")
 
 
 def load_chain(
-    dataset: str | Path | None = None, year: int | None = None, store: Store | None = None
+    dataset: str | Path | None = None,
+    year: int | None = None,
+    store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> Chain:
     """Return the compiled chain of ``dataset`` (default: the default dataset) for ``year``."""
-    ds = load_dataset(dataset if dataset is not None else DEFAULT_DATASET, store)
+    ds = load_dataset(
+        dataset if dataset is not None else DEFAULT_DATASET, store, workspace=workspace
+    )
     return compile_chain(ds, year)
 
 
@@ -60,10 +65,11 @@ def concentration(
     per: str = "commodity",
     aggregates: AggregateTreatment | str = AggregateTreatment.FRAGMENTED,
     store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Concentration]:
     """Return production concentration per commodity (or per stage), see
     :func:`reechain.metrics.concentration.chain_concentration`."""
-    chain = load_chain(dataset, year, store)
+    chain = load_chain(dataset, year, store, workspace)
     return chain_concentration(chain, commodity, stage, per=per, treatment=aggregates)
 
 
@@ -77,10 +83,11 @@ def reliance(
     year: int | None = None,
     per: str = "commodity",
     store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Reliance]:
     """Return net import reliance and supplier share of each region or group in ``regions``
     (default: every country of the dataset)."""
-    chain = load_chain(dataset, year, store)
+    chain = load_chain(dataset, year, store, workspace)
     if regions is None:
         names = [
             r for r, k in zip(chain.regions, chain.region_kinds, strict=True) if k != "aggregate"
@@ -102,10 +109,11 @@ def exposure(
     sector: str | None = None,
     year: int | None = None,
     store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Exposure]:
     """Return the true-origin exposure of each region's (or group's) supply of ``commodity``,
     or of its end use (only ``sector`` when given)."""
-    chain = load_chain(dataset, year, store)
+    chain = load_chain(dataset, year, store, workspace)
     names = [regions] if isinstance(regions, str) else list(regions)
     if not names:
         raise InputError("name what to trace: --region REGION (with --commodity) or --bom FILE")
@@ -180,6 +188,7 @@ def bom_exposure(
     *,
     year: int | None = None,
     store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Exposure]:
     """Return the true-origin exposure of each product of a BOM file, then of all together.
 
@@ -192,7 +201,7 @@ def bom_exposure(
     ...     [e.target for e in bom_exposure(bom, "sample")]
     ['m', 'all products']
     """
-    chain = load_chain(dataset, year, store)
+    chain = load_chain(dataset, year, store, workspace)
     items = read_bom(bom, chain)
     return _bom_exposure(chain, origin_model(chain), items, Path(bom).name)
 
@@ -225,9 +234,10 @@ def criticality(
     year: int | None = None,
     inputs: CriticalityInputs | str | Path | None = None,
     store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
 ) -> list[CriticalityResult]:
     """Return criticality results of ``materials`` by ``methods`` (default: all of each)."""
-    chain = load_chain(dataset, year, store)
+    chain = load_chain(dataset, year, store, workspace)
     if not isinstance(inputs, CriticalityInputs):
         inputs = load_criticality_inputs(inputs)
     return _assess(chain, inputs, materials, methods, region)
