@@ -1,0 +1,195 @@
+"""The partnership optimiser in the Python API: load a partnership, optimise, store the run.
+
+:func:`optimize_partnership` reads a partnership (a bundled name such as ``us-japan`` or a
+YAML file), its dataset and candidate table, calls :func:`reechain.optimize.analyse` and,
+with a store, records an ``optimize`` run whose outputs are the result tables as JSON
+(written with the final status in one transaction).
+
+Examples
+--------
+>>> from reechain.workflows.optimize import optimize_partnership
+>>> run = optimize_partnership("us-japan", scenarios=2, out_of_sample=0, gap_histories=0,
+...                            horizon_years=3, shares=False)
+>>> run.analysis.solution.status.value
+'optimal'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reechain.chain import compile_chain
+from reechain.errors import InputError
+from reechain.optimize.analysis import PartnershipAnalysis, analyse
+from reechain.optimize.candidates import CandidateTable, bundled_candidates, read_candidates
+from reechain.optimize.partnership import (
+    Partnership,
+    bundled_partnerships,
+    load_partnership,
+    parse_partnership,
+)
+from reechain.store import DEFAULT_WORKSPACE, Store
+from reechain.workflows import jobs
+from reechain.workflows.datasets import load_dataset
+from reechain.workflows.jobs import JobContext, Outputs, json_output
+
+RUN_KIND = "optimize"
+
+
+@dataclass(frozen=True)
+class OptimizeRun:
+    """A finished partnership analysis and, when it was stored, its run id."""
+
+    analysis: PartnershipAnalysis
+    run_id: str | None = None
+
+
+def partnership_source(name_or_path: str | Path) -> tuple[str, str]:
+    """Return (file name, YAML text) of a partnership file or bundled name."""
+    path = Path(name_or_path)
+    if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
+        bundled = bundled_partnerships()
+        if str(name_or_path) in bundled:
+            path = bundled[str(name_or_path)]
+        else:
+            load_partnership(name_or_path)  # raises NotFoundError with a hint
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the partnership file ({exc})") from exc
+
+
+def load_candidates(partnership: Partnership, base: Path | None = None) -> CandidateTable:
+    """Return the partnership's candidate table: ``default`` or a CSV path (relative to base)."""
+    if partnership.candidates == "default":
+        return bundled_candidates()
+    path = Path(partnership.candidates)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return read_candidates(path)
+
+
+def _analyse(
+    partnership: Partnership,
+    table: CandidateTable,
+    store: Store | None,
+    workspace: str,
+    params: dict[str, Any],
+    progress: Callable[[float], None] | None,
+) -> PartnershipAnalysis:
+    chain = compile_chain(load_dataset(partnership.dataset, store, workspace=workspace))
+    return analyse(
+        chain,
+        partnership,
+        table,
+        scenarios=params.get("scenarios"),
+        out_of_sample=params.get("out_of_sample"),
+        budget_usd=params.get("budget_usd"),
+        frontier=bool(params.get("frontier", False)),
+        shapley=bool(params.get("shares", True)),
+        gap_histories=int(params.get("gap_histories", 10)),
+        progress=progress,
+    )
+
+
+def optimize_partnership(
+    name_or_path: str | Path,
+    store: Store | None = None,
+    *,
+    scenarios: int | None = None,
+    out_of_sample: int | None = None,
+    budget_usd: float | None = None,
+    frontier: bool = False,
+    shares: bool = True,
+    gap_histories: int = 10,
+    horizon_years: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
+) -> OptimizeRun:
+    """Return the optimal portfolio of a partnership, its checks, frontier and cost shares.
+
+    With ``store``, the run is recorded (kind ``optimize``) with its result tables.
+    """
+    file, text = partnership_source(name_or_path)
+    partnership = parse_partnership(text, file)
+    if horizon_years is not None:
+        partnership = partnership.model_copy(update={"horizon_years": horizon_years})
+    table = load_candidates(partnership, Path(file).parent)
+    params: dict[str, Any] = {
+        "partnership": partnership.name,
+        "partnership_yaml": text,
+        "horizon_years": partnership.horizon_years,
+        "scenarios": scenarios,
+        "out_of_sample": out_of_sample,
+        "budget_usd": budget_usd,
+        "frontier": frontier,
+        "shares": shares,
+        "gap_histories": gap_histories,
+        "candidates_file": str(Path(file).parent / partnership.candidates)
+        if partnership.candidates != "default"
+        else "default",
+    }
+    if store is None:
+        return OptimizeRun(_analyse(partnership, table, None, workspace, params, progress))
+    finished: list[PartnershipAnalysis] = []
+
+    def job(ctx: JobContext) -> Outputs:
+        def tick(x: float) -> None:
+            ctx.progress(x)
+            if progress:
+                progress(x)
+
+        finished.append(_analyse(partnership, table, ctx.store, ctx.workspace, params, tick))
+        return analysis_outputs(finished[0])
+
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    run_id = jobs.start(
+        store,
+        RUN_KIND,
+        partnership.dataset,
+        scenario=partnership.name,
+        params=params,
+        seed=partnership.seed,
+        workspace=workspace,
+        inputs_hash=digest,
+    )
+    status = jobs.execute(store, run_id, job)
+    if status != "done":
+        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    return OptimizeRun(finished[0], run_id)
+
+
+def analysis_outputs(analysis: PartnershipAnalysis) -> Outputs:
+    """Return a run's stored outputs: every result table as JSON."""
+    return {name: json_output(records) for name, records in analysis.tables().items()}
+
+
+def _optimize_job(ctx: JobContext) -> Outputs:
+    """The ``optimize`` kind of run: params hold the partnership YAML and the options."""
+    params = dict(ctx.params)
+    text = params.get("partnership_yaml")
+    if not isinstance(text, str):
+        raise InputError("optimize run: params.partnership_yaml is missing")
+    partnership = parse_partnership(text, f"run:{ctx.run_id}")
+    if params.get("horizon_years"):
+        partnership = partnership.model_copy(update={"horizon_years": int(params["horizon_years"])})
+    source = params.get("candidates_file", "default")
+    table = bundled_candidates() if source == "default" else read_candidates(str(source))
+    analysis = _analyse(partnership, table, ctx.store, ctx.workspace, params, ctx.progress)
+    return analysis_outputs(analysis)
+
+
+jobs.register_kind(RUN_KIND, _optimize_job)
+
+
+def write_plot(analysis: PartnershipAnalysis, path: str | Path) -> list[Path]:
+    """Draw the frontier (or the chosen portfolio) and write it as PNG and SVG."""
+    from reechain.optimize.plots import frontier_figure
+    from reechain.workflows.metrics import save_plot
+
+    return save_plot(frontier_figure(analysis), path)

@@ -1,0 +1,136 @@
+"""``reechain optimize`` through a typer app that registers the command, on a private store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from reechain.cli.optimize import optimize_command
+from reechain.workflows import jobs, open_store
+from reechain.workflows.optimize import RUN_KIND
+
+app = typer.Typer()
+app.command("optimize")(optimize_command)
+app.command("noop")(lambda: None)  # keep "optimize" a subcommand
+runner = CliRunner()
+
+SMALL = """\
+name: small
+members: [USA, JPN]
+dataset: default
+horizon_years: 2
+scenarios: 2
+out_of_sample: 1
+seed: 3
+budget_usd: 1.0e+9
+days_of_cover:
+  - {holder: JPN, commodity: Dy_metal, days: 60}
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["optimize", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_has_every_table_and_the_run_is_stored(small: Path, tmp_path: Path) -> None:
+    code, out, err = run(
+        str(small), "--gap-histories", "1", "--format", "json", "--plot", str(tmp_path / "f.png")
+    )
+    assert code == 0, err
+    tables = json.loads(out)
+    assert set(tables) == {"summary", "portfolio", "out_of_sample", "gap", "shares"}
+    rows = {r["evaluation"] for r in tables["out_of_sample"]}
+    assert rows == {
+        "in-sample, linear engine",
+        "out-of-sample, linear engine",
+        "out-of-sample, engine",
+    }
+    for r in tables["shares"]:
+        assert r["benefit_usd"] == pytest.approx(r["standalone_cost_usd"] - r["shapley_share_usd"])
+    assert (tmp_path / "f.png").exists()
+    assert (tmp_path / "f.svg").exists()
+    store = open_store()
+    (stored,) = store.list_runs(RUN_KIND)
+    assert stored.status == "done"
+    _, payload = store.get_result(stored.id, "portfolio")
+    assert json.loads(payload) == tables["portfolio"]
+    assert RUN_KIND in jobs.KINDS
+
+
+def test_frontier_csv_and_xlsx(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.csv"
+    code, _, err = run(
+        str(small),
+        "--frontier",
+        "--no-shares",
+        "--gap-histories",
+        "0",
+        "--out-of-sample",
+        "0",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    assert out.read_text().startswith("candidate,kind,place")
+    frontier = (tmp_path / "p-frontier.csv").read_text().splitlines()
+    assert frontier[0].startswith("limit,first_stage_cost_usd")
+    assert len(frontier) == 1 + 6
+    totals = [float(line.split(",")[4]) for line in frontier[1:]]
+    assert totals[-1] <= totals[0] * (1 + 1e-3)  # the largest budget is never worse
+    book = tmp_path / "p.xlsx"
+    code, _, err = run(
+        str(small),
+        "--no-shares",
+        "--gap-histories",
+        "0",
+        "--out-of-sample",
+        "0",
+        "--format",
+        "xlsx",
+        "--out",
+        str(book),
+    )
+    assert code == 0, err
+    assert openpyxl.load_workbook(book).sheetnames == ["summary", "portfolio"]
+
+
+def test_table_shows_chosen_projects(small: Path) -> None:
+    code, out, err = run(
+        str(small), "--no-shares", "--gap-histories", "0", "--out-of-sample", "0", "--budget", "5e8"
+    )
+    assert code == 0, err
+    assert "portfolio" in out
+    assert "summary" in out
+
+
+def test_infeasible_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "tight.yaml"
+    path.write_text(SMALL.replace("1.0e+9", "1.0e+5"), encoding="utf-8")
+    code, _, err = run(str(path), "--no-shares", "--gap-histories", "0", "--out-of-sample", "0")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert "budget" in lines[0]
+    assert "days-of-cover[JPN,Dy_metal]" in lines[0]
+
+
+def test_unknown_partnership_is_one_line() -> None:
+    code, _, err = run("us-japn")
+    assert code == 2
+    assert "did you mean" in err
+    assert len(err.strip().splitlines()) == 1
