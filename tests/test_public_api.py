@@ -20,7 +20,8 @@ def _public(module: types.ModuleType) -> set[str]:
 
 
 def test_all_lists_every_public_name_and_nothing_else() -> None:
-    assert set(reechain.__all__) == _public(reechain) | {"__version__"}
+    lazy = set(reechain.workflows.LAZY)
+    assert set(reechain.__all__) == _public(reechain) | {"__version__"} | lazy
 
 
 def test_every_name_in_all_exists() -> None:
@@ -29,9 +30,27 @@ def test_every_name_in_all_exists() -> None:
 
 
 def test_workflows_are_all_public() -> None:
-    assert set(reechain.workflows.__all__) == _public(reechain.workflows)
+    lazy = set(reechain.workflows.LAZY)
+    public = _public(reechain.workflows) - {"LAZY", "Any"}
+    assert set(reechain.workflows.__all__) == public | lazy
     assert set(reechain.workflows.__all__) <= set(reechain.__all__)
 
 
 def test_all_is_sorted_and_unique() -> None:
     assert len(set(reechain.__all__)) == len(reechain.__all__)
+
+
+def test_heavy_modules_load_only_when_used() -> None:
+    """``import reechain`` stays quick: the optimiser and risk load on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reechain; "
+        "print('linopy' in sys.modules, 'reechain.workflows.risk' in sys.modules); "
+        "reechain.optimize_partnership; print('linopy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "False", "True"]

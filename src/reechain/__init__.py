@@ -81,10 +81,12 @@ __all__ = [
     "InfeasibleError",
     "InputError",
     "NotFoundError",
+    "OptimizeRun",
     "Problem",
     "ReechainError",
     "ResultFormat",
     "Results",
+    "RiskRun",
     "Scenario",
     "ScenarioError",
     "ScenarioRun",
@@ -113,11 +115,13 @@ __all__ = [
     "load_scenario",
     "magnet_demand_kt",
     "open_store",
+    "optimize_partnership",
     "project_demand",
     "read_bom",
     "reliance",
     "residual_summary",
     "result_tables",
+    "run_risk_analysis",
     "run_scenario",
     "save_scenario",
     "scenario_source",
@@ -128,3 +132,12 @@ __all__ = [
     "validate_scenario_text",
     "write_plot",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The optimiser's and risk's names, imported on first use (see ``workflows.LAZY``)."""
+    from reechain import workflows
+
+    if name in workflows.LAZY:
+        return getattr(workflows, name)
+    raise AttributeError(f"module 'reechain' has no attribute {name!r}")

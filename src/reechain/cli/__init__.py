@@ -18,6 +18,8 @@ from reechain import __version__
 from reechain.cli.data import data_app
 from reechain.cli.demand import demand_app
 from reechain.cli.metrics import metrics_app
+from reechain.cli.optimize import optimize_command
+from reechain.cli.risk import risk_command
 from reechain.cli.scenario import scenario_app
 from reechain.cli.serve import serve, users_app
 from reechain.cli.state import state
@@ -51,6 +53,8 @@ app.add_typer(metrics_app, name="metrics")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
+app.command("risk")(risk_command)
+app.command("optimize")(optimize_command)
 
 
 def _version(value: bool) -> None:

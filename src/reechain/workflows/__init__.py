@@ -5,9 +5,14 @@ below them, so no surface repeats orchestration. One module per concern:
 :mod:`~reechain.workflows.datasets` (load, validate, import, export datasets),
 :mod:`~reechain.workflows.metrics` (concentration, reliance, exposure, criticality),
 :mod:`~reechain.workflows.simulate` (scenarios and the engine),
-:mod:`~reechain.workflows.demand` (demand paths and secondary supply) and
+:mod:`~reechain.workflows.demand` (demand paths and secondary supply),
+:mod:`~reechain.workflows.risk` (Monte Carlo over disruption histories),
+:mod:`~reechain.workflows.optimize` (the partnership optimiser) and
 :mod:`~reechain.workflows.jobs` (analyses as stored runs).
 """
+
+import importlib
+from typing import Any
 
 from reechain.workflows.datasets import (
     DEFAULT_DATASET,
@@ -54,7 +59,9 @@ from reechain.workflows.simulate import (
 
 __all__ = [
     "DEFAULT_DATASET",
+    "OptimizeRun",
     "ResultFormat",
+    "RiskRun",
     "ScenarioRun",
     "bom_exposure",
     "bundled_datasets",
@@ -75,10 +82,12 @@ __all__ = [
     "load_demand_scenario",
     "magnet_demand_kt",
     "open_store",
+    "optimize_partnership",
     "project_demand",
     "read_bom",
     "reliance",
     "result_tables",
+    "run_risk_analysis",
     "run_scenario",
     "save_scenario",
     "scenario_source",
@@ -88,3 +97,18 @@ __all__ = [
     "validate_scenario_text",
     "write_plot",
 ]
+
+LAZY = {
+    "OptimizeRun": "reechain.workflows.optimize",
+    "optimize_partnership": "reechain.workflows.optimize",
+    "RiskRun": "reechain.workflows.risk",
+    "run_risk_analysis": "reechain.workflows.risk",
+}
+"""Names whose modules are imported on first use: the optimiser needs linopy and risk needs
+scipy.stats, which would slow every start of the CLI by about a second."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in LAZY:
+        return getattr(importlib.import_module(LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

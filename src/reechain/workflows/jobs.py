@@ -1,15 +1,19 @@
 """Analyses as stored runs: the kinds of run there are, and how one is carried out.
 
 A *kind* is a function that takes a :class:`JobContext` and returns the run's outputs
-(name → (media type, bytes)). :func:`execute` records the run as running, reports progress,
-honours cancellation, and writes the outputs together with the final status in one
-transaction, so a run is never shown as done with half its results. The server runs
-jobs in a thread pool; the CLI runs them in the foreground. Each analysis issue adds its
-kind with :func:`register_kind`.
+(name → (media type, bytes)). Kinds whose modules are heavy to import (the optimiser needs
+linopy, risk needs scipy.stats) are named by ``"module:function"`` and imported on first
+use; :func:`register_kind` adds others.
+
+:func:`execute` records the run as running, reports progress, honours cancellation, and
+writes the outputs together with the final status in one transaction, so a run is never
+shown as done with half its results. The server runs jobs in a thread pool; the CLI runs
+them in the foreground.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -76,8 +80,13 @@ def _summary_job(ctx: JobContext) -> Outputs:
     }
 
 
-KINDS: dict[str, JobFunction] = {"summary": _summary_job}
-"""Every kind of run, by name."""
+KINDS: dict[str, JobFunction | str] = {
+    "summary": _summary_job,
+    "simulate": "reechain.workflows.simulate:_simulate_job",
+    "risk": "reechain.workflows.risk:_risk_job",
+    "optimize": "reechain.workflows.optimize:_optimize_job",
+}
+"""Every kind of run, by name: its job function, or where to import it from."""
 
 
 def register_kind(name: str, function: JobFunction) -> None:
@@ -87,12 +96,16 @@ def register_kind(name: str, function: JobFunction) -> None:
 
 def job_for(kind: str) -> JobFunction:
     """Return the job function of ``kind``; InputError naming the kinds otherwise."""
-    if kind not in KINDS:
+    found = KINDS.get(kind)
+    if isinstance(found, str):
+        module, _, name = found.partition(":")
+        found = KINDS[kind] = getattr(importlib.import_module(module), name)
+    if found is None:
         raise InputError(
             f"kind: got {kind!r}, expected one of {', '.join(sorted(KINDS))}"
             + (f"; {hint}" if (hint := did_you_mean(kind, KINDS)) else "")
         )
-    return KINDS[kind]
+    return found
 
 
 def start(
