@@ -1,0 +1,293 @@
+"""Briefings on risk and optimiser runs: key numbers, figures, assumptions and sources.
+
+A stored ``risk`` run gives its loss distribution (world), the chance of any loss, the
+exceedance curve drawn from its per-history figures, what the worst histories are made of,
+and the Monte Carlo precision; an ``optimize`` run gives the chosen portfolio, its cost and
+the loss it leaves, the frontier and the partners' cost shares. Both list every source of
+the dataset (and, for the optimiser, of the candidate interventions).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reechain import __version__, workflows
+from reechain.errors import InputError
+from reechain.report import figures
+from reechain.report.briefing import confidence_counts, dataset_sources, usd
+from reechain.store import DEFAULT_WORKSPACE, RunInfo, Store
+
+KINDS = ("risk", "optimize")
+
+
+@dataclass(frozen=True)
+class AnalysisBriefing:
+    """Everything an analysis briefing shows, ready for the template."""
+
+    title: str
+    kind: str
+    subject: str
+    dataset: str
+    run_id: str
+    created: str
+    code_version: str
+    headline: list[dict[str, str]]
+    tables: list[dict[str, Any]]
+    figures: list[dict[str, str]]
+    assumptions: list[str]
+    confidence: dict[str, int]
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _outputs(store: Store, run: RunInfo, workspace: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in store.result_names(run.id, workspace=workspace):
+        media, payload = store.get_result(run.id, name, workspace=workspace)
+        out[name] = json.loads(payload) if media == "application/json" else payload
+    return out
+
+
+def analysis_briefing(
+    store: Store, run_id: str, *, workspace: str = DEFAULT_WORKSPACE
+) -> AnalysisBriefing:
+    """Return the briefing of a finished ``risk`` or ``optimize`` run."""
+    run = store.get_run(run_id, workspace=workspace)
+    if run.kind not in KINDS:
+        raise InputError(f"run {run_id} is a {run.kind} run; expected one of {', '.join(KINDS)}")
+    if run.status != "done":
+        raise InputError(f"run {run_id} is {run.status}; only finished runs have results")
+    outputs = _outputs(store, run, workspace)
+    dataset = workflows.load_dataset(run.dataset, store, workspace=workspace)
+    common = {
+        "dataset": f"{dataset.name} (base year {dataset.meta.base_year})",
+        "run_id": run.id,
+        "created": run.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "code_version": __version__,
+        "confidence": confidence_counts(dataset),
+    }
+    if run.kind == "risk":
+        return _risk(run, outputs, dataset_sources(dataset), common)
+    return _optimize(run, outputs, dataset_sources(dataset), common)
+
+
+def _risk(
+    run: RunInfo, out: dict[str, Any], sources: list[dict[str, Any]], common: dict[str, Any]
+) -> AnalysisBriefing:
+    dist = out.get("distribution", [])
+    world = next(
+        (
+            r
+            for r in dist
+            if r["dimension"] == "world" and r["measure"] == "cumulative_value_lost_usd"
+        ),
+        None,
+    )
+    headline = []
+    if world:
+        headline = [
+            {
+                "label": "Expected value lost",
+                "value": usd(world["mean"]),
+                "note": f"mean over {world['n']} histories",
+            },
+            {
+                "label": "1-in-20 loss (P95)",
+                "value": usd(world["p95"]),
+                "note": f"expected shortfall beyond it {usd(world['es95'])}",
+            },
+            {"label": "1-in-100 loss (P99)", "value": usd(world["p99"]), "note": "world"},
+            {
+                "label": "Chance of any loss",
+                "value": f"{100 * world['prob_positive']:.0f} %",
+                "note": "share of histories with end-use output lost",
+            },
+        ]
+    regions = sorted(
+        (
+            r
+            for r in dist
+            if r["dimension"] == "region"
+            and r["measure"] == "cumulative_value_lost_usd"
+            and r["mean"] > 0
+        ),
+        key=lambda r: -r["mean"],
+    )[:10]
+    tables = [
+        {
+            "title": "Regions that lose most",
+            "columns": ["region", "mean", "P95", "ES95", "chance of loss"],
+            "rows": [
+                [
+                    r["key"],
+                    usd(r["mean"]),
+                    usd(r["p95"]),
+                    usd(r["es95"]),
+                    f"{100 * r['prob_positive']:.0f} %",
+                ]
+                for r in regions
+            ],
+        },
+        {
+            "title": "What the worst 5 % of histories are made of",
+            "columns": ["by", "what", "share"],
+            "rows": [
+                [r["dimension"].replace("_", " "), r["key"], f"{100 * r['share']:.1f} %"]
+                for r in out.get("attribution", [])
+                if r.get("basis") == "tail_p95"
+            ],
+        },
+    ]
+    pictures = []
+    if isinstance(out.get("figures.npz"), bytes):
+        from reechain.risk import ChunkSummary
+
+        summary = ChunkSummary.from_bytes(out["figures.npz"])
+        per_history = np.asarray(summary.value_region_year).sum(axis=(1, 2))
+        pictures.append(figures.exceedance_figure(per_history))
+    p = run.params
+    precision = [str(r["warning"]) for r in out.get("precision", []) if r.get("warning")]
+    assumptions = [
+        f"{p.get('runs')} disruption histories of {p.get('horizon_months')} months on top of "
+        f"scenario {run.scenario}, seed {p.get('seed')}; each history i has the same random "
+        "stream however the work is split.",
+        "Events (export restrictions, mine closures, outages, shipping) are drawn from the "
+        "bundled calibrated event models; losses are measured against the baseline run.",
+        "Low-confidence inputs were "
+        + ("sampled within their bounds." if p.get("sample_inputs") else "held at their values."),
+        *precision,
+    ]
+    return AnalysisBriefing(
+        title=f"Disruption risk on top of {run.scenario}",
+        kind="risk",
+        subject=run.scenario,
+        headline=headline,
+        tables=tables,
+        figures=pictures,
+        assumptions=assumptions,
+        sources=sources,
+        **common,
+    )
+
+
+def _optimize(
+    run: RunInfo, out: dict[str, Any], sources: list[dict[str, Any]], common: dict[str, Any]
+) -> AnalysisBriefing:
+    summary = {str(r["quantity"]): r for r in out.get("summary", [])}
+
+    def money(key: str) -> str:
+        row = summary.get(key)
+        return usd(float(row["value"])) if row else "—"
+
+    chosen = [r for r in out.get("portfolio", []) if r.get("chosen")]
+    headline = [
+        {
+            "label": "Investment",
+            "value": money("investment"),
+            "note": f"{len(chosen)} interventions chosen",
+        },
+        {
+            "label": "Expected loss left",
+            "value": money("expected loss"),
+            "note": "over the sampled disruptions",
+        },
+        {"label": "Total cost", "value": money("total cost"), "note": "investment plus loss"},
+        {"label": "P95 lost output", "value": money("P95 lost output"), "note": "tail"},
+    ]
+    tables = [
+        {
+            "title": "The chosen portfolio",
+            "columns": [
+                "intervention",
+                "kind",
+                "place",
+                "stage",
+                "partner",
+                "capex",
+                "first year",
+                "confidence",
+            ],
+            "rows": [
+                [
+                    r["candidate"],
+                    r["kind"],
+                    r["place"],
+                    r["stage"],
+                    r["partner"],
+                    usd(float(r.get("capex_usd") or 0)),
+                    r.get("first_year") or "",
+                    r.get("confidence") or "",
+                ]
+                for r in chosen
+            ],
+        },
+        {
+            "title": "How the partners share the cost (Shapley value)",
+            "columns": ["partner", "cost alone", "Shapley share", "benefit"],
+            "rows": [
+                [
+                    r["partner"],
+                    usd(float(r["standalone_cost_usd"])),
+                    usd(float(r["shapley_share_usd"])),
+                    usd(float(r["benefit_usd"])),
+                ]
+                for r in out.get("shares", [])
+            ],
+        },
+        {
+            "title": "Checked out of sample",
+            "columns": ["evaluation", "histories", "total cost", "P95 lost output"],
+            "rows": [
+                [
+                    r["evaluation"],
+                    r["histories"],
+                    usd(float(r["total_cost_usd"])),
+                    usd(float(r["p95_lost_output_usd"])),
+                ]
+                for r in out.get("out_of_sample", [])
+            ],
+        },
+    ]
+    pictures = [figures.frontier_figure(out["frontier"])] if out.get("frontier") else []
+    p = run.params
+    assumptions = [
+        f"Partnership {run.scenario}: horizon {p.get('horizon_years')} years, "
+        f"{p.get('scenarios')} sampled disruptions, budget "
+        + (usd(float(p["budget_usd"])) if p.get("budget_usd") else "as the partnership file says")
+        + ".",
+        "A two-stage stochastic programme (HiGHS) picks the portfolio; its second stage is a "
+        "linear version of the engine.",
+        "Cost shares are the Shapley value of the cooperative game between the partners.",
+    ]
+    from reechain.optimize.candidates import bundled_candidates
+
+    if p.get("candidates_file", "default") == "default":
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
+        for candidate in bundled_candidates().values():
+            key = (candidate.source, str(candidate.source_year))
+            entry = seen.setdefault(
+                key,
+                {
+                    "source": candidate.source,
+                    "year": str(candidate.source_year),
+                    "url": str(getattr(candidate, "url", "") or ""),
+                    "figures": 0,
+                    "confidence": "candidates",
+                },
+            )
+            entry["figures"] += 1
+        sources = [*seen.values(), *sources]
+    return AnalysisBriefing(
+        title=f"Partnership portfolio: {run.scenario}",
+        kind="optimize",
+        subject=run.scenario,
+        headline=headline,
+        tables=tables,
+        figures=pictures,
+        assumptions=assumptions,
+        sources=sources,
+        **common,
+    )

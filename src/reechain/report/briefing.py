@@ -1,0 +1,326 @@
+"""What a briefing says: key numbers, what people feel, assumptions and sources.
+
+The numbers come from a simulation's result tables (:mod:`reechain.report.runs`) and the
+compiled chain of its dataset; this module only selects, sums and words them.
+
+"What people feel" is the price of end products: for each end-use sector, the extra cost of
+one unit when its rare-earth inputs are at their peak scenario price, Σ over commodities of
+intensity (t per unit) × 1,000 kg/t × (peak price − baseline price) (USD/kg), compared with
+the unit's value — read in the region where that product's price rises most. With output lost and
+jobs at risk, it is what reaches households and workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import yaml
+
+from reechain import __version__, workflows
+from reechain.chain import Chain, compile_chain
+from reechain.report import figures
+from reechain.report.runs import RunTables, load_run, run_fresh
+from reechain.store import DEFAULT_WORKSPACE, Store
+
+if TYPE_CHECKING:
+    from reechain.report.analysis import AnalysisBriefing
+
+MODEL_ASSUMPTIONS = (
+    "One step is one month; annual figures are divided by 12. Month 0 is January of the "
+    "year after the dataset's base year.",
+    "Losses are measured against the baseline run: the same chain, horizon and demand path "
+    "with no events and no policies. Demand is flat at the base year's level.",
+    "Prices rise when a region gets less than it needs, P = P₀ × (available ÷ needed)^(1/ε) "
+    "with the dataset's elasticity ε, capped at its price-cap multiple; end-use makers "
+    "answer last month's price.",
+    "Users hold inventories of their target days of use and restore them over their "
+    "restoration time; strategic stockpiles release only as the scenario's policies say.",
+    "End-product price effects assume the whole rise in material cost is passed on, with "
+    "nothing else about the product changing.",
+)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a briefing shows, ready for the template."""
+
+    title: str
+    scenario: str
+    dataset: str
+    run_id: str | None
+    created: str
+    code_version: str
+    period: str
+    headline: list[dict[str, str]]
+    consumer: list[dict[str, str]]
+    sectors: list[dict[str, str]]
+    commodities: list[dict[str, str]]
+    figures: list[dict[str, str]]
+    events: list[str]
+    assumptions: list[str]
+    confidence: dict[str, int]
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def briefing_for_run(store: Store, run_id: str, *, workspace: str = DEFAULT_WORKSPACE) -> Briefing:
+    """Return the briefing of stored simulation run ``run_id``."""
+    tables = load_run(store, run_id, workspace=workspace)
+    return _briefing(tables, store, workspace)
+
+
+def briefing_for_scenario(name_or_path: str, store: Store | None = None) -> Briefing:
+    """Return the briefing of a scenario (file, stored or bundled name), run now."""
+    tables = run_fresh(name_or_path, store)
+    return _briefing(tables, store, DEFAULT_WORKSPACE)
+
+
+def briefing_for(
+    run_or_scenario: str, store: Store, *, workspace: str = DEFAULT_WORKSPACE
+) -> Briefing | AnalysisBriefing:
+    """Return the briefing of a stored run id (or its first 8+ characters) — a simulate,
+    risk or optimize run — else of a scenario run now."""
+    if len(run_or_scenario) >= 8:
+        for run in store.list_runs(None, 5000, workspace=workspace):
+            if run.id.startswith(run_or_scenario) and run.status == "done":
+                if run.kind == "simulate":
+                    return briefing_for_run(store, run.id, workspace=workspace)
+                from reechain.report.analysis import analysis_briefing
+
+                return analysis_briefing(store, run.id, workspace=workspace)
+    return briefing_for_scenario(run_or_scenario, store)
+
+
+def _briefing(tables: RunTables, store: Store | None, workspace: str) -> Briefing:
+    dataset = workflows.load_dataset(tables.dataset, store, workspace=workspace)
+    chain = compile_chain(dataset)
+    scenario = yaml.safe_load(tables.scenario_text) if tables.scenario_text else {}
+    months = tables.monthly_commodity["month"].astype(str)
+    ks, kc = tables.kpis_sector, tables.kpis_commodity
+    value_lost = float(ks["cumulative_value_lost_usd"].sum())
+    units_lost = ks.groupby("sector")["cumulative_shortfall_units"].sum()
+    jobs = float(ks["peak_jobs_at_risk"].sum())
+    worst = kc.sort_values("cumulative_shortfall_t", ascending=False).head(8)
+    worst = worst[worst["cumulative_shortfall_t"] > 0]
+    price_rise = _price_multiples(kc, chain)
+    top_price = max(price_rise, key=lambda kv: kv[2], default=None)
+    headline = [
+        {
+            "label": "Value of end-use output lost",
+            "value": usd(value_lost),
+            "note": f"all sectors and regions, {months.iloc[0]} to {months.iloc[-1]}",
+        },
+        {
+            "label": "Jobs at risk at the peak",
+            "value": f"{jobs:,.0f}",
+            "note": "summed over sectors and regions, each at its worst month",
+        },
+        {
+            "label": "Products not made",
+            "value": f"{float(units_lost.sum()):,.0f} units",
+            "note": ", ".join(
+                f"{chain.sector_names[chain.sector_index(str(s))]} {v:,.0f}"
+                for s, v in units_lost.sort_values(ascending=False).head(3).items()
+                if v > 0
+            )
+            or "none",
+        },
+        {
+            "label": "Steepest price rise",
+            "value": f"×{top_price[2]:.2f}" if top_price else "none",
+            "note": f"{top_price[1]} in {top_price[0]}" if top_price else "no price moved",
+        },
+    ]
+    return Briefing(
+        title=str(scenario.get("title") or tables.scenario),
+        scenario=tables.scenario,
+        dataset=f"{chain.dataset} (base year {chain.base_year})",
+        run_id=tables.run_id,
+        created=tables.created,
+        code_version=__version__,
+        period=f"{months.iloc[0]} to {months.iloc[-1]} ({months.nunique()} months)",
+        headline=headline,
+        consumer=_consumer(tables, chain),
+        sectors=_sectors(tables, chain),
+        commodities=[
+            {
+                "region": str(r["region"]),
+                "commodity": str(r["commodity"]),
+                "shortfall": f"{r['cumulative_shortfall_t']:,.1f}",
+                "peak": f"{r['peak_shortfall_pct']:.1f} %",
+                "price": f"{r['peak_price_usd_per_kg']:,.1f}",
+                "cover": _days(r.get("days_of_cover_at_onset")),
+            }
+            for _, r in worst.iterrows()
+        ],
+        figures=figures.briefing_figures(tables, chain),
+        events=_events(scenario),
+        assumptions=list(MODEL_ASSUMPTIONS),
+        confidence=confidence_counts(dataset),
+        sources=dataset_sources(dataset),
+    )
+
+
+def _price_multiples(kc: Any, chain: Chain) -> list[tuple[str, str, float]]:
+    out = []
+    for _, r in kc.iterrows():
+        c = chain.commodity_index(str(r["commodity"]))
+        p0 = float(chain.price_usd_per_kg[c])
+        if p0 > 0:
+            out.append(
+                (str(r["region"]), str(r["commodity"]), float(r["peak_price_usd_per_kg"]) / p0)
+            )
+    return out
+
+
+def _consumer(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
+    """Return, per end-use sector, the extra cost of one unit at peak input prices."""
+    kc = tables.kpis_commodity.set_index(["region", "commodity"])
+    ks = tables.kpis_sector.set_index(["region", "sector"])
+    rows: list[dict[str, str]] = []
+    order: list[float] = []
+    for s, sector in enumerate(chain.sectors):
+        makers = [int(r) for r in np.flatnonzero(chain.output_per_year[s] > 0)]
+        if not makers:
+            continue
+        extras = {r: _extra_cost(chain, kc, s, r) for r in makers}
+        # the region where the product's price rises most; the largest maker when none does
+        r = max(
+            makers,
+            key=lambda m: (
+                extras[m] / max(float(chain.value_usd_per_unit[s, m]), 1e-9),
+                float(chain.output_per_year[s, m]),
+            ),
+        )
+        region = chain.regions[r]
+        extra = extras[r]
+        value = float(chain.value_usd_per_unit[s, r])
+        found = (region, sector) in ks.index
+        lost = _number(ks.loc[(region, sector), "cumulative_shortfall_units"]) if found else 0.0
+        jobs = _number(ks.loc[(region, sector), "peak_jobs_at_risk"]) if found else 0.0
+        rows.append(
+            {
+                "product": chain.sector_names[s],
+                "unit": chain.sector_units[s],
+                "region": region,
+                "value": usd(value),
+                "extra": usd(extra),
+                "change": f"+{100 * extra / value:.2f} %" if value > 0 else "—",
+                "lost": f"{lost:,.0f}",
+                "jobs": f"{jobs:,.0f}",
+            }
+        )
+        order.append(extra / value if value > 0 else 0.0)
+    ranked = sorted(zip(order, rows, strict=True), key=lambda pair: -pair[0])
+    return [row for share, row in ranked if share > 0 or row["lost"] != "0"]
+
+
+def _number(value: Any) -> float:
+    """Return a table cell as a float (NaN when it is not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _extra_cost(chain: Chain, kc: Any, s: int, r: int) -> float:
+    """Return the extra USD cost of one unit of sector ``s`` in region ``r`` at peak prices."""
+    extra = 0.0
+    for c in np.flatnonzero(chain.intensity[s] > 0):
+        key = (chain.regions[r], chain.commodities[int(c)])
+        peak = _number(kc.loc[key, "peak_price_usd_per_kg"]) if key in kc.index else 0.0
+        rise = max(peak - float(chain.price_usd_per_kg[int(c)]), 0.0)
+        extra += float(chain.intensity[s, int(c)]) * 1000.0 * rise
+    return extra
+
+
+def _sectors(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
+    ks = tables.kpis_sector
+    by = ks.groupby("sector").agg(
+        value=("cumulative_value_lost_usd", "sum"),
+        units=("cumulative_shortfall_units", "sum"),
+        jobs=("peak_jobs_at_risk", "sum"),
+        peak=("peak_shortfall_pct", "max"),
+    )
+    by = by[by["value"] > 0].sort_values("value", ascending=False).head(10)
+    return [
+        {
+            "sector": chain.sector_names[chain.sector_index(str(name))],
+            "value": usd(float(r["value"])),
+            "units": f"{r['units']:,.0f}",
+            "jobs": f"{r['jobs']:,.0f}",
+            "peak": f"{r['peak']:.1f} %",
+        }
+        for name, r in by.iterrows()
+    ]
+
+
+def _events(scenario: dict[str, Any]) -> list[str]:
+    out = []
+    for section in ("events", "policies"):
+        for item in scenario.get(section) or []:
+            if not isinstance(item, dict):
+                continue
+            kind = str(item.get("kind", section)).replace("_", " ")
+            details = "; ".join(
+                f"{k.replace('_', ' ')} {_plain(v)}" for k, v in item.items() if k != "kind"
+            )
+            out.append(f"{'Event' if section == 'events' else 'Policy'} — {kind}: {details}")
+    return out or ["No events or policies: this is the baseline run itself."]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()) + ")"
+    return str(value)
+
+
+def confidence_counts(dataset: Any) -> dict[str, int]:
+    counts = {"high": 0, "medium": 0, "low": 0}
+    for row in workflows.show_rows(dataset):
+        level = str(getattr(row.get("confidence"), "value", row.get("confidence")))
+        if level in counts:
+            counts[level] += 1
+    return counts
+
+
+def dataset_sources(dataset: Any) -> list[dict[str, Any]]:
+    """Return every distinct source of the dataset's figures, most used first."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in workflows.show_rows(dataset):
+        key = (
+            str(row.get("source") or ""),
+            str(row.get("source_year") or ""),
+            str(row.get("url") or ""),
+        )
+        entry = found.setdefault(
+            key,
+            {"source": key[0], "year": key[1], "url": key[2], "figures": 0, "confidence": set()},
+        )
+        entry["figures"] += 1
+        entry["confidence"].add(str(getattr(row.get("confidence"), "value", row.get("confidence"))))
+    out = sorted(found.values(), key=lambda e: (-e["figures"], e["source"]))
+    for entry in out:
+        entry["confidence"] = ", ".join(sorted(entry["confidence"]))
+    return out
+
+
+def usd(value: float) -> str:
+    if abs(value) >= 1e9:
+        return f"${value / 1e9:,.2f} bn"
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.1f} m"
+    if abs(value) >= 100:
+        return f"${value:,.0f}"
+    return f"${value:,.2f}"
+
+
+def _days(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if number != number else f"{number:,.0f}"

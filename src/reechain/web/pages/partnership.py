@@ -1,0 +1,312 @@
+"""Partnership: the optimiser — frontier, the chosen portfolio on a map and a timeline, and
+partners' cost shares.
+
+Runs go through ``reechain.workflows.optimize`` (the ``optimize`` kind of run) in the
+server's job runner, with the same parameters ``optimize_partnership`` records; the page
+polls their progress and reads the stored result tables.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.util import find_spec
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from reechain.errors import ReechainError
+from reechain.store import Store, User
+from reechain.web import figures
+from reechain.web.auth import can_run, request_user
+from reechain.web.context import services
+from reechain.web.jobs_ui import (
+    alert,
+    briefing_controls,
+    done_runs,
+    progress_of,
+    register_briefing,
+    run_controls,
+)
+from reechain.web.pages import Page
+from reechain.web.ui import dropdown, field, graph, number, table, unavailable
+
+MODULE = "reechain.workflows.optimize"
+KIND = "optimize"
+
+
+def available() -> bool:
+    """Return whether the optimisation workflows are installed."""
+    return find_spec(MODULE) is not None
+
+
+def layout(user: User | None) -> html.Div:
+    """Return the page: optimiser settings with progress, then the chosen run's results."""
+    if not available():
+        return unavailable(
+            "Partnership",
+            "Portfolio optimisation for a partnership (the cost–resilience frontier, the "
+            "chosen portfolio on a map and a timeline, partners' cost shares) is not part of "
+            "this build.",
+            MODULE,
+        )
+    from reechain.optimize.partnership import bundled_partnerships
+
+    workspace = user.workspace if user else "default"
+    runs = done_runs(services().store, KIND, workspace)
+    names = list(bundled_partnerships())
+    return html.Div(
+        [
+            html.H1("Partnership"),
+            html.P(
+                "Which stockpiles, allied projects, recycling and substitution give a "
+                "partnership the most resilience per dollar, and how the partners share the "
+                "bill (Shapley value).",
+                className="lead",
+            ),
+            html.Section(
+                [
+                    html.H2("Set up"),
+                    html.Div(
+                        [
+                            field(
+                                "Partnership",
+                                dropdown("opt-partnership", names, names[0] if names else None),
+                            ),
+                            field(
+                                "Sampled disruptions",
+                                number("opt-scenarios", 8, low=1, high=500),
+                            ),
+                            field(
+                                "Out-of-sample histories",
+                                number("opt-oos", 8, low=0, high=2000),
+                            ),
+                            field(
+                                "Budget (USD, empty: the partnership's)",
+                                number("opt-budget", None, low=0),
+                            ),
+                        ],
+                        className="form-grid",
+                    ),
+                    dcc.Checklist(
+                        id="opt-options",
+                        options=[
+                            {"label": " trace the cost–resilience frontier", "value": "frontier"},
+                            {
+                                "label": " share the cost between partners (Shapley)",
+                                "value": "shares",
+                            },
+                        ],
+                        value=["frontier", "shares"],
+                    ),
+                    *run_controls("opt", "Run optimiser", user),
+                ],
+                className="card",
+            ),
+            html.Section(
+                [
+                    html.H2("Results"),
+                    field(
+                        "Optimiser run",
+                        dropdown("opt-choice", runs, runs[0]["value"] if runs else None),
+                    ),
+                    html.Div(id="opt-summary"),
+                    graph("opt-frontier", "Cost–resilience frontier"),
+                    graph("opt-map", "Chosen portfolio on a map"),
+                    graph("opt-timeline", "Chosen portfolio over time"),
+                    graph("opt-shares", "Partners' cost shares"),
+                    html.Div(id="opt-portfolio"),
+                    briefing_controls("opt"),
+                ],
+                className="card",
+            ),
+        ]
+    )
+
+
+def _tables(store: Store, run_id: str, workspace: str) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for name in store.result_names(run_id, workspace=workspace):
+        media, payload = store.get_result(run_id, name, workspace=workspace)
+        if media == "application/json":
+            out[name] = json.loads(payload)
+    return out
+
+
+def _params(
+    name: str, scenarios: int, oos: int, budget: float | None, options: list[str]
+) -> tuple[str, str, int, dict[str, Any]]:
+    """Return (dataset, partnership name, seed, run params) as optimize_partnership records."""
+    from pathlib import Path
+
+    from reechain.optimize.partnership import parse_partnership
+    from reechain.workflows.optimize import partnership_source
+
+    file, text = partnership_source(name)
+    partnership = parse_partnership(text, file)
+    params = {
+        "partnership": partnership.name,
+        "partnership_yaml": text,
+        "horizon_years": partnership.horizon_years,
+        "scenarios": scenarios,
+        "out_of_sample": oos,
+        "budget_usd": budget,
+        "frontier": "frontier" in options,
+        "shares": "shares" in options,
+        "gap_histories": 0,
+        "candidates_file": "default"
+        if partnership.candidates == "default"
+        else str(Path(file).parent / partnership.candidates),
+    }
+    return partnership.dataset, partnership.name, partnership.seed, params
+
+
+def register(app: dash.Dash) -> None:
+    """Add the page's callbacks to ``app``."""
+    if not available():
+        return
+
+    @app.callback(
+        Output("opt-active", "data"),
+        Output("opt-problems", "children"),
+        Output("opt-poll", "disabled"),
+        Input("opt-run", "n_clicks"),
+        State("opt-partnership", "value"),
+        State("opt-scenarios", "value"),
+        State("opt-oos", "value"),
+        State("opt-budget", "value"),
+        State("opt-options", "value"),
+        prevent_initial_call=True,
+    )
+    def _start(
+        clicks: int | None, name: str, scenarios: Any, oos: Any, budget: Any, options: list[str]
+    ) -> tuple[Any, Any, bool]:
+        if not clicks:
+            raise dash.exceptions.PreventUpdate
+        user = request_user()
+        if not can_run(user):
+            return None, alert(["Starting a run needs the analyst role."]), True
+        assert user is not None
+        try:
+            n, m = int(scenarios), int(oos)
+            cap = None if budget in (None, "") else float(budget)
+        except (TypeError, ValueError):
+            return None, alert(["Disruptions and histories must be whole numbers."]), True
+        if n < 1 or m < 0 or (cap is not None and cap < 0):
+            return (
+                None,
+                alert(["Use at least 1 disruption, 0 or more histories, a budget ≥ 0."]),
+                True,
+            )
+        found = services()
+        try:
+            import reechain.workflows.optimize  # noqa: F401  (registers the kind of run)
+            from reechain.workflows import jobs
+
+            dataset, partnership, seed, params = _params(name, n, m, cap, options or [])
+            run_id = jobs.start(
+                found.store,
+                KIND,
+                dataset,
+                scenario=partnership,
+                params=params,
+                seed=seed,
+                workspace=user.workspace,
+            )
+        except ReechainError as exc:
+            return None, alert([str(exc)]), True
+        found.runner.submit(run_id)
+        return run_id, None, False
+
+    @app.callback(
+        Output("opt-progress", "value"),
+        Output("opt-status", "children"),
+        Output("opt-poll", "disabled", allow_duplicate=True),
+        Output("opt-choice", "options"),
+        Output("opt-choice", "value"),
+        Input("opt-poll", "n_intervals"),
+        Input("opt-active", "data"),
+        prevent_initial_call=True,
+    )
+    def _poll(_n: int | None, run_id: str | None) -> tuple[Any, ...]:
+        if not run_id:
+            raise dash.exceptions.PreventUpdate
+        user = request_user()
+        workspace = user.workspace if user else "default"
+        store = services().store
+        value, text, stop = progress_of(store.get_run(run_id, workspace=workspace))
+        if not stop:
+            return value, text, False, dash.no_update, dash.no_update
+        options = done_runs(store, KIND, workspace)
+        chosen = run_id if any(o["value"] == run_id for o in options) else dash.no_update
+        return value, text, True, options, chosen
+
+    register_briefing(app, "opt", "opt-choice")
+
+    @app.callback(
+        Output("opt-summary", "children"),
+        Output("opt-frontier", "figure"),
+        Output("opt-map", "figure"),
+        Output("opt-timeline", "figure"),
+        Output("opt-shares", "figure"),
+        Output("opt-portfolio", "children"),
+        Input("opt-choice", "value"),
+    )
+    def _show(run_id: str | None) -> tuple[Any, ...]:
+        blank = figures.empty("Run the optimiser, or choose a finished run")
+        if not run_id:
+            return None, blank, blank, blank, blank, None
+        user = request_user()
+        workspace = user.workspace if user else "default"
+        tables = _tables(services().store, run_id, workspace)
+        chain_name = services().store.get_run(run_id, workspace=workspace).dataset
+        chain = services().chain(chain_name, workspace)
+        chosen = [r for r in tables.get("portfolio", []) if r.get("chosen")]
+        summary = table(
+            "opt-summary-table",
+            tables.get("summary", []),
+            caption="The chosen portfolio in numbers",
+        )
+        frontier = tables.get("frontier", [])
+        frontier_fig = (
+            figures.frontier(frontier)
+            if frontier
+            else figures.empty("No frontier in this run (tick 'trace the frontier')")
+        )
+        map_fig = figures.portfolio_map(chosen, chain)
+        timeline_fig = figures.portfolio_timeline(chosen)
+        shares = tables.get("shares", [])
+        shares_fig = (
+            figures.bars(
+                [str(r["partner"]) for r in shares],
+                {
+                    "Shapley share": [float(r["shapley_share_usd"]) / 1e9 for r in shares],
+                    "cost alone": [float(r["standalone_cost_usd"]) / 1e9 for r in shares],
+                },
+                "Partners' cost shares (cost plus expected loss)",
+                "billion USD",
+            )
+            if shares
+            else figures.empty("No cost shares in this run")
+        )
+        portfolio = table(
+            "opt-portfolio-table",
+            chosen,
+            (
+                "candidate",
+                "kind",
+                "place",
+                "stage",
+                "partner",
+                "size_t",
+                "capex_usd",
+                "first_year",
+                "chance_of_success",
+                "confidence",
+            ),
+            caption=f"Chosen interventions ({len(chosen)})",
+        )
+        return summary, frontier_fig, map_fig, timeline_fig, shares_fig, portfolio
+
+
+PAGE = Page("partnership", "/partnership", "Partnership", layout, register)

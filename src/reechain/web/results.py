@@ -1,0 +1,149 @@
+"""Stored runs for the Scenario page: cached tables, comparison figures, briefing files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go  # type: ignore[import-untyped]
+
+from reechain.errors import ReechainError
+from reechain.report.runs import RunTables, load_run
+from reechain.web import figures
+from reechain.web.context import Services
+
+
+def comparison(services: Services, run_ids: list[str], workspace: str) -> list[RunTables]:
+    """Return the tables of each finished run in ``run_ids`` (cached: runs never change)."""
+    cache = services.cache
+    out = []
+    for run_id in run_ids:
+        key = (workspace, run_id)
+        if key not in cache:
+            try:
+                cache[key] = load_run(services.store, run_id, workspace=workspace)
+            except ReechainError:
+                continue
+        out.append(cache[key])
+    return out
+
+
+def _series(frame: pd.DataFrame, column: str) -> tuple[list[str], list[float]]:
+    return frame["month"].astype(str).tolist(), frame[column].astype(float).tolist()
+
+
+def compare_figures(
+    services: Services,
+    tables: list[RunTables],
+    region: str | None,
+    commodity: str | None,
+    sector: str | None,
+    workspace: str,
+) -> tuple[list[dict[str, Any]], go.Figure, go.Figure, go.Figure, go.Figure]:
+    """Return the KPI rows and the four charts comparing ``tables``' runs."""
+    if not tables or not region or not commodity:
+        blank = figures.empty("Run a scenario, or choose runs to compare")
+        return [], blank, blank, blank, blank
+    rows: list[dict[str, Any]] = []
+    shortfall: dict[str, tuple[list[str], list[float]]] = {}
+    price: dict[str, tuple[list[str], list[float]]] = {}
+    output: dict[str, tuple[list[str], list[float]]] = {}
+    lost_by_sector: dict[str, dict[str, float]] = {}
+    base_price: tuple[list[str], list[float]] | None = None
+    base_output: tuple[list[str], list[float]] | None = None
+    for t in tables:
+        mc = t.monthly_commodity
+        sel = mc[(mc["region"] == region) & (mc["commodity"] == commodity)]
+        shortfall[t.label] = _series(sel, "shortfall_t")
+        price[t.label] = _series(sel, "price_usd_per_kg")
+        if base_price is None and len(sel):
+            p0 = _baseline_price(services, t.dataset, commodity, workspace)
+            if p0 is not None:
+                base_price = (sel["month"].astype(str).tolist(), [p0] * len(sel))
+        ms = t.monthly_sector
+        out = ms[(ms["region"] == region) & (ms["sector"] == sector)]
+        output[t.label] = _series(out, "output_units")
+        if base_output is None and len(out):
+            base_output = _series(out, "baseline_output_units")
+        ks = t.kpis_sector
+        lost_by_sector[t.label] = {
+            str(k): float(v)
+            for k, v in ks.groupby("sector")["cumulative_value_lost_usd"].sum().items()
+        }
+        kc = t.kpis_commodity
+        one = kc[(kc["region"] == region) & (kc["commodity"] == commodity)]
+        p_peak = float(one["peak_price_usd_per_kg"].max()) if len(one) else float("nan")
+        p0 = _baseline_price(services, t.dataset, commodity, workspace)
+        rows.append(
+            {
+                "run": t.label,
+                "dataset": t.dataset,
+                "output lost, USD (all sectors, all regions)": (
+                    f"{ks['cumulative_value_lost_usd'].sum():,.0f}"
+                ),
+                "peak jobs at risk": f"{ks['peak_jobs_at_risk'].sum():,.0f}",
+                f"{commodity} shortfall in {region}, t": f"{sel['shortfall_t'].sum():,.1f}",
+                f"{commodity} peak price in {region}": (
+                    f"{p_peak:,.1f} USD/kg" + (f" (×{p_peak / p0:.2f})" if p0 else "")
+                ),
+                "worst sector peak shortfall": (
+                    f"{ks['peak_shortfall_pct'].max():.1f} %" if len(ks) else "—"
+                ),
+            }
+        )
+    shortfall_fig = figures.monthly_lines(
+        shortfall,
+        f"Shortfall of {commodity} in {region} against the baseline run",
+        "t per month",
+        baseline=(shortfall[tables[0].label][0], [0.0] * len(shortfall[tables[0].label][0])),
+    )
+    price_fig = figures.monthly_lines(
+        price, f"Price of {commodity} in {region}", "USD/kg", baseline=base_price
+    )
+    output_fig = figures.monthly_lines(
+        output, f"Output of {sector} in {region}", "units per month", baseline=base_output
+    )
+    totals: dict[str, float] = {}
+    for per_sector in lost_by_sector.values():
+        for name, value in per_sector.items():
+            totals[name] = totals.get(name, 0.0) + value
+    top = [s for s, v in sorted(totals.items(), key=lambda kv: -kv[1]) if v > 0][:10]
+    lost_fig = (
+        figures.bars(
+            top,
+            {label: [per.get(s, 0.0) / 1e6 for s in top] for label, per in lost_by_sector.items()},
+            "Value of end-use output lost, by sector (all regions)",
+            "million USD over the horizon",
+        )
+        if top
+        else figures.empty("No end-use output lost in these runs")
+    )
+    return rows, shortfall_fig, price_fig, output_fig, lost_fig
+
+
+def _baseline_price(
+    services: Services, dataset: str, commodity: str, workspace: str
+) -> float | None:
+    """Return the baseline run's price of ``commodity`` (flat demand: the dataset's price)."""
+    try:
+        chain = services.chain(dataset, workspace)
+        return float(chain.price_usd_per_kg[chain.commodity_index(commodity)])
+    except ReechainError:
+        return None
+
+
+def report_bytes(services: Services, run_id: str, fmt: str, workspace: str) -> tuple[str, bytes]:
+    """Return (file name, bytes) of the briefing of run ``run_id`` (a simulate, risk or
+    optimize run) as ``fmt`` (html or pdf)."""
+    from reechain.report import analysis_briefing, briefing_for_run, render_html, render_pdf
+
+    run = services.store.get_run(run_id, workspace=workspace)
+    briefing = (
+        briefing_for_run(services.store, run_id, workspace=workspace)
+        if run.kind == "simulate"
+        else analysis_briefing(services.store, run_id, workspace=workspace)
+    )
+    name = f"briefing-{run.kind}-{run.scenario}-{run_id[:8]}.{fmt}"
+    if fmt == "html":
+        return name, render_html(briefing).encode()
+    return name, render_pdf(briefing)
