@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DATASET ?= default
+PORT ?= 8000
 PYTEST_ARGS ?=
 LINTED := $(wildcard src tests benchmarks scripts)
 
@@ -17,14 +18,17 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[server]"
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[all]"
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[test]"
 
+# The main job: the headline analysis on the bundled data, stored in the embedded store,
+# then the dashboard and API on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it).
 run: install
 	$(BIN)/reechain data import $(DATASET) --replace
 	$(BIN)/reechain data summary $(DATASET)
+	$(BIN)/python -m reechain.web.main_job --port $(PORT)
 
 lint:
 	$(BIN)/ruff check $(LINTED)
@@ -36,11 +40,15 @@ typecheck:
 pytest:
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-# Debian packages the tests use for real: a PostgreSQL server (started privately by the tests).
+# Debian packages the tests use for real: a PostgreSQL server (started privately by the
+# tests), Chromium for the dashboard's browser tests, pdftoppm to look at PDF reports.
+SYSTEM_PACKAGES := postgresql chromium poppler-utils fonts-dejavu-core
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	    echo "installing Debian's postgresql (needs root)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ] \
+	    || ! command -v pdftoppm >/dev/null; then \
+	    echo "installing Debian's $(SYSTEM_PACKAGES) (needs root)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
 
 test: system-deps install-test lint typecheck pytest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.util import find_spec
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -121,6 +122,10 @@ def create_app(
             status_code=422,
         )
 
+    if find_spec("dash") is not None:  # the dashboard (web extra) at "/", after the API routes
+        from reechain.web import mount_dashboard
+
+        mount_dashboard(app)
     return app
 
 

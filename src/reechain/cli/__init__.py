@@ -19,6 +19,7 @@ from reechain.cli.data import data_app
 from reechain.cli.demand import demand_app
 from reechain.cli.metrics import metrics_app
 from reechain.cli.optimize import optimize_command
+from reechain.cli.report import report_command
 from reechain.cli.risk import risk_command
 from reechain.cli.scenario import scenario_app
 from reechain.cli.serve import serve, users_app
@@ -55,6 +56,7 @@ app.add_typer(users_app, name="users")
 app.command("serve")(serve)
 app.command("risk")(risk_command)
 app.command("optimize")(optimize_command)
+app.command("report")(report_command)
 
 
 def _version(value: bool) -> None:

@@ -58,8 +58,9 @@ def serve(
             "NAME`"
         )
     typer.echo(
-        f"reechain serving on http://{host}:{port}/ (API docs: /docs; auth "
-        f"{'on' if use_auth else 'off'}; store: {store.dialect})"
+        f"reechain serving on http://{host}:{port}/ (dashboard: /; API docs: /docs; auth "
+        f"{'on: sign in at /login with an API token' if use_auth else 'off'}; "
+        f"store: {store.dialect})"
     )
     if processes == 1:
         uvicorn.run(
