@@ -2,7 +2,24 @@
 
 :mod:`~reechain.engine.prepare` turns a chain and a scenario into per-month arrays (shared
 by every engine); :mod:`~reechain.engine.reference` is the readable per-scenario loop of
-DESIGN.md section 4; :mod:`~reechain.engine.results` compares a run with its baseline run.
+DESIGN.md section 4 (the oracle); :mod:`~reechain.engine.vectorized` runs a batch of
+scenarios at once, scenario axis first (the engine users run);
+:mod:`~reechain.engine.results` compares a run with its baseline run.
+
+**Many scenarios** (Monte Carlo, sweeps): :func:`run_batch` ::
+
+    run_batch(chain, scenarios, months=None, demand_path=None, chunk_size=None,
+              progress=None) -> BatchResults
+
+runs ``scenarios`` (a sequence of :class:`~reechain.scenario.Scenario`, None for the
+baseline run) on the vectorized engine in chunks of ``chunk_size`` (default: what fits
+about 1 GiB), against one baseline run on the same horizon and demand path, and returns
+:class:`BatchResults`: per-scenario KPI arrays with the scenario axis first, e.g.
+``value_lost_usd`` (B, S, R), ``value_lost_by_region_usd`` (B, R),
+``monthly_value_lost_usd`` (B, T, R), ``peak_price_usd_per_kg`` (B, R, C). Scenario i's
+numbers are bit-identical whatever the chunking; ``progress(done, total)`` is called after
+each chunk. For full monthly arrays of a few scenarios use
+:func:`~reechain.engine.batch.prepare_batch` and :func:`run_vectorized`.
 
 Examples
 --------
@@ -13,6 +30,7 @@ Examples
 (2, 4, 7)
 """
 
+from reechain.engine.batch import MonthTable, PreparedBatch, prepare_batch, stack_prepared
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import RunArrays, run_reference, waterfill
 from reechain.engine.results import (
@@ -23,17 +41,30 @@ from reechain.engine.results import (
     sector_kpis,
     simulate,
 )
+from reechain.engine.runs import BatchResults, default_chunk_size, run_batch
+from reechain.engine.vectorized import BatchRun, run_vectorized
+from reechain.engine.vectorized_trade import waterfill_rows
 
 __all__ = [
+    "BatchResults",
+    "BatchRun",
+    "MonthTable",
     "Prepared",
+    "PreparedBatch",
     "Results",
     "RunArrays",
     "commodity_kpis",
     "compare",
+    "default_chunk_size",
     "months_to_recovery",
     "prepare",
+    "prepare_batch",
+    "run_batch",
     "run_reference",
+    "run_vectorized",
     "sector_kpis",
     "simulate",
+    "stack_prepared",
     "waterfill",
+    "waterfill_rows",
 ]

@@ -221,7 +221,7 @@ def run_reference(prep: Prepared) -> RunArrays:
                     ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
 
         # 3. Price ------------------------------------------------------------------------
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             cover = np.where(U > 0, np.minimum(1.0, A / np.where(U > 0, U, 1.0)), 1.0)
             multiple = np.where(cover > 0, cover ** (1 / prep.elasticity[None, :]), np.inf)
         price = prep.price0_usd_per_kg[None, :] * np.minimum(

@@ -1,7 +1,8 @@
 """Results of a scenario against its baseline run, and the KPIs drawn from them.
 
 :func:`simulate` runs a scenario and its baseline run (same chain, same horizon, same
-demand path, no events, no policies) with the reference engine and returns
+demand path, no events, no policies) with the vectorized engine (or, with
+``engine="reference"``, the reference engine) and returns
 :class:`Results`: monthly arrays with documented axes and the shortfalls between the two.
 
 Shortfall definitions (decisions where DESIGN.md is silent):
@@ -23,6 +24,7 @@ Shortfall definitions (decisions where DESIGN.md is silent):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +32,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.batch import stack_prepared
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import DAYS_PER_MONTH, RunArrays, run_reference
+from reechain.engine.vectorized import run_vectorized
+from reechain.errors import InputError
 from reechain.scenario.models import Scenario
 from reechain.scenario.validate import month_index
 
@@ -92,8 +97,12 @@ def simulate(
     *,
     months: int | None = None,
     demand_path: Any = None,
+    engine: str = "vectorized",
 ) -> Results:
     """Return the results (units per month, USD) of ``scenario`` against its baseline run.
+
+    ``engine`` is ``"vectorized"`` (the scenario and its baseline run in one batch) or
+    ``"reference"`` (the readable per-scenario loop); they agree to 1e-9 relative.
 
     Examples
     --------
@@ -106,8 +115,16 @@ def simulate(
     T = months if months is not None else (scenario.horizon_months if scenario else 24)
     prep = prepare(chain, scenario, months=T, demand_path=demand_path)
     base_prep = prepare(chain, None, months=T, demand_path=demand_path)
-    run = run_reference(prep)
-    base = run_reference(base_prep) if scenario is not None and _has_content(scenario) else run
+    content = scenario is not None and _has_content(scenario)
+    if engine == "reference":
+        run = run_reference(prep)
+        base = run_reference(base_prep) if content else run
+    elif engine == "vectorized":
+        batch = run_vectorized(stack_prepared([prep, base_prep] if content else [prep]))
+        run = batch.scenario(0)
+        base = batch.scenario(1) if content else run
+    else:
+        raise InputError(f"engine: got {engine!r}, expected 'vectorized' or 'reference'")
     starts = [month_index(chain, e.start) for e in (scenario.events if scenario else ())]
     return compare(
         scenario.name if scenario else "baseline",
@@ -117,6 +134,60 @@ def simulate(
         base,
         min(starts, default=0),
     )
+
+
+def simulate_many(
+    chain: Chain,
+    scenarios: Sequence[Scenario],
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+    engine: str = "vectorized",
+    on_month: Callable[[int], None] | None = None,
+) -> list[Results]:
+    """Return the results (units per month, USD) of each scenario against one baseline run.
+
+    The vectorized engine runs every scenario and the baseline run in one batch (full
+    monthly arrays: for a few scenarios; many scenarios go to
+    :func:`reechain.engine.run_batch`). ``on_month(t)`` is called after each month (the
+    reference engine: after each scenario, with the scenario's index).
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.scenario import library_path, load_scenario
+    >>> chain = reechain.compile_chain(reechain.load_dataset("sample"))
+    >>> dy = load_scenario(library_path("dy-restriction"))
+    >>> [r.scenario for r in simulate_many(chain, [dy, dy], months=6)]
+    ['dy-restriction', 'dy-restriction']
+    """
+    horizons = [s.horizon_months for s in scenarios]
+    T = months if months is not None else max(horizons, default=24)
+    preps = [prepare(chain, s, months=T, demand_path=demand_path) for s in scenarios]
+    base_prep = prepare(chain, None, months=T, demand_path=demand_path)
+    if engine == "reference":
+        base = run_reference(base_prep)
+        runs = []
+        for k, prep in enumerate(preps):
+            runs.append(run_reference(prep))
+            if on_month is not None:
+                on_month(k)
+    elif engine == "vectorized":
+        batch = run_vectorized(
+            stack_prepared([*preps, base_prep]),
+            on_month=None if on_month is None else (lambda t, _: on_month(t)),
+        )
+        runs = [batch.scenario(k) for k in range(len(preps))]
+        base = batch.scenario(len(preps))
+    else:
+        raise InputError(f"engine: got {engine!r}, expected 'vectorized' or 'reference'")
+    out = []
+    for scenario, prep, run in zip(scenarios, preps, runs, strict=True):
+        starts = [month_index(chain, e.start) for e in scenario.events]
+        out.append(
+            compare(scenario.name, chain.base_year + 1, prep, run, base, min(starts, default=0))
+        )
+    return out
 
 
 def _has_content(scenario: Scenario) -> bool:
@@ -151,6 +222,19 @@ def compare(
         stockpile_commodity=tuple(prep.commodities[c] for c in prep.stockpile_commodity),
         stockpile_initial=prep.stockpile_initial,
     )
+
+
+def price_index(results: Results) -> FloatArray:
+    """Return (T,) a price index, 1 at P₀: Σ P(t) × U₀ ÷ Σ P₀ × U₀ over regions and
+    commodities, U₀ the baseline run's first-month use requirement (a value-weighted
+    average of price multiples).
+    """
+    weight = results.baseline.requirement[0]
+    p0 = results.baseline.price[0]
+    total = float((p0 * weight).sum())
+    if total <= 0:
+        return np.ones(results.months)
+    return np.asarray((results.run.price * weight).sum(axis=(1, 2)) / total)
 
 
 def months_to_recovery(loss: FloatArray, reference: FloatArray) -> int | None:

@@ -3,11 +3,18 @@
 Examples
 --------
 >>> from reechain.scenario import load_scenario, library_path
->>> scenario = load_scenario(library_path("baseline"))
+>>> scenario = load_scenario(library_path("baseline", "sample"))
 >>> scenario.dataset, scenario.events
 ('sample', ())
+
+Scenarios compose with ``+`` (see :func:`compose`):
+
+>>> from reechain.scenario import load_composed
+>>> load_composed("cn-processing-ban+us-japan-package").horizon_months
+48
 """
 
+from reechain.scenario.compose import compose, load_composed, split_name
 from reechain.scenario.library import library_path, library_root, library_scenarios
 from reechain.scenario.models import (
     DAYS_PER_MONTH,
@@ -60,10 +67,13 @@ __all__ = [
     "Substitution",
     "Trigger",
     "check_against_chain",
+    "compose",
     "library_path",
     "library_root",
     "library_scenarios",
+    "load_composed",
     "load_scenario",
     "month_index",
     "parse_scenario",
+    "split_name",
 ]

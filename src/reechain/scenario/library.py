@@ -1,8 +1,9 @@
 """The bundled scenario library: ``library/<dataset>/<name>.yaml``.
 
 Scenarios are grouped by the dataset they are written for, so each dataset brings its own
-library (the default dataset's library is added beside ``sample/``). A name is unique
-across the library; :func:`library_scenarios` lists them all.
+library (``default/`` and ``sample/``). A name may exist for several datasets (``baseline``);
+without a dataset, the first folder in name order wins (``default`` before ``sample``).
+:func:`library_scenarios` lists them all; ``A+B`` names compose (:mod:`.compose`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 This module ties the scenario files and the engine to the store. A run is recorded with
 its inputs hash (dataset content + scenario + horizon + demand path), seed (none: the
-reference engine is deterministic) and code version, and its results are written with its
+engines are deterministic) and code version, and its results are written with its
 final status in one transaction.
 
 Examples
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,9 +28,17 @@ import numpy as np
 
 from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
-from reechain.engine.results import Results, commodity_kpis, sector_kpis, simulate
+from reechain.engine.results import (
+    Results,
+    commodity_kpis,
+    sector_kpis,
+    simulate,
+    simulate_many,
+)
 from reechain.errors import InputError, NotFoundError
 from reechain.exporting import records_csv, records_parquet
+from reechain.metrics.bom import BomItem
+from reechain.scenario.compose import SEPARATOR, compose, split_name
 from reechain.scenario.library import library_path, library_scenarios
 from reechain.scenario.models import Scenario
 from reechain.scenario.validate import (
@@ -65,9 +73,17 @@ class ResultFormat(StrEnum):
 
 
 def scenario_source(
-    name_or_path: str | Path, store: Store | None = None, *, workspace: str = WS
+    name_or_path: str | Path,
+    store: Store | None = None,
+    *,
+    workspace: str = WS,
+    dataset: str | None = None,
 ) -> tuple[str, str]:
-    """Return (file name, YAML text) of a scenario file path, stored name or bundled name."""
+    """Return (file name, YAML text) of a scenario file path, stored name or bundled name.
+
+    A bundled name written for ``dataset`` is preferred when given (``baseline`` exists for
+    several datasets).
+    """
     path = Path(name_or_path)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return str(path), read_scenario_text(path)
@@ -75,7 +91,11 @@ def scenario_source(
     if store is not None and name in _stored_names(store, workspace):
         return f"store:{name}", store.get_scenario(name, workspace=workspace)
     try:
-        found = library_path(name)
+        found = (
+            library_path(name, dataset)
+            if dataset is not None and name in library_scenarios(dataset)
+            else library_path(name)
+        )
     except NotFoundError:
         stored = _stored_names(store, workspace) if store is not None else []
         from reechain.names import did_you_mean
@@ -129,10 +149,35 @@ def validate_scenario(
     *,
     chain: Chain | None = None,
     workspace: str = WS,
+    dataset: str | None = None,
 ) -> Scenario:
-    """Return the scenario if valid, checked against its dataset's chain; raise ScenarioError."""
-    file, text = scenario_source(name_or_path, store, workspace=workspace)
+    """Return the scenario if valid, checked against its dataset's chain; raise ScenarioError.
+
+    ``A+B`` (a name that is not itself a file, stored or bundled scenario) is the
+    composition of A and B (:func:`reechain.scenario.compose`).
+    """
+    name = str(name_or_path)
+    if SEPARATOR in name and not _exists(name, store, workspace):
+        parts = [
+            validate_scenario(part, store, chain=chain, workspace=workspace, dataset=dataset)
+            for part in split_name(name)
+        ]
+        scenario = compose(parts)
+        if chain is None:
+            chain = compile_chain(load_dataset(scenario.dataset, store, workspace=workspace))
+        check_against_chain(scenario, chain, file=name)
+        return scenario
+    file, text = scenario_source(name_or_path, store, workspace=workspace, dataset=dataset)
     return validate_scenario_text(text, file, store, chain=chain, workspace=workspace)
+
+
+def _exists(name: str, store: Store | None, workspace: str) -> bool:
+    path = Path(name)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return True
+    if store is not None and name in _stored_names(store, workspace):
+        return True
+    return name in library_scenarios()
 
 
 def validate_scenario_text(
@@ -178,8 +223,10 @@ def run_scenario(
     months: int | None = None,
     demand_path: Any = None,
     progress: Callable[[float], None] | None = None,
+    engine: str = "vectorized",
 ) -> ScenarioRun:
-    """Return the results of a scenario (file, stored or bundled name) against its baseline run.
+    """Return the results of a scenario (file, stored or bundled name, or ``A+B``) against
+    its baseline run, on the vectorized engine (``engine="reference"``: the reference one).
 
     With ``store``, the run is recorded (pending → running → done, or failed with its
     error) and its result tables (Parquet) saved with its final status in one transaction.
@@ -189,14 +236,14 @@ def run_scenario(
     chain = compile_chain(dataset)
     T = months or scenario.horizon_months
     if store is None:
-        results = simulate(chain, scenario, months=T, demand_path=demand_path)
+        results = simulate(chain, scenario, months=T, demand_path=demand_path, engine=engine)
         if progress:
             progress(1.0)
         return ScenarioRun(results)
     finished: list[Results] = []
 
     def job(ctx: JobContext) -> Outputs:
-        finished.append(simulate(chain, scenario, months=T, demand_path=demand_path))
+        finished.append(simulate(chain, scenario, months=T, demand_path=demand_path, engine=engine))
         return simulation_outputs(finished[0])
 
     run_id = jobs.start(
@@ -207,7 +254,7 @@ def run_scenario(
         inputs_hash=inputs_hash(dataset, scenario, T, demand_path),
         params={
             "months": T,
-            "engine": "reference",
+            "engine": engine,
             "demand_path": "flat" if demand_path is None else "given",
         },
     )
@@ -221,10 +268,18 @@ def run_scenario(
 
 def _simulate_job(ctx: JobContext) -> Outputs:
     """The ``simulate`` kind of run: a scenario (stored, bundled or a file) against baseline."""
-    scenario = validate_scenario(ctx.scenario, ctx.store, workspace=ctx.workspace)
-    chain = compile_chain(ctx.load_dataset())
+    dataset = ctx.load_dataset()
+    scenario = validate_scenario(
+        ctx.scenario, ctx.store, workspace=ctx.workspace, dataset=ctx.dataset
+    )
+    chain = compile_chain(dataset)
     months = ctx.params.get("months")
-    results = simulate(chain, scenario, months=int(months) if months else scenario.horizon_months)
+    results = simulate(
+        chain,
+        scenario,
+        months=int(months) if months else scenario.horizon_months,
+        engine=str(ctx.params.get("engine", "vectorized")),
+    )
     ctx.progress(0.9)
     return simulation_outputs(results)
 
@@ -351,3 +406,57 @@ def export_results(
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def simulate_scenarios(
+    names: Sequence[str | Path],
+    store: Store | None = None,
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+    engine: str = "vectorized",
+    on_month: Callable[[int], None] | None = None,
+) -> tuple[Chain, list[Results]]:
+    """Return the chain and the results of several scenarios (names, files or ``A+B``) of one
+    dataset against one baseline run, on the vectorized engine by default.
+    """
+    if not names:
+        raise InputError("name at least one scenario")
+    scenarios = [validate_scenario(name, store) for name in names]
+    datasets = sorted({s.dataset for s in scenarios})
+    if len(datasets) > 1:
+        raise InputError(
+            "scenarios of different datasets cannot run together: "
+            + ", ".join(f"{s.name} ({s.dataset})" for s in scenarios)
+        )
+    chain = compile_chain(load_dataset(datasets[0], store))
+    results = simulate_many(
+        chain, scenarios, months=months, demand_path=demand_path, engine=engine, on_month=on_month
+    )
+    return chain, results
+
+
+def units_at_risk(results: Results, items: Sequence[BomItem]) -> list[dict[str, Any]]:
+    """Return a BOM's units at risk per month: each product's monthly units × the share of
+    its sector's output lost in the region where it is made (records; units in names).
+    """
+    base = results.baseline.end_use_output
+    rows = []
+    for item in items:
+        s, r = results.sectors.index(item.sector), results.regions.index(item.made_in)
+        for t in range(results.months):
+            ref = base[t, s, r]
+            share = float(results.lost_units[t, s, r] / ref) if ref > 0 else 0.0
+            rows.append(
+                {
+                    "scenario": results.scenario,
+                    "month": results.month_label(t),
+                    "product": item.product,
+                    "sector": item.sector,
+                    "made_in": item.made_in,
+                    "units_per_month": item.units_per_year / 12,
+                    "lost_share": share,
+                    "units_at_risk": item.units_per_year / 12 * share,
+                }
+            )
+    return rows

@@ -1,0 +1,209 @@
+"""Many scenarios at once: :func:`run_batch` runs the vectorized engine in chunks and keeps
+per-scenario KPI arrays, never the full monthly arrays, so memory stays bounded.
+
+The KPIs are those of :mod:`reechain.engine.results` (same definitions, reduced month by
+month): lost units against the baseline run, split into rationed and priced out, value
+lost, jobs at risk, months to recovery; material shortfall and peak prices per region and
+commodity; price-floor payments. Each scenario's numbers depend on that scenario alone, so
+they are bit-identical for any ``chunk_size``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reechain.chain import Chain
+from reechain.engine.batch import prepare_batch
+from reechain.engine.results import LOSS_TOLERANCE
+from reechain.engine.vectorized import BatchRun, run_vectorized
+from reechain.scenario.models import Scenario
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+CHUNK_BUDGET_BYTES = 1 << 30
+"""Working memory a chunk may use (estimate), which sets the default chunk size."""
+KPI_FIELDS = ("end_use_requirement", "end_use_target", "end_use_output")
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResults:
+    """Per-scenario KPIs of a batch against its baseline run (B scenarios first).
+
+    Axes: B scenarios, T months, R regions, C commodities, S sectors. Units are in the
+    names: units (sector output units), t (commodity units, tonnes for the default
+    dataset), USD, USD/kg.
+    """
+
+    scenarios: tuple[str, ...]
+    regions: tuple[str, ...]
+    commodities: tuple[str, ...]
+    sectors: tuple[str, ...]
+    months: int
+    baseline_output_units: FloatArray
+    """(S, R) the baseline run's cumulative end-use output."""
+    lost_units: FloatArray
+    """(B, S, R) cumulative output lost against the baseline run."""
+    rationed_units: FloatArray
+    """(B, S, R)"""
+    priced_out_units: FloatArray
+    """(B, S, R)"""
+    value_lost_usd: FloatArray
+    """(B, S, R) cumulative."""
+    peak_shortfall_pct: FloatArray
+    """(B, S, R) max over months of lost ÷ baseline-run output, %."""
+    peak_jobs_at_risk: FloatArray
+    """(B, S, R)"""
+    months_to_recovery: IntArray
+    """(B, S, R) months from first loss to recovery; 0 no loss; −1 not recovered."""
+    monthly_value_lost_usd: FloatArray
+    """(B, T, R) value lost per month by region (all sectors)."""
+    material_shortfall_t: FloatArray
+    """(B, R, C) cumulative requirement not available beyond the baseline run's."""
+    peak_material_shortfall_pct: FloatArray
+    """(B, R, C) max over months of that shortfall ÷ the baseline-run requirement, %."""
+    peak_price_usd_per_kg: FloatArray
+    """(B, R, C)"""
+    floor_payment_usd: FloatArray
+    """(B, R) cumulative price-floor payments by payer."""
+
+    @property
+    def value_lost_by_region_usd(self) -> FloatArray:
+        """(B, R) cumulative value lost over all sectors, USD."""
+        total: FloatArray = self.value_lost_usd.sum(axis=1)
+        return total
+
+
+def default_chunk_size(chain: Chain, months: int) -> int:
+    """Return how many scenarios a chunk holds within ``CHUNK_BUDGET_BYTES`` (estimate)."""
+    R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
+    P = len(chain.processes) + 4
+    per_scenario = 8 * (14 * C * R * R + 8 * R * S * C + 4 * months * (P + R) + 40 * R * C)
+    return int(max(1, min(4096, CHUNK_BUDGET_BYTES // per_scenario)))
+
+
+def run_batch(
+    chain: Chain,
+    scenarios: Sequence[Scenario | None],
+    *,
+    months: int | None = None,
+    demand_path: Any = None,
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResults:
+    """Return per-scenario KPIs (units, t, USD) of ``scenarios`` against the baseline run.
+
+    Parameters
+    ----------
+    chain
+        The compiled chain.
+    scenarios
+        Scenarios (None: the baseline run itself), run on the vectorized engine.
+    months
+        Horizon T (default: the longest of the scenarios', else 24).
+    demand_path
+        One demand path for every scenario and the baseline run (None: flat).
+    chunk_size
+        Scenarios per chunk (default: :func:`default_chunk_size`). Results do not depend on it.
+    progress
+        Called with (scenarios done, scenarios in all) after each chunk.
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.scenario import load_scenario, library_path
+    >>> chain = reechain.compile_chain(reechain.load_dataset("sample"))
+    >>> dy = load_scenario(library_path("dy-restriction"))
+    >>> res = run_batch(chain, [None, dy], months=12)
+    >>> res.lost_units.shape, bool(res.lost_units[0].sum() == 0)
+    ((2, 3, 4), True)
+    """
+    horizons = [s.horizon_months for s in scenarios if s is not None]
+    T = months if months is not None else max(horizons, default=24)
+    base = run_vectorized(prepare_batch(chain, [None], months=T, demand_path=demand_path))
+    size = chunk_size or default_chunk_size(chain, T)
+    parts: list[dict[str, Any]] = []
+    for lo in range(0, len(scenarios), size):
+        chunk = list(scenarios[lo : lo + size])
+        batch = prepare_batch(chain, chunk, months=T, demand_path=demand_path)
+        acc = _Accumulator(chain, base, len(chunk), T)
+        run_vectorized(batch, record=(), on_month=acc.month)
+        parts.append(acc.finish())
+        if progress is not None:
+            progress(min(lo + size, len(scenarios)), len(scenarios))
+    joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    return BatchResults(
+        scenarios=tuple(s.name if s is not None else "baseline" for s in scenarios),
+        regions=chain.regions,
+        commodities=chain.commodities,
+        sectors=chain.sectors,
+        months=T,
+        baseline_output_units=base.arrays["end_use_output"][0].sum(axis=0),
+        **joined,
+    )
+
+
+class _Accumulator:
+    """Reduces each month of a chunk into KPI arrays (definitions of engine.results)."""
+
+    def __init__(self, chain: Chain, base: BatchRun, B: int, T: int) -> None:
+        R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
+        self.base = base.arrays
+        self.T = T
+        self.value = np.asarray(chain.value_usd_per_unit)
+        self.jobs = np.asarray(chain.jobs_per_unit)
+        z = np.zeros
+        self.kpi: dict[str, Any] = {
+            "lost_units": z((B, S, R)),
+            "rationed_units": z((B, S, R)),
+            "priced_out_units": z((B, S, R)),
+            "value_lost_usd": z((B, S, R)),
+            "peak_shortfall_pct": z((B, S, R)),
+            "peak_jobs_at_risk": z((B, S, R)),
+            "monthly_value_lost_usd": z((B, T, R)),
+            "material_shortfall_t": z((B, R, C)),
+            "peak_material_shortfall_pct": z((B, R, C)),
+            "peak_price_usd_per_kg": z((B, R, C)),
+            "floor_payment_usd": z((B, R)),
+        }
+        self.first = np.full((B, S, R), -1, dtype=np.int64)
+        self.last = np.full((B, S, R), -1, dtype=np.int64)
+
+    def month(self, t: int, m: Mapping[str, FloatArray]) -> None:
+        k, base = self.kpi, self.base
+        ref = base["end_use_output"][0, t]  # (S, R)
+        reference = np.minimum(ref, m["end_use_requirement"])
+        lost = np.maximum(reference - m["end_use_output"], 0.0)
+        rationed = np.minimum(lost, np.maximum(m["end_use_target"] - m["end_use_output"], 0.0))
+        k["lost_units"] += lost
+        k["rationed_units"] += rationed
+        k["priced_out_units"] += lost - rationed
+        value = lost * self.value
+        k["value_lost_usd"] += value
+        k["monthly_value_lost_usd"][:, t] = value.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = np.where(ref > 0, lost / np.where(ref > 0, ref, 1.0), 0.0)
+        k["peak_shortfall_pct"] = np.maximum(k["peak_shortfall_pct"], 100 * pct)
+        k["peak_jobs_at_risk"] = np.maximum(k["peak_jobs_at_risk"], lost * 12 * self.jobs)
+        hit = lost > LOSS_TOLERANCE * np.maximum(ref, 1e-300)
+        self.first = np.where((self.first < 0) & hit, t, self.first)
+        self.last = np.where(hit, t, self.last)
+        base_req = base["requirement"][0, t]
+        base_short = np.maximum(base_req - base["available"][0, t], 0.0)
+        short = np.maximum(np.maximum(m["requirement"] - m["available"], 0.0) - base_short, 0.0)
+        k["material_shortfall_t"] += short
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spct = np.where(base_req > 0, short / np.where(base_req > 0, base_req, 1.0), 0.0)
+        k["peak_material_shortfall_pct"] = np.maximum(k["peak_material_shortfall_pct"], 100 * spct)
+        k["peak_price_usd_per_kg"] = np.maximum(k["peak_price_usd_per_kg"], m["price"])
+        k["floor_payment_usd"] += m["floor_payment_usd"]
+
+    def finish(self) -> dict[str, Any]:
+        recovered = np.where(self.last == self.T - 1, -1, self.last + 1 - self.first)
+        self.kpi["months_to_recovery"] = np.where(self.first < 0, 0, recovered)
+        return self.kpi

@@ -1,0 +1,110 @@
+"""``reechain simulate``: scenarios on the vectorized engine, KPIs, BOM, charts, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from reechain.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["simulate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_kpis_per_region_and_sector_with_units_in_keys() -> None:
+    code, out, _ = run("dy-restriction", "magnet-ban", "--format", "json")
+    assert code == 0
+    body = json.loads(out)
+    assert body["horizon_months"] == 24
+    rows = body["kpis_by_region_and_sector"]
+    assert {r["scenario"] for r in rows} == {"dy-restriction", "magnet-ban"}
+    first = rows[0]
+    for key in ("cumulative_value_lost_usd", "peak_shortfall_pct", "cumulative_shortfall_units"):
+        assert key in first
+    assert any(r["cumulative_value_lost_usd"] > 0 for r in rows)
+
+
+def test_engines_agree_through_the_cli() -> None:
+    outs = [
+        json.loads(run("magnet-ban", "--engine", engine, "-f", "json")[1])
+        for engine in ("vectorized", "reference")
+    ]
+    fast, slow = (o["kpis_by_region_and_sector"] for o in outs)
+    assert len(fast) == len(slow)
+    for a, b in zip(fast, slow, strict=True):
+        want = b["cumulative_value_lost_usd"]
+        assert abs(a["cumulative_value_lost_usd"] - want) <= 1e-9 * max(1.0, want)
+
+
+def test_compare_adds_the_difference_to_another_scenario() -> None:
+    code, out, _ = run("magnet-ban", "--compare", "dy-restriction", "-f", "json", "--horizon", "12")
+    assert code == 0
+    body = json.loads(out)
+    assert body["horizon_months"] == 12
+    rows = body["kpis_by_region_and_sector"]
+    assert {r["scenario"] for r in rows} == {"magnet-ban"}
+    assert all("value_lost_vs_dy-restriction_usd" in r for r in rows)
+
+
+def test_composed_scenarios_run_and_the_table_shows_losses() -> None:
+    code, out, _ = run("dy-restriction+sep-outage", "--horizon", "6")
+    assert code == 0, out
+    assert "KPIs by region and sector" in out
+    assert "catalyst" in out
+    body = json.loads(run("dy-restriction+sep-outage", "--horizon", "6", "-f", "json")[1])
+    names = {r["scenario"] for r in body["kpis_by_region_and_sector"]}
+    assert names == {"dy-restriction+sep-outage"}
+
+
+def test_bom_units_at_risk_per_month(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.csv"
+    bom.write_text("product,sector,units_per_year,made_in\nmotor,ev_motor,1200,JPN\n")
+    code, out, _ = run("magnet-ban", "--bom", str(bom), "-f", "json", "--horizon", "12")
+    assert code == 0, out
+    rows = json.loads(out)["units_at_risk_by_month"]
+    assert len(rows) == 12
+    assert {r["product"] for r in rows} == {"motor"}
+    assert all(r["units_per_month"] == 100 for r in rows)
+    assert all(0 <= r["units_at_risk"] <= 100 for r in rows)
+    csv_out = tmp_path / "risk.csv"
+    code, _, _ = run("magnet-ban", "--bom", str(bom), "-f", "csv", "-o", str(csv_out))
+    assert code == 0
+    assert csv_out.read_text().startswith("scenario,month,product")
+
+
+def test_plot_writes_png_and_svg(tmp_path: Path) -> None:
+    for suffix in ("png", "svg"):
+        path = tmp_path / f"chart.{suffix}"
+        code, _, _ = run("dy-restriction", "--horizon", "6", "--plot", str(path))
+        assert code == 0
+        assert path.stat().st_size > 1000
+    code, _, err = run("dy-restriction", "--plot", str(tmp_path / "chart.gif"))
+    assert code == 2
+    assert "expected a .png or .svg file" in err
+
+
+def test_xlsx_needs_an_out_file_and_writes_one(tmp_path: Path) -> None:
+    code, _, err = run("dy-restriction", "-f", "xlsx", "--horizon", "3")
+    assert code == 2
+    assert "--out FILE.xlsx" in err
+    out = tmp_path / "k.xlsx"
+    assert run("dy-restriction", "-f", "xlsx", "-o", str(out), "--horizon", "3")[0] == 0
+    assert out.stat().st_size > 0
+
+
+def test_unknown_scenario_is_one_red_line() -> None:
+    code, _, err = run("dy-restrictoin")
+    assert code == 2
+    assert "did you mean 'dy-restriction'" in err
+
+
+def test_scenarios_of_two_datasets_cannot_run_together() -> None:
+    code, _, err = run("dy-restriction", "mmr-closure")
+    assert code == 2
+    assert "different datasets" in err

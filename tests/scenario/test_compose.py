@@ -1,0 +1,51 @@
+"""Scenarios compose with ``+``: events and policies merged, horizon the longest."""
+
+from __future__ import annotations
+
+import pytest
+
+from reechain.errors import InputError
+from reechain.scenario import Scenario, compose, load_composed, split_name
+from reechain.workflows.simulate import validate_scenario
+
+
+def _s(name: str, dataset: str = "tiny", horizon: int = 12, **more: object) -> Scenario:
+    return Scenario.model_validate(
+        {"name": name, "title": name.upper(), "dataset": dataset, "horizon_months": horizon} | more
+    )
+
+
+def test_compose_merges_events_and_policies_in_order() -> None:
+    shock = {"kind": "demand_shock", "change": 0.1, "start": "2025-01"}
+    priority = {"kind": "sector_priority", "sectors": ["s1"]}
+    a = _s("a", horizon=12, events=[shock])
+    b = _s("b", horizon=30, policies=[priority], events=[shock | {"change": -0.2}])
+    both = compose([a, b])
+    assert both.name == "a+b"
+    assert both.title == "A + B"
+    assert both.horizon_months == 30
+    assert [e.change for e in both.events] == [0.1, -0.2]  # type: ignore[union-attr]
+    assert both.policies == b.policies
+    assert compose([a]) is a
+
+
+def test_compose_refuses_scenarios_of_different_datasets() -> None:
+    with pytest.raises(InputError, match="different datasets"):
+        compose([_s("a"), _s("b", dataset="other")])
+
+
+def test_split_name_refuses_empty_parts() -> None:
+    assert split_name("a+b+c") == ["a", "b", "c"]
+    with pytest.raises(InputError, match="empty part"):
+        split_name("a++b")
+
+
+def test_any_a_plus_b_of_bundled_names_is_a_scenario() -> None:
+    both = load_composed("cn-processing-ban+us-japan-package")
+    assert both.dataset == "default"
+    assert len(both.events) == 1
+    assert len(both.policies) > 5
+    again = validate_scenario("mmr-closure+cn-2010")
+    assert again.name == "mmr-closure+cn-2010"
+    assert again.horizon_months == 36
+    assert len(again.events) == 3
