@@ -31,6 +31,9 @@ SAMPLE = Path(reechain.bundled_path("sample"))
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data directory, so no test sees another's store."""
+    from reechain.cli.state import state
+
+    monkeypatch.setattr(state, "home", None)  # as if no --home was given
     home = tmp_path / "home"
     monkeypatch.setenv("REECHAIN_HOME", str(home))
     monkeypatch.delenv("REECHAIN_DATABASE_URL", raising=False)

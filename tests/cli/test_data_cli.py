@@ -178,7 +178,8 @@ def test_schema_lists_every_table() -> None:
 
 def test_home_option_chooses_the_store(tmp_path: Path) -> None:
     home = tmp_path / "elsewhere"
-    assert runner.invoke(app, ["--home", str(home), "data", "import", "sample"]).exit_code == 0
+    result = runner.invoke(app, ["--home", str(home), "data", "import", "sample"])
+    assert result.exit_code == 0, result.stderr
     assert (home / "reechain.sqlite").exists()
 
 

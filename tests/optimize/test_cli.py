@@ -1,4 +1,4 @@
-"""``reechain optimize`` through a typer app that registers the command, on a private store."""
+"""``reechain optimize`` through the ``reechain`` app, on a private store."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from reechain.cli.optimize import optimize_command
+from reechain.cli import app
 from reechain.workflows import jobs, open_store
 from reechain.workflows.optimize import RUN_KIND
 
-app = typer.Typer()
-app.command("optimize")(optimize_command)
-app.command("noop")(lambda: None)  # keep "optimize" a subcommand
 runner = CliRunner()
 
 SMALL = """\

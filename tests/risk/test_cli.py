@@ -1,24 +1,14 @@
-"""``reechain risk`` through typer's CliRunner (registered on a test app, as the lead will)."""
+"""``reechain risk`` through typer's CliRunner, on the ``reechain`` app."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from reechain.cli.risk import risk_command
+from reechain.cli import app
 from reechain.scenario.library import library_path
-
-app = typer.Typer()
-app.command("risk")(risk_command)
-
-
-@app.callback()
-def _root() -> None:
-    """Test root."""
-
 
 runner = CliRunner()
 BASE = str(library_path("baseline", "sample"))

@@ -23,6 +23,7 @@ from reechain.cli.report import report_command
 from reechain.cli.risk import risk_command
 from reechain.cli.scenario import scenario_app
 from reechain.cli.serve import serve, users_app
+from reechain.cli.simulate import simulate_command
 from reechain.cli.state import state
 from reechain.errors import ReechainError
 
@@ -54,6 +55,7 @@ app.add_typer(metrics_app, name="metrics")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
+app.command("simulate")(simulate_command)
 app.command("risk")(risk_command)
 app.command("optimize")(optimize_command)
 app.command("report")(report_command)

@@ -118,7 +118,7 @@ def run(
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
 ) -> None:
-    """Run a scenario with the reference engine, store the run and show KPIs by sector."""
+    """Run a scenario (vectorized engine), store the run and show KPIs by sector."""
     try:
         done = workflows.run_scenario(scenario, state.store(), months=months)
     except ScenarioError as exc:
