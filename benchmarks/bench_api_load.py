@@ -139,16 +139,15 @@ def main() -> None:
         import shutil
 
         if shutil.which("wrk"):
-            half = args.requests // 2
             for kind, path in (
                 ("result", f"/api/runs/{run_id}/results/stages"),
                 ("list", "/api/runs?limit=20"),
             ):
-                p50, p99, bad, rate = wrk_load(base + path, args.clients, half)
+                p50, p99, bad, sent, rate = wrk_load(base + path, args.clients, args.seconds)
                 print(
                     f"  {kind:<7} p50 {p50 * 1e3:7.1f} ms   p99 {p99 * 1e3:7.1f} ms   "
-                    f"errors {bad}   {rate:,.0f} requests/s   ({half} requests, wrk, "
-                    f"{args.clients} connections)"
+                    f"errors {bad}   {rate:,.0f} requests/s   ({sent} requests in "
+                    f"{args.seconds} s, wrk, {args.clients} connections)"
                 )
             return
         start = time.perf_counter()

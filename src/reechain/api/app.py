@@ -7,6 +7,7 @@ every problem as structured JSON); anything else is a 500 and is logged.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.util import find_spec
@@ -63,6 +64,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.recover_interrupted()
+        # The app, the dashboard and the libraries are long-lived: moving them out of the
+        # garbage collector's view keeps full collections (and the p99 latency) short.
+        gc.collect()
+        gc.freeze()
         yield
         app.state.runner.shutdown()
 
