@@ -63,6 +63,14 @@ def simulate_command(
             "--bom", help="A bill of materials (CSV/XLSX): show its units at risk per month."
         ),
     ] = None,
+    demand: Annotated[
+        str | None,
+        typer.Option(
+            "--demand",
+            help="Demand scenario (stated, accelerated or a YAML file) instead of flat demand "
+            "(or the scenario file's own 'demand:').",
+        ),
+    ] = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="vectorized (default) or reference.")
     ] = Engine.VECTORIZED,
@@ -104,7 +112,7 @@ def simulate_command(
             bar.update(task, completed=t + 1)
 
         chain, results = workflows.simulate_scenarios(
-            names, store, months=horizon, engine=engine.value, on_month=on_month
+            names, store, months=horizon, demand=demand, engine=engine.value, on_month=on_month
         )
     shown = results[: len(results) - 1] if extra else results
     reference = next((r for r in results if r.scenario == compare), None) if compare else None

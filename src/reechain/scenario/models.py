@@ -327,6 +327,8 @@ class Scenario(_Model):
     description: str = ""
     dataset: Name
     horizon_months: Annotated[int, Field(ge=1, le=1200)] = 24
+    demand: str = ""
+    """Demand scenario (``stated``, ``accelerated`` or a demand YAML file); empty: flat."""
     events: tuple[Event, ...] = ()
     policies: tuple[Policy, ...] = ()
 

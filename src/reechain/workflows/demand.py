@@ -292,3 +292,13 @@ def plot_records(records: Sequence[Mapping[str, Any]], value: str, out: str | Pa
     finally:
         plt.close(fig)
     return path
+
+
+def monthly_demand_path(name_or_yaml: str | Path, chain: Chain, months: int) -> Any:
+    """Return demand scenario ``name_or_yaml`` as the engine's monthly path (T, S, R): each
+    month takes its year's multiple of base-year output (month 0 is January after the
+    chain's base year; months past 2050 keep the last year's multiple).
+    """
+    yearly = np.asarray(demand_path(name_or_yaml, chain), dtype=np.float64)  # (Y, R, S)
+    years = np.minimum(1 + np.arange(months) // 12, yearly.shape[0] - 1)
+    return np.ascontiguousarray(np.transpose(yearly[years], (0, 2, 1)))

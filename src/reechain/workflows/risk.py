@@ -72,14 +72,6 @@ class RiskRun:
     """Chunks taken from an interrupted earlier attempt."""
 
 
-def monthly_demand(path: Any, chain: Chain, months: int) -> np.ndarray[Any, Any]:
-    """Return a yearly demand path (Y, R, S) from the base year as a monthly (T, S, R) path."""
-    yearly = np.asarray(path, dtype=np.float64)
-    years = 1 + np.arange(months) // 12  # month 0 is January after the base year
-    years = np.minimum(years, yearly.shape[0] - 1)
-    return np.ascontiguousarray(np.transpose(yearly[years], (0, 2, 1)))
-
-
 def _policies(policy: str | Path | None, store: Store | None, chain: Chain) -> tuple[Policy, ...]:
     if policy is None:
         return ()
@@ -256,9 +248,9 @@ def run_risk_analysis(
     check_against_chain(probe, chain)  # e.g. a policy starting after the horizon
     path = None
     if demand:
-        from reechain.workflows.demand import demand_path
+        from reechain.workflows.demand import monthly_demand_path
 
-        path = monthly_demand(demand_path(demand, chain), chain, horizon_months)
+        path = monthly_demand_path(demand, chain, horizon_months)
     spec = make_spec(
         chain,
         runs,
@@ -387,9 +379,9 @@ def _risk_job(ctx: JobContext) -> Outputs:
     policies = _policies(p.get("policy") or None, ctx.store, chain)
     path = None
     if p.get("demand"):
-        from reechain.workflows.demand import demand_path
+        from reechain.workflows.demand import monthly_demand_path
 
-        path = monthly_demand(demand_path(str(p["demand"]), chain), chain, horizon)
+        path = monthly_demand_path(str(p["demand"]), chain, horizon)
     spec = make_spec(
         chain,
         runs,

@@ -49,6 +49,7 @@ from reechain.scenario.validate import (
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
+from reechain.workflows.demand import monthly_demand_path
 from reechain.workflows.jobs import JobContext, Outputs, json_output
 
 RUN_KIND = "simulate"
@@ -235,6 +236,8 @@ def run_scenario(
     dataset = load_dataset(scenario.dataset, store)
     chain = compile_chain(dataset)
     T = months or scenario.horizon_months
+    if demand_path is None and scenario.demand:
+        demand_path = monthly_demand_path(scenario.demand, chain, T)
     if store is None:
         results = simulate(chain, scenario, months=T, demand_path=demand_path, engine=engine)
         if progress:
@@ -255,7 +258,7 @@ def run_scenario(
         params={
             "months": T,
             "engine": engine,
-            "demand_path": "flat" if demand_path is None else "given",
+            "demand_path": scenario.demand or ("flat" if demand_path is None else "given"),
         },
     )
     status = jobs.execute(store, run_id, job)
@@ -274,10 +277,13 @@ def _simulate_job(ctx: JobContext) -> Outputs:
     )
     chain = compile_chain(dataset)
     months = ctx.params.get("months")
+    T = int(months) if months else scenario.horizon_months
+    demand = str(ctx.params.get("demand") or scenario.demand)
     results = simulate(
         chain,
         scenario,
-        months=int(months) if months else scenario.horizon_months,
+        months=T,
+        demand_path=monthly_demand_path(demand, chain, T) if demand else None,
         engine=str(ctx.params.get("engine", "vectorized")),
     )
     ctx.progress(0.9)
@@ -414,6 +420,7 @@ def simulate_scenarios(
     *,
     months: int | None = None,
     demand_path: Any = None,
+    demand: str | None = None,
     engine: str = "vectorized",
     on_month: Callable[[int], None] | None = None,
 ) -> tuple[Chain, list[Results]]:
@@ -430,6 +437,16 @@ def simulate_scenarios(
             + ", ".join(f"{s.name} ({s.dataset})" for s in scenarios)
         )
     chain = compile_chain(load_dataset(datasets[0], store))
+    if demand_path is None:
+        named = {demand} if demand else {s.demand for s in scenarios}
+        if len(named) > 1:
+            raise InputError(
+                "scenarios with different demand paths cannot run together: "
+                + ", ".join(f"{s.name} ({s.demand or 'flat'})" for s in scenarios)
+            )
+        if named and (chosen := named.pop()):
+            horizon = months or max(s.horizon_months for s in scenarios)
+            demand_path = monthly_demand_path(chosen, chain, horizon)
     results = simulate_many(
         chain, scenarios, months=months, demand_path=demand_path, engine=engine, on_month=on_month
     )
