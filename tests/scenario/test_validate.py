@@ -98,7 +98,8 @@ def test_an_unknown_field_with_did_you_mean() -> None:
     text = HEAD + "event:\n  - kind: capacity_outage\n"
     assert message(text) == (
         "s.yaml, line 3, event: got an unknown field 'event', expected one of the fields name, "
-        "title, description, dataset, horizon_months, events, policies; did you mean 'events'?"
+        "title, description, dataset, horizon_months, demand, events, policies; "
+        "did you mean 'events'?"
     )
 
 
