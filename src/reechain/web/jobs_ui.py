@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, dcc, html
 
 from reechain.store import RunInfo, Store, User
 from reechain.web.auth import can_run
@@ -123,3 +124,33 @@ def register_briefing(app: Any, prefix: str, run_choice: str) -> None:
         user = request_user()
         name, payload = report_bytes(services(), run_id, fmt, user.workspace if user else "default")
         return download(payload, name), f"Briefing {name} ready."
+
+
+def register_run_poll(app: dash.Dash, prefix: str, kind: str) -> None:
+    """Poll the page's active run: progress and status while it runs; when it ends, stop
+    polling and offer it (with the other finished runs of ``kind``) in ``<prefix>-choice``."""
+    from reechain.web.auth import request_user
+    from reechain.web.context import services
+
+    @app.callback(
+        Output(f"{prefix}-progress", "value"),
+        Output(f"{prefix}-status", "children"),
+        Output(f"{prefix}-poll", "disabled", allow_duplicate=True),
+        Output(f"{prefix}-choice", "options"),
+        Output(f"{prefix}-choice", "value"),
+        Input(f"{prefix}-poll", "n_intervals"),
+        Input(f"{prefix}-active", "data"),
+        prevent_initial_call=True,
+    )
+    def _poll(_n: int | None, run_id: str | None) -> tuple[Any, ...]:
+        if not run_id:
+            raise dash.exceptions.PreventUpdate
+        user = request_user()
+        workspace = user.workspace if user else "default"
+        store = services().store
+        value, text, stop = progress_of(store.get_run(run_id, workspace=workspace))
+        if not stop:
+            return value, text, False, dash.no_update, dash.no_update
+        options = done_runs(store, kind, workspace)
+        chosen = run_id if any(o["value"] == run_id for o in options) else dash.no_update
+        return value, text, True, options, chosen

@@ -25,8 +25,8 @@ from reechain.web.jobs_ui import (
     alert,
     briefing_controls,
     done_runs,
-    progress_of,
     register_briefing,
+    register_run_poll,
     run_controls,
 )
 from reechain.web.pages import Page
@@ -207,28 +207,7 @@ def register(app: dash.Dash) -> None:
         found.runner.submit(run_id)
         return run_id, None, False
 
-    @app.callback(
-        Output("risk-progress", "value"),
-        Output("risk-status", "children"),
-        Output("risk-poll", "disabled", allow_duplicate=True),
-        Output("risk-choice", "options"),
-        Output("risk-choice", "value"),
-        Input("risk-poll", "n_intervals"),
-        Input("risk-active", "data"),
-        prevent_initial_call=True,
-    )
-    def _poll(_n: int | None, run_id: str | None) -> tuple[Any, ...]:
-        if not run_id:
-            raise dash.exceptions.PreventUpdate
-        user = request_user()
-        workspace = user.workspace if user else "default"
-        store = services().store
-        value, text, stop = progress_of(store.get_run(run_id, workspace=workspace))
-        if not stop:
-            return value, text, False, dash.no_update, dash.no_update
-        options = done_runs(store, KIND, workspace)
-        chosen = run_id if any(o["value"] == run_id for o in options) else dash.no_update
-        return value, text, True, options, chosen
+    register_run_poll(app, "risk", KIND)
 
     @app.callback(
         Output("risk-cards", "children"),
