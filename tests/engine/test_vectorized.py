@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +24,8 @@ from reechain.engine import (
     waterfill,
     waterfill_rows,
 )
-from reechain.engine.vectorized import RUN_FIELDS
+from reechain.engine.vectorized import BACKENDS, RUN_FIELDS, default_backend, resolve_backend
+from reechain.errors import InputError
 from reechain.scenario import Scenario
 
 from .chains import random_chains
@@ -61,29 +63,66 @@ def _close(name: str, want: np.ndarray, got: np.ndarray) -> None:
 
 @given(chains_and_batches())
 def test_vectorized_agrees_with_reference(case: tuple[Chain, list[Scenario]]) -> None:
-    """Every field of every month of every scenario agrees with the reference to 1e-9."""
+    """Every field of every month of every scenario agrees with the reference to 1e-9,
+    on both backends (the compiled kernel and the numpy fallback)."""
     chain, scenarios = case
     preps = [prepare(chain, s, months=T) for s in scenarios]
-    batch = run_vectorized(stack_prepared(preps))
-    for b, prep in enumerate(preps):
-        want, got = run_reference(prep), batch.scenario(b)
-        for name in (*RUN_FIELDS, "initial_user_inventory"):
-            _close(name, getattr(want, name), getattr(got, name))
+    batch = stack_prepared(preps)
+    wants = [run_reference(prep) for prep in preps]
+    for backend in BACKENDS:
+        run = run_vectorized(batch, backend=backend)
+        for b, want in enumerate(wants):
+            got = run.scenario(b)
+            for name in (*RUN_FIELDS, "initial_user_inventory"):
+                _close(f"{backend}: {name}", getattr(want, name), getattr(got, name))
 
 
 @given(chains_and_batches(), st.sampled_from([1, 3]))
 def test_results_bit_identical_for_any_chunking(
     case: tuple[Chain, list[Scenario]], size: int
 ) -> None:
-    """Chunks of 1, 3 and K scenarios give bit-identical arrays."""
+    """Chunks of 1, 3 and K scenarios give bit-identical arrays, on both backends."""
     chain, scenarios = case
     scenarios = scenarios * 2  # K of 2–8 so that chunks of 3 split unevenly
     batch = prepare_batch(chain, scenarios, months=T)
-    whole = run_vectorized(batch)
-    parts = [run_vectorized(batch.take(slice(lo, lo + size))) for lo in range(0, batch.size, size)]
-    for name in RUN_FIELDS:
-        glued = np.concatenate([_pad_to(p.arrays[name], whole.arrays[name]) for p in parts])
-        assert np.array_equal(glued, whole.arrays[name]), name
+    for backend in BACKENDS:
+        whole = run_vectorized(batch, backend=backend)
+        parts = [
+            run_vectorized(batch.take(slice(lo, lo + size)), backend=backend)
+            for lo in range(0, batch.size, size)
+        ]
+        for name in RUN_FIELDS:
+            glued = np.concatenate([_pad_to(p.arrays[name], whole.arrays[name]) for p in parts])
+            assert np.array_equal(glued, whole.arrays[name]), (backend, name)
+
+
+def test_the_compiled_backend_is_the_default_where_numba_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The test environment installs numba (the ``fast`` extra), so the kernel runs by
+    default; ``REECHAIN_ENGINE_BACKEND`` chooses the other."""
+    monkeypatch.delenv("REECHAIN_ENGINE_BACKEND", raising=False)
+    assert default_backend() == "compiled"
+    monkeypatch.setenv("REECHAIN_ENGINE_BACKEND", "numpy")
+    assert default_backend() == "numpy"
+
+
+def test_an_unknown_backend_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InputError, match=r"'gpu' is not known; expected one of compiled, numpy"):
+        resolve_backend("gpu")
+    monkeypatch.setenv("REECHAIN_ENGINE_BACKEND", "gpu")
+    with pytest.raises(InputError, match="'gpu' is not known"):
+        default_backend()
+
+
+def test_the_compiled_backend_without_numba_says_how_to_get_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("reechain.engine.vectorized.COMPILED", False)
+    with pytest.raises(InputError, match=r"needs numba: pip install 'reechain\[fast\]'"):
+        resolve_backend("compiled")
+    monkeypatch.delenv("REECHAIN_ENGINE_BACKEND", raising=False)
+    assert default_backend() == "numpy"
 
 
 def _pad_to(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

@@ -40,16 +40,21 @@ rounding (sums taken in another order), 1e-9 relative by test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reechain.engine.batch import MonthTable, PreparedBatch
+from reechain.engine.compiled import AVAILABLE as COMPILED
+from reechain.engine.compiled import CompiledMonths
 from reechain.engine.prepare import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
 from reechain.engine.reference import DAYS_PER_MONTH, KG_PER_T, RunArrays
 from reechain.engine.vectorized_trade import trade_round_1, trade_round_2
+from reechain.errors import InputError
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -89,13 +94,16 @@ def run_vectorized(
     batch: PreparedBatch,
     record: Collection[str] | None = None,
     on_month: Callable[[int, Mapping[str, FloatArray]], None] | None = None,
+    backend: str | None = None,
 ) -> BatchRun:
     """Return the month-by-month result of every scenario of ``batch`` (units per month).
 
     ``record`` names the fields to keep (default: all of ``RUN_FIELDS``; ``()`` keeps
     none). ``on_month(t, month)`` is called after each month with that month's (B, ...)
     arrays of every field (valid during the call only), so KPIs can be reduced on the fly
-    without keeping (B, T, ...) arrays.
+    without keeping (B, T, ...) arrays. ``backend`` is ``"compiled"`` (the numba kernel of
+    :mod:`reechain.engine.compiled`) or ``"numpy"``; the default is
+    :func:`default_backend`. Both give the same numbers to rounding.
 
     Examples
     --------
@@ -113,16 +121,50 @@ def run_vectorized(
     P, Q = ar["process_region"].shape[1], ar["stockpile_holder"].shape[1]
     shapes = _shapes(B, T, R, C, S, P, Q)
     out = {name: np.zeros(shapes[name]) for name in RUN_FIELDS if name in keep}
-    st = _State(batch)
-    st.full_trade = st.full_trade or "shipments" in keep
+    step: Callable[[int], Mapping[str, FloatArray | None]]
+    if resolve_backend(backend) == "compiled":
+        kernel = CompiledMonths(batch, full_trade="shipments" in keep)
+        step, initial = kernel.month, kernel.initial_stock
+    else:
+        st = _State(batch)
+        st.full_trade = st.full_trade or "shipments" in keep
+        step, initial = partial(_step, batch, st), st.initial_stock
     for t in range(T):
-        month = _step(batch, st, t)
+        month = step(t)
         for name, value in month.items():
             if name in out and value is not None:
                 out[name][:, t] = value
         if on_month is not None:
             on_month(t, {k: v for k, v in month.items() if v is not None})
-    return BatchRun(out, st.initial_stock, batch.process_count, batch.stockpile_count)
+    return BatchRun(out, initial, batch.process_count, batch.stockpile_count)
+
+
+BACKENDS = ("compiled", "numpy")
+
+
+def default_backend() -> str:
+    """The backend :func:`run_vectorized` uses by default: ``REECHAIN_ENGINE_BACKEND`` when
+    set, else ``"compiled"`` when numba is installed, else ``"numpy"``."""
+    chosen = os.environ.get("REECHAIN_ENGINE_BACKEND", "").strip().lower()
+    if chosen:
+        return resolve_backend(chosen)
+    return "compiled" if COMPILED else "numpy"
+
+
+def resolve_backend(backend: str | None) -> str:
+    """Return ``backend`` checked (None: :func:`default_backend`)."""
+    if backend is None:
+        return default_backend()
+    if backend not in BACKENDS:
+        raise InputError(
+            f"engine backend {backend!r} is not known; expected one of {', '.join(BACKENDS)}"
+        )
+    if backend == "compiled" and not COMPILED:
+        raise InputError(
+            "engine backend 'compiled' needs numba: pip install 'reechain[fast]', "
+            "or set REECHAIN_ENGINE_BACKEND=numpy"
+        )
+    return backend
 
 
 class _State:
