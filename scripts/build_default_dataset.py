@@ -186,23 +186,32 @@ class Builder:
             )
         feed = self.value("separation_feed_per_oxide")
         lo, hi = self.bounds("separation_feed_per_oxide")
+        self.kept: dict[str, float] = {}
         for sep in self.raw["separation_recipes"]:
             recipe = sep["recipe"]
-            self.add_recipe_row(
-                recipe,
-                sep["feed"],
-                "input",
-                feed,
-                self.prov_of(self.assume["separation_feed_per_oxide"], lower=lo, upper=hi),
-            )
             if sep["profile"] == "ionic_blend":
+                self.add_feed_row(recipe, sep["feed"], feed, lo, hi, 1.0, "")
                 self._blend_recipe(recipe, profiles["longnan"], profiles["xunwu"])
                 continue
-            profile = profiles[sep["profile"]]
+            # oxides the plants of this recipe leave unseparated in a mixed compound (e.g.
+            # Lynas's SEGH) are not outputs: the shares are those of the separated oxides,
+            # and the feed per t of separated oxide grows by 1 ÷ their share of the feed
+            unseparated = set(sep["unseparated"].split())
+            whole = profiles[sep["profile"]]
+            profile = {c: v for c, v in whole.items() if c not in unseparated}
             total = sum(p for p, _, _ in profile.values())
+            kept = total / sum(p for p, _, _ in whole.values())
+            self.kept[recipe] = kept
+            self.add_feed_row(recipe, sep["feed"], feed, lo, hi, kept, sep["note"])
             for commodity, (percent, trace, note) in profile.items():
                 share = percent / total
                 method = f"{percent} % ÷ {total:g} % ({sep['profile']} distribution summed)"
+                if unseparated:
+                    method = (
+                        f"{percent} % ÷ {total:g} % ({sep['profile']} distribution summed "
+                        f"over the separated oxides)"
+                    )
+                    note = f"{note}; {sep['note']}"
                 if trace:
                     p = self.prov("castor_hedrick", note, "low", method, share / 3, share * 3)
                 else:
@@ -242,6 +251,24 @@ class Builder:
             q = float(row["quantity_per_unit"])
             self.add_recipe_row(row["recipe"], row["commodity"], row["role"], q, self.prov_of(row))
         self.build_swarf_recipe()
+
+    def add_feed_row(
+        self, recipe: str, feed: str, q: float, lo: float, hi: float, kept: float, why: str
+    ) -> None:
+        """Add the concentrate input of a separation recipe: ``q`` t feed per t oxide ÷
+        ``kept``, the share of the feed's REO separated (no row when the feed is outside
+        the chain)."""
+        if not feed:
+            return
+        row = self.assume["separation_feed_per_oxide"]
+        p = self.prov_of(row, lower=lo, upper=hi)
+        if kept < 1:
+            method = (
+                f"{row['value']} t feed per t oxide ÷ {kept:.6g} (share of the feed's REO "
+                f"separated; the rest leaves unseparated: {why})"
+            )
+            p = self.prov_of(row, method=method, lower=lo / kept, upper=hi / kept)
+        self.add_recipe_row(recipe, feed, "input", q / kept, p)
 
     def build_swarf_recipe(self) -> None:
         """Recycling of magnet-making swarf: oxides in the proportions of a sintered blank."""
@@ -476,7 +503,20 @@ class YearBuilder:
                 s["start_year"],
             )
             cap = num(s["capacity_t"])
+            # activity and capacity are t of separated oxide: where part of the feed stays
+            # unseparated, a reported REO figure (all products) is scaled by the share kept
+            kept = b.kept.get(s["recipe"], 1.0) if c else 1.0
+            if kept < 1 and cap is not None:
+                cap = round(cap * kept, 3)
             if s["activity_t"]:
+                if kept < 1:
+                    act = round(float(s["activity_t"]) * kept, 3)
+                    method = (
+                        f"{s['activity_t']} t REO (all products) × {kept:.6g} (share separated; "
+                        f"the rest stays mixed); capacity likewise"
+                    )
+                    self.add_process(row, act, cap, b.prov_of(s, method=method))
+                    continue
                 self.add_process(row, float(s["activity_t"]), cap, b.prov_of(s))
                 continue
             key = (s["region"], c)
@@ -486,6 +526,9 @@ class YearBuilder:
                 f"(mine {self.production[key]:g} + imports {self.imports[key]:g} − exports "
                 f"{self.exports[key]:g} t of {c}) ÷ {ratio} t feed per t oxide"
             )
+            if kept < 1:
+                act *= kept
+                method = f"{method} × {kept:.6g} (share separated; the rest stays mixed)"
             self.add_process(row, act, cap, b.prov("reechain_derived", s["note"], "medium", method))
         for s in self.rows("scandium"):
             row = process_row(

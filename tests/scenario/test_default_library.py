@@ -58,16 +58,18 @@ def test_cn_2025_april_japan_dy_supply_falls(chain: Chain) -> None:
     assert from_china < 0.1 * res.baseline.shipments[3:, metal, chn, jpn].sum()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Japan's 60-day Dy inventory and the ramp-up of Vietnamese, Thai and Japanese Dy "
-    "metal plants cover the cut, so Japan's Dy price stays at P0 (VALIDATION.md row)",
-)
 def test_cn_2025_april_japan_dy_price_rises(chain: Chain) -> None:
+    """Japan's Dy price rises above P₀ (Dy metal, once its inventory is drawn down), and in
+    every month it is above P₀ Japan receives less Dy metal than in the baseline run."""
     res = simulate(chain, load_composed("cn-2025-april"))
     jpn = chain.regions.index("JPN")
     dy = [chain.commodities.index(c) for c in ("Dy2O3", "Dy_metal")]
     assert (res.run.price[:, jpn, dy] > chain.price_usd_per_kg[dy] * (1 + 1e-9)).any()
+    metal = chain.commodities.index("Dy_metal")
+    risen = res.run.price[:, jpn, metal] > chain.price_usd_per_kg[metal] * (1 + 1e-9)
+    assert risen.any()
+    got, base = res.run.deliveries[:, jpn, metal], res.baseline.deliveries[:, jpn, metal]
+    assert (got[risen] < base[risen]).all()
 
 
 def test_the_us_japan_package_lowers_the_cost_of_a_processing_ban(chain: Chain) -> None:
@@ -110,9 +112,9 @@ def test_cn_2010_price_spike_builds_over_months(chain: Chain) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the replay moves metals and light oxides (Dy metal 12.9x, NdPr metal 5.5x, "
-    "La oxide 15x) but not Dy or Nd oxide, and peaks 4 months after the onset, not 12-16 "
-    "(VALIDATION.md row)",
+    reason="the replay moves Dy oxide (20x, the cap), metals and light oxides (Dy metal 15x, "
+    "NdPr metal 5.5x, La oxide 15x) but not Nd oxide, and peaks 4 months after the onset, "
+    "not 12-16 (VALIDATION.md row)",
 )
 def test_cn_2010_dy_and_nd_oxide_spikes_match_2011(chain: Chain) -> None:
     """2010-11: Dy oxide US$118/kg (2008) -> 921 (Q2 2011, 7.8x) -> ~2,300 (late 2011);
