@@ -43,7 +43,7 @@ def njit(function: Callable[..., Any]) -> Any:
     (never called then: the numpy backend runs instead)."""
     if numba is None:  # pragma: no cover
         return function
-    return numba.njit(cache=True)(function)
+    return numba.njit(cache=True, error_model="numpy")(function)
 
 
 @njit
