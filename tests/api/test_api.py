@@ -193,6 +193,20 @@ def test_a_run_goes_from_pending_to_done_with_its_outputs(client: TestClient) ->
     assert list(pd.read_parquet(io.BytesIO(parquet.content))["stage"])[:2] == ["mine", "separate"]
 
 
+def test_runs_are_listed_newest_first_with_their_outputs(client: TestClient) -> None:
+    body = {"kind": "summary", "dataset": "sample"}
+    ids = [client.post("/api/runs", json=body).json()["id"] for _ in range(3)]
+    runs = [wait_for(client, run_id) for run_id in ids]
+    listed = client.get("/api/runs").json()
+    assert sorted(r["id"] for r in listed) == sorted(ids)
+    newest_first = sorted((r["created_at"] for r in runs), reverse=True)
+    assert [r["created_at"] for r in listed] == newest_first
+    assert all(r["outputs"] == ["commodities", "residuals", "stages"] for r in listed)
+    assert {r["id"]: r for r in listed} == {r["id"]: r for r in runs}
+    assert len(client.get("/api/runs", params={"limit": 2}).json()) == 2
+    assert client.get("/api/runs", params={"kind": "simulate"}).json() == []
+
+
 def test_a_failed_run_says_why(client: TestClient) -> None:
     started = client.post("/api/runs", json={"kind": "summary", "dataset": "nope"})
     run = wait_for(client, started.json()["id"])

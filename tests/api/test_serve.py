@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from reechain.cli import app
@@ -42,3 +44,19 @@ def test_a_bad_role_is_one_line() -> None:
     result = runner.invoke(app, ["users", "add", "ana", "--role", "boss"])
     assert result.exit_code == 2
     assert result.stderr == ("error: role: got 'boss', expected one of viewer, analyst, admin\n")
+
+
+def test_the_server_runs_on_asyncios_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not uvloop: at saturation it leaves some connections waiting (p99 ten times the p50)."""
+    import uvicorn
+
+    from reechain import config
+
+    for name in ("REECHAIN_SERVE_AUTH", "REECHAIN_SERVE_JOBS", config.DATABASE_URL_ENV):
+        monkeypatch.setenv(name, "")  # set by `--processes 2`; restored after the test
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    for processes in ("1", "2"):
+        result = runner.invoke(app, ["serve", "--port", "8765", "--processes", processes])
+        assert result.exit_code == 0, result.stderr
+    assert [call["loop"] for call in calls] == ["asyncio", "asyncio"]

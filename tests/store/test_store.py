@@ -123,6 +123,32 @@ def test_a_failed_run_keeps_no_results(store: Store) -> None:
         store.get_result(run, "kpis")
 
 
+def test_runs_are_listed_with_their_outputs_in_one_query(store: Store) -> None:
+    """The API's listing: the runs of ``list_runs``, in its order, each with its outputs."""
+    done = store.create_run("simulate", "sample")
+    store.finish_run(done, {"stages": ("a", b"1"), "kpis": ("a", b"2"), "residuals": ("a", b"3")})
+    empty = store.create_run("simulate", "sample")
+    store.finish_run(empty, {})
+    failed = store.create_run("risk", "sample")
+    store.fail_run(failed, "worker died")
+    store.create_run("simulate", "sample")  # pending
+    store.finish_run(store.create_run("simulate", "sample", workspace="other"), {"x": ("a", b"")})
+    queries: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    listed = store.list_runs_with_outputs()
+    assert len([q for q in queries if q.lstrip().upper().startswith("SELECT")]) == 1
+    expected = [(r.id, store.result_names(r.id)) for r in store.list_runs()]
+    assert [(run.id, outputs) for run, outputs in listed] == expected
+    assert dict(expected)[done] == ["kpis", "residuals", "stages"]
+    assert [run for run, _ in listed] == store.list_runs()
+    assert len(listed) == 4
+    newest_simulation = store.list_runs_with_outputs("simulate", 1)
+    assert [run for run, _ in newest_simulation] == store.list_runs("simulate", 1)
+    assert [run.kind for run, _ in store.list_runs_with_outputs("risk")] == ["risk"]
+    ((other, outputs),) = store.list_runs_with_outputs(workspace="other")
+    assert (other.workspace, outputs) == ("other", ["x"])
+
+
 def test_scenarios_are_saved_listed_and_deleted(store: Store) -> None:
     assert store.save_scenario("cut", "sample", "name: cut\n") is True
     assert store.save_scenario("cut", "sample", "name: cut\nhorizon: 12\n") is False

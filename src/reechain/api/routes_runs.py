@@ -97,9 +97,8 @@ async def list_runs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RunOut]:
     """The caller's workspace's newest runs."""
-    found = store.list_runs(kind, limit, workspace=user.workspace)
-    outputs = store.result_names_of([r.id for r in found if r.status == "done"])
-    return [_out(r, store, outputs.get(r.id, [])) for r in found]
+    found = store.list_runs_with_outputs(kind, limit, workspace=user.workspace)
+    return [_out(run, store, outputs) for run, outputs in found]
 
 
 @router.get("/runs/{run_id}", response_model=RunOut, responses=ERRORS)

@@ -13,6 +13,12 @@ from reechain.cli.state import state
 from reechain.errors import InputError
 from reechain.store import ROLES
 
+EVENT_LOOP = "asyncio"
+"""uvicorn's event loop. Not uvloop (uvicorn's choice when it is installed): on a saturated
+server uvloop leaves some connections unserved for hundreds of milliseconds while it serves
+others, so the p99 latency is ten times the median; asyncio's own loop serves them in turn at
+the same throughput (``benchmarks/bench_api_load.py``, BENCHMARKS.md)."""
+
 users_app = typer.Typer(
     help="Accounts for a shared server: add, token, revoke, list.", no_args_is_help=True
 )
@@ -68,6 +74,7 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
+            loop=EVENT_LOOP,
         )
         return
     # Several processes: uvicorn starts them itself and each builds the app from the
@@ -87,6 +94,7 @@ def serve(
         host=host,
         port=port,
         log_level="warning",
+        loop=EVENT_LOOP,
     )
 
 

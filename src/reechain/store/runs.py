@@ -7,6 +7,7 @@ marked done with half its results; a run whose process died is found and failed 
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
 from reechain import __version__
@@ -181,16 +183,28 @@ class RunsMixin(StoreBase):
         self, kind: str | None = None, limit: int = 100, *, workspace: str = WS
     ) -> list[RunInfo]:
         """Return the workspace's newest runs, optionally of one kind."""
-        query = (
-            sa.select(runs)
-            .where(runs.c.workspace == workspace)
-            .order_by(runs.c.created_at.desc())
-            .limit(limit)
-        )
-        if kind:
-            query = query.where(runs.c.kind == kind)
+        query = _newest(self.dialect, of_kind=bool(kind), with_outputs=False)
         with self._begin() as conn:
-            return [_run_info(r) for r in conn.execute(query).mappings()]
+            found = conn.execute(query, _page(kind, limit, workspace))
+            return [_run_info(r) for r in found.mappings()]
+
+    def list_runs_with_outputs(
+        self, kind: str | None = None, limit: int = 100, *, workspace: str = WS
+    ) -> list[tuple[RunInfo, list[str]]]:
+        """Return the workspace's newest runs, each with its output names, in one query.
+
+        The runs and their order are those of :meth:`list_runs`; the names, those of
+        :meth:`result_names_of` (none for a run that is not done).
+        """
+        query = _newest(self.dialect, of_kind=bool(kind), with_outputs=True)
+        in_order = self.dialect == "postgresql"  # see _output_names
+        with self._begin() as conn:
+            found = conn.execute(query, _page(kind, limit, workspace)).mappings().all()
+        listed = []
+        for row in found:
+            names: list[str] = row["outputs"] or []
+            listed.append((_run_info(row), names if in_order else sorted(names)))
+        return listed
 
     def get_result(self, run_id: str, name: str, *, workspace: str = WS) -> tuple[str, bytes]:
         """Return (media type, bytes) of output ``name`` of a finished run."""
@@ -243,6 +257,53 @@ class RunsMixin(StoreBase):
         if status is None:
             raise NotFoundError(f"no run with id {run_id!r}")
         return str(status)
+
+
+@functools.cache
+def _newest(dialect: str, *, of_kind: bool, with_outputs: bool) -> sa.Select[Any]:
+    """Return the query for a workspace's newest runs (parameters: see :func:`_page`).
+
+    Newest first (runs created at the same instant: by id, descending), read in that order
+    from an index; ``with_outputs`` adds each run's output names as a JSON array,
+    ``outputs``. Built once per shape: building a statement and its cache key costs more
+    than running it on SQLite.
+    """
+    query = sa.select(runs).where(runs.c.workspace == sa.bindparam("workspace"))
+    if of_kind:
+        query = query.where(runs.c.kind == sa.bindparam("kind"))
+    newest_first = (runs.c.created_at.desc(), runs.c.id.desc())  # ix_runs_workspace_created
+    query = query.order_by(*newest_first).limit(sa.bindparam("limit"))
+    if not with_outputs:
+        return query
+    page = query.subquery("page")  # the names are looked up for this page's runs only
+    return sa.select(page, _output_names(dialect, page).label("outputs")).order_by(
+        page.c.created_at.desc(), page.c.id.desc()
+    )
+
+
+def _output_names(dialect: str, page: sa.Subquery) -> sa.ColumnElement[Any]:
+    """Return the output names of a ``page`` run (none unless it is done): a JSON array or null.
+
+    In name order on PostgreSQL; on SQLite in no set order (``json_group_array`` takes no
+    ``ORDER BY`` before SQLite 3.44), to be sorted when read: SQLite's default collation
+    compares code points, as Python does.
+    """
+    names: sa.ColumnElement[Any] = results.c.name
+    aggregate = (
+        sa.func.json_agg(aggregate_order_by(names, names))
+        if dialect == "postgresql"
+        else sa.func.json_group_array(names)
+    )
+    found = sa.select(aggregate).where(results.c.run_id == page.c.id, page.c.status == "done")
+    return sa.type_coerce(found.scalar_subquery(), sa.JSON)
+
+
+def _page(kind: str | None, limit: int, workspace: str) -> dict[str, Any]:
+    """Return the parameters of a :func:`_newest` query."""
+    params: dict[str, Any] = {"workspace": workspace, "limit": limit}
+    if kind:
+        params["kind"] = kind
+    return params
 
 
 def worker_id() -> str:

@@ -95,8 +95,9 @@ runs = Table(
     Column("error", Text, nullable=True),
     Column("worker", String(128), nullable=True),
     Index("ix_runs_status", "status"),
+    Index("ix_runs_workspace_created", "workspace", "created_at", "id"),
 )
-"""Analyses: kind (simulate, risk, optimize, …), status and timings."""
+"""Analyses: kind (simulate, risk, optimize, …), status and timings; listed newest first."""
 
 results = Table(
     "results",

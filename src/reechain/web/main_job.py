@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from reechain.api import create_app
     from reechain.api.auth import auth_required
+    from reechain.cli.serve import EVENT_LOOP
 
     parser = argparse.ArgumentParser(prog="python -m reechain.web.main_job")
     parser.add_argument("--host", default="127.0.0.1")
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Open http://{args.host}:{args.port}/ in a browser (API docs at /docs)."
     )
     app = create_app(store, auth=False)  # with the dashboard mounted
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", loop=EVENT_LOOP)
 
 
 if __name__ == "__main__":
