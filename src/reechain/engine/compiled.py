@@ -130,6 +130,14 @@ def _trade(
                 ship[i, j] *= factor
         for j in range(R):
             received[j] += ship[i, j]
+    # round 2 can change nothing when every request is met: unmet requests only shrink
+    some_unmet = False
+    for j in range(R):
+        if request[j, c] - received[j] > 0:
+            some_unmet = True
+            break
+    if not some_unmet:
+        return n
     any_partner = False
     for j in range(R):
         if partners[c, j]:
@@ -319,6 +327,15 @@ def month_kernel(
             for c in range(C):
                 U[r, c] += user_sink[r, c]
                 request[r, c] = 0.0
+        # each region's effective capacity × yield of each commodity (sums over processes
+        # in index order, as the reference's)
+        pool[:] = 0.0
+        for p in range(P):
+            for m in range(outs.shape[1]):
+                c = outs[p, m]
+                if c < 0:
+                    break
+                pool[region[p], c] += effective[p] * outputs[p, c]
         for gi in range(G - 1, -1, -1):
             g = stage_order[gi]
             for c in range(C):
@@ -342,10 +359,6 @@ def month_kernel(
             for c in range(C):
                 if not wanted_c[c]:
                     continue
-                for i in range(R):
-                    pool[i, c] = 0.0
-                for p in range(P):
-                    pool[region[p], c] += effective[p] * outputs[p, c]
                 for i in range(R):
                     if pool[i, c] > 0:  # from_proc is read only where the pool is positive
                         w = 0.0
