@@ -299,6 +299,7 @@ def month_kernel(
     left = np.empty(C)
     part = np.empty(C)
     wanted_c = np.empty(C, dtype=np.bool_)
+    has_need = np.empty(R, dtype=np.bool_)
     for b in range(B):
         N = need_v[need_i[b, t]]  # (S, R)
         intensity = intensity_v[intensity_i[b, t]]  # (R, S, C)
@@ -318,8 +319,17 @@ def month_kernel(
             required[p] = 0.0
 
         # 1. Require: downstream -> upstream
+        # regions without end use (N = 0 for every sector) have no sector terms: all zero
+        for r in range(R):
+            has_need[r] = False
+            for s in range(S):
+                if N[s, r] != 0:
+                    has_need[r] = True
+                    break
         U[:] = 0.0
         for r in range(R):
+            if not has_need[r]:
+                continue
             for k in range(K):
                 s, c = pair_s[k], pair_c[k]
                 U[r, c] += N[s, r] * intensity[r, s, c]
@@ -498,6 +508,14 @@ def month_kernel(
         rank = sector_rank[b]
         consumed = o_consumption[b]
         for r in range(R):
+            if not has_need[r]:
+                # nothing needed: nothing given, nothing made (target 0), nothing used
+                for s in range(S):
+                    made[s, r] = 0.0
+                for c in range(C):
+                    consumed[r, c] = consumed_p[r, c] + ratio[r, c] * user_sink[r, c]
+                    us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)
+                continue
             left[:] = 0.0
             for k in range(K):
                 s, c = pair_s[k], pair_c[k]
