@@ -29,6 +29,27 @@ def test_compose_merges_events_and_policies_in_order() -> None:
     assert compose([a]) is a
 
 
+def test_a_policy_in_two_parts_counts_once() -> None:
+    """The same plant in both parts is one plant, not two; a different one is kept."""
+    plant = {
+        "kind": "new_capacity",
+        "region": "r1",
+        "stage": "mine",
+        "capacity_per_year": 5,
+        "start": "2025-01",
+    }
+    a = _s("a", policies=[plant])
+    b = _s("b", policies=[plant, plant | {"capacity_per_year": 7}])
+    both = compose([a, b])
+    assert [p.capacity_per_year for p in both.policies] == [5, 7]  # type: ignore[union-attr]
+
+
+def test_the_lynas_heavy_circuit_is_built_once_in_april_2025_plus_the_package() -> None:
+    both = load_composed("cn-2025-april+us-japan-package")
+    circuits = [p for p in both.policies if getattr(p, "recipe", None) == "sep_segh_dy_tb"]
+    assert len(circuits) == 1
+
+
 def test_compose_refuses_scenarios_of_different_datasets() -> None:
     with pytest.raises(InputError, match="different datasets"):
         compose([_s("a"), _s("b", dataset="other")])

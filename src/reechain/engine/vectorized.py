@@ -1,5 +1,10 @@
 """The vectorized engine: DESIGN.md §4 for a batch of scenarios at once, scenario axis first.
 
+Two backends compute it: the compiled kernel of :mod:`reechain.engine.compiled` (numba,
+the default where installed, several times faster) and the numpy code of this module, the
+fallback, described below. :func:`run_vectorized` chooses (``backend``,
+``REECHAIN_ENGINE_BACKEND``).
+
 It computes what :func:`reechain.engine.reference.run_reference` computes, for every
 scenario of a :class:`~reechain.engine.batch.PreparedBatch` together: the same month, the
 same steps in the same order, each written on arrays with a leading scenario axis ``B``.

@@ -1,18 +1,19 @@
 """Scenarios compose with ``+``: ``cn-processing-ban+us-japan-package`` is both at once.
 
 :func:`compose` merges scenarios of one dataset: events and policies are concatenated in
-the order given, the horizon is the longest, the name is the names joined by ``+`` and the
-title the titles joined by `` + ``. Any ``A+B`` (or ``A+B+C``) name of scenarios that exist
-on their own is a scenario; :func:`split_name` gives its parts.
+the order given (a policy equal in every field to an earlier one is the same plant,
+stockpile or floor and counts once), the horizon is the longest, the name is the names
+joined by ``+`` and the title the titles joined by `` + ``. Any ``A+B`` (or ``A+B+C``)
+name of scenarios that exist on their own is a scenario; :func:`split_name` gives its parts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from reechain.errors import InputError
 from reechain.scenario.library import library_path
-from reechain.scenario.models import Scenario
+from reechain.scenario.models import Policy, Scenario
 from reechain.scenario.validate import load_scenario
 
 SEPARATOR = "+"
@@ -42,7 +43,7 @@ def compose(scenarios: Sequence[Scenario]) -> Scenario:
     >>> package = load_scenario(library_path("us-japan-package"))
     >>> both = compose([ban, package])
     >>> both.name, both.horizon_months, len(both.events), len(both.policies)
-    ('cn-processing-ban+us-japan-package', 48, 1, 21)
+    ('cn-processing-ban+us-japan-package', 48, 1, 22)
     """
     if not scenarios:
         raise InputError("compose: no scenario given")
@@ -61,8 +62,17 @@ def compose(scenarios: Sequence[Scenario]) -> Scenario:
         dataset=datasets[0],
         horizon_months=max(s.horizon_months for s in scenarios),
         events=tuple(e for s in scenarios for e in s.events),
-        policies=tuple(p for s in scenarios for p in s.policies),
+        policies=_once(p for s in scenarios for p in s.policies),
     )
+
+
+def _once(policies: Iterable[Policy]) -> tuple[Policy, ...]:
+    """``policies`` in order, each distinct policy once."""
+    kept: list[Policy] = []
+    for policy in policies:
+        if policy not in kept:
+            kept.append(policy)
+    return tuple(kept)
 
 
 def load_composed(name: str, dataset: str | None = None) -> Scenario:
