@@ -142,6 +142,8 @@ class _TableBuilder:
         """Return the (T,) indices of ``arr``'s month slices, adding the new ones."""
         T = arr.shape[0]
         index = np.zeros(T, dtype=np.int64)
+        if T and arr.strides[0] == 0:  # one slice in every month (a broadcast view)
+            return index + self._slice(arr[0])
         flat = arr.reshape(T, -1)
         same_as_last = np.zeros(T, dtype=bool)
         if T > 1:
@@ -150,14 +152,18 @@ class _TableBuilder:
             if same_as_last[t]:
                 index[t] = index[t - 1]
                 continue
-            key = flat[t].tobytes()
-            found = self.known.get(key)
-            if found is None:
-                found = len(self.slices)
-                self.known[key] = found
-                self.slices.append(arr[t].copy())
-            index[t] = found
+            index[t] = self._slice(arr[t])
         return index
+
+    def _slice(self, one: FloatArray) -> int:
+        """Return the index of slice ``one``, adding it when it is new."""
+        key = one.tobytes()
+        found = self.known.get(key)
+        if found is None:
+            found = len(self.slices)
+            self.known[key] = found
+            self.slices.append(np.array(one))
+        return found
 
     def table(self, index: list[IntArray]) -> MonthTable:
         return MonthTable(np.stack(self.slices), np.stack(index))

@@ -66,6 +66,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
@@ -288,9 +289,11 @@ def prepare(
     user_sink = positive - stock_build
     unreported = np.maximum(-residual, 0.0)
     requirement = use + user_sink  # (R, C) per year
-    base_share = base_shares(chain, requirement, production, stock_build, unreported)
-    share = np.repeat(base_share[None], T, axis=0)
-    extra = np.repeat(unreported[None] / 12, T, axis=0)
+    base_share = _base_shares(chain, requirement, production, stock_build, unreported)
+    recycling = any(isinstance(p, Recycling) for p in policies)
+    new_capacity = any(isinstance(p, NewCapacity) for p in policies)
+    share = _every_month(base_share, T, writable=recycling or new_capacity)
+    extra = _every_month(unreported / 12, T, writable=recycling)
     for policy in policies:
         if isinstance(policy, Recycling):
             r, c = chain.region_index(policy.region), chain.commodity_index(policy.commodity)
@@ -312,7 +315,10 @@ def prepare(
     # --- end use ------------------------------------------------------------------------
     path = _demand_path(demand_path, T, S, R)
     N = chain.output_per_year[None] / 12 * path
-    intensity = np.repeat(np.repeat(chain.intensity[None, None], R, axis=1), T, axis=0)
+    substitution = any(isinstance(p, Substitution) for p in policies)
+    intensity = _every_month(
+        np.broadcast_to(chain.intensity, (R, *chain.intensity.shape)), T, writable=substitution
+    )
     for event in events:
         if isinstance(event, DemandShock):
             t0 = month_index(chain, event.start)
@@ -329,7 +335,8 @@ def prepare(
                 intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
 
     # --- trade caps ------------------------------------------------------------------------
-    cap = np.full((T, C, R, R), np.inf)
+    capped = any(isinstance(e, ExportRestriction | LogisticsDelay) for e in events)
+    cap = _every_month(np.full((C, R, R), np.inf), T, writable=capped)
     flow = chain.trade_matrix / 12  # (C, R, R)
     for event in events:
         if isinstance(event, ExportRestriction):
@@ -472,15 +479,39 @@ def _outage_processes(
     return hit
 
 
+_BASE_SHARES: WeakKeyDictionary[Chain, FloatArray] = WeakKeyDictionary()
+
+
+def _base_shares(chain: Chain, *args: FloatArray) -> FloatArray:
+    """:func:`base_shares` of the chain (its arguments are the chain's), computed once per
+    chain and read-only."""
+    found = _BASE_SHARES.get(chain)
+    if found is None:
+        found = base_shares(chain, *args)
+        found.flags.writeable = False
+        _BASE_SHARES[chain] = found
+    return found
+
+
+def _every_month(value: FloatArray, T: int, *, writable: bool) -> FloatArray:
+    """(T, ...) ``value`` in every month: a copy to change month by month when ``writable``,
+    else a read-only view of the one slice (no memory per month; the batch keeps one slice)."""
+    months = np.broadcast_to(value, (T, *value.shape))
+    if writable:
+        return months.copy()
+    return months
+
+
 def _check_stages(chain: Chain, stage: IntArray, inputs: FloatArray, outputs: FloatArray) -> None:
-    cs = chain.commodity_stage
-    for p in range(len(stage)):
-        outs, ins = np.nonzero(outputs[p])[0], np.nonzero(inputs[p])[0]
-        if np.any(cs[outs] != stage[p]) or np.any(cs[ins] >= stage[p]):
-            raise ConsistencyError(
-                f"process {p}: the engine needs outputs at the process's stage and inputs "
-                "from earlier stages"
-            )
+    cs = np.asarray(chain.commodity_stage)[None, :]
+    at = np.asarray(stage)[:, None]
+    wrong = ((outputs != 0) & (cs != at)) | ((inputs != 0) & (cs >= at))
+    bad = np.nonzero(wrong.any(axis=1))[0]
+    if len(bad):
+        raise ConsistencyError(
+            f"process {bad[0]}: the engine needs outputs at the process's stage and inputs "
+            "from earlier stages"
+        )
 
 
 def _demand_path(path: Any, T: int, S: int, R: int) -> FloatArray:

@@ -1,0 +1,67 @@
+"""Data preparation (shared by both engines): what it refuses and what it keeps in memory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import reechain
+from reechain.engine import prepare, prepare_batch
+from reechain.engine.prepare import _check_stages
+from reechain.errors import ConsistencyError
+from reechain.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def chain() -> reechain.Chain:
+    return reechain.compile_chain(reechain.load_dataset("sample"))
+
+
+def test_a_process_whose_inputs_are_not_upstream_is_refused_by_index(chain: reechain.Chain) -> None:
+    stage = np.asarray(chain.process_stage).copy()
+    p = int(np.nonzero(np.asarray(chain.process_inputs).any(axis=1))[0][0])
+    stage[p] = 0  # inputs now from its own stage or later
+    with pytest.raises(ConsistencyError, match=rf"process {p}: the engine needs outputs"):
+        _check_stages(chain, stage, chain.process_inputs, chain.process_outputs)
+    _check_stages(chain, chain.process_stage, chain.process_inputs, chain.process_outputs)
+
+
+def test_months_nothing_changes_are_one_read_only_slice(chain: reechain.Chain) -> None:
+    """A baseline run's shares, caps and intensities are the same slice every month: one
+    view, no memory per month, and the batch keeps a single slice of each."""
+    prep = prepare(chain, months=120)
+    for name in ("sourcing_share", "link_cap", "intensity", "extra_supply"):
+        months = getattr(prep, name)
+        assert months.shape[0] == 120, name
+        assert months.strides[0] == 0, name
+        assert not months.flags.writeable, name
+    batch = prepare_batch(chain, [None, None], months=120)
+    assert all(table.values.shape[0] == 1 for table in batch.tables.values())
+
+
+def test_a_restriction_gets_its_own_caps_and_leaves_the_baseline_untouched(
+    chain: reechain.Chain,
+) -> None:
+    cut = Scenario.model_validate(
+        {
+            "name": "cut",
+            "dataset": "sample",
+            "horizon_months": 12,
+            "events": [
+                {
+                    "kind": "export_restriction",
+                    "exporter": chain.regions[int(np.argmax(chain.exports.sum(axis=1)))],
+                    "commodities": list(chain.commodities),
+                    "importers": "all",
+                    "start": "2025-03",
+                    "duration_months": 2,
+                    "severity": 1.0,
+                }
+            ],
+        }
+    )
+    prep = prepare(chain, cut, months=12)
+    assert prep.link_cap.flags.writeable
+    assert np.isinf(prep.link_cap[0]).all()
+    assert not np.isinf(prep.link_cap[2]).all()
+    assert np.isinf(prepare(chain, months=12).link_cap).all()
