@@ -22,9 +22,10 @@ AVAILABLE = numba is not None
 
 def njit(function: Callable[..., Any]) -> Any:
     """``function`` compiled by numba where it is installed, else unchanged (never called
-    then). Cached on disk; numpy's rules for division by zero; inlined into its callers
+    then). Cached on disk; numpy's rules for division by zero; the GIL released while it
+    runs (the server's background runs leave its requests alone); inlined into its callers
     (the kernel's steps are functions for reading, not for calling: inlining them keeps the
     kernel as fast as one long function)."""
     if numba is None:  # pragma: no cover
         return function
-    return numba.njit(cache=True, error_model="numpy", inline="always")(function)
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function)
