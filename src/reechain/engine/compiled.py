@@ -123,29 +123,13 @@ class CompiledMonths:
         self.utilisation = f64(ar["utilisation0"]).copy()
         self.level = f64(ar["stockpile_initial"]).copy()
         self.price_prev = np.broadcast_to(f64(sh["price0_usd_per_kg"]), (B, R, C)).copy()
-        z = np.zeros
-        rc = (B, R, C)
-        self.out = {
-            "activity": z((B, P)),
-            "utilisation": z((B, P)),
-            "production": z(rc),
-            "extra_supply": z(rc),
-            "requirement": z(rc),
-            "requests": z(rc),
-            "deliveries": z(rc),
-            "inventory_draw": z(rc),
-            "stockpile_release": z(rc),
-            "available": z(rc),
-            "consumption": z(rc),
-            "process_consumption": z(rc),
-            "price": z(rc),
-            "end_use_requirement": z((B, S, R)),
-            "end_use_target": z((B, S, R)),
-            "end_use_output": z((B, S, R)),
-            "floor_payment_usd": z((B, R)),
-        }
+        sr: tuple[int, ...] = (B, S, R)
+        shape = dict.fromkeys(("end_use_requirement", "end_use_target", "end_use_output"), sr)
+        shape |= {"activity": (B, P), "utilisation": (B, P), "floor_payment_usd": (B, R)}
+        self.out = {name: np.zeros(shape.get(name, (B, R, C))) for name in OUT}
         self.refill = bool((ar["stockpile_refill"] > 0).any())
         self.full_trade = full_trade or self.refill
+        z = np.zeros
         self.shipments = z((B, C, R, R)) if self.full_trade else z((0, 0, 0, 0))
         self.purchases = z((B, C, R, R)) if self.refill else z((1, 1, 1, 1))
 
