@@ -30,7 +30,9 @@ def test_months_nothing_changes_are_one_read_only_slice(chain: reechain.Chain) -
     """A baseline run's shares, caps and intensities are the same slice every month: one
     view, no memory per month, and the batch keeps a single slice of each."""
     prep = prepare(chain, months=120)
-    for name in ("sourcing_share", "link_cap", "intensity", "extra_supply"):
+    assert prep.link_cap_slices.shape[0] == 1
+    assert np.isinf(prep.link_cap).all()
+    for name in ("sourcing_share", "intensity", "extra_supply"):
         months = getattr(prep, name)
         assert months.shape[0] == 120, name
         assert months.strides[0] == 0, name
@@ -39,7 +41,7 @@ def test_months_nothing_changes_are_one_read_only_slice(chain: reechain.Chain) -
     assert all(table.values.shape[0] == 1 for table in batch.tables.values())
 
 
-def test_a_restriction_gets_its_own_caps_and_leaves_the_baseline_untouched(
+def test_a_restriction_keeps_one_slice_of_caps_per_distinct_month(
     chain: reechain.Chain,
 ) -> None:
     cut = Scenario.model_validate(
@@ -61,7 +63,9 @@ def test_a_restriction_gets_its_own_caps_and_leaves_the_baseline_untouched(
         }
     )
     prep = prepare(chain, cut, months=12)
-    assert prep.link_cap.flags.writeable
+    # months 0-1 and 4-11 unbounded, months 2-3 the cut: two distinct slices
+    assert prep.link_cap_slices.shape[0] == 2
+    assert prep.link_cap_index.tolist() == [0, 0, 1, 1] + [0] * 8
     assert np.isinf(prep.link_cap[0]).all()
     assert not np.isinf(prep.link_cap[2]).all()
-    assert np.isinf(prepare(chain, months=12).link_cap).all()
+    assert np.array_equal(prep.link_cap[2], prep.link_cap[3])

@@ -155,6 +155,12 @@ class _TableBuilder:
             index[t] = self._slice(arr[t])
         return index
 
+    def add_distinct(self, slices: FloatArray, index: IntArray) -> IntArray:
+        """Return the (T,) indices of months given as distinct ``slices`` and ``index``."""
+        found = np.array([self._slice(one) for one in slices], dtype=np.int64)
+        out: IntArray = found[index]
+        return out
+
     def _slice(self, one: FloatArray) -> int:
         """Return the index of slice ``one``, adding it when it is new."""
         key = one.tobytes()
@@ -242,7 +248,12 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
         elif prep.months != first.months or prep.regions != first.regions:
             raise ConsistencyError("a batch needs scenarios of one chain and one horizon")
         for name in TABLES:
-            index[name].append(builders[name].add(getattr(prep, name)))
+            if name == "link_cap":  # distinct months already
+                index[name].append(
+                    builders[name].add_distinct(prep.link_cap_slices, prep.link_cap_index)
+                )
+            else:
+                index[name].append(builders[name].add(getattr(prep, name)))
         light.append({name: getattr(prep, name) for name in LIGHT})
     if first is None:
         raise ConsistencyError("a batch needs at least one prepared scenario")

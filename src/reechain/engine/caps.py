@@ -1,9 +1,15 @@
 """Caps per trade link and month from export restrictions and logistics delays.
 
-Decisions are in :mod:`reechain.engine.prepare`'s docstring.
+Decisions are in :mod:`reechain.engine.prepare`'s docstring. Each event lowers a set of
+links to a limit (C, R, R) times a factor of the month (1 − the blocked fraction), in the
+months it applies; a month's caps are the minimum over the events applying then. Months
+with the same events at the same factors have the same caps, so :func:`month_caps` builds
+each distinct month once (most months of a long horizon are alike) and an index of months.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +26,7 @@ from reechain.scenario.models import (
 from reechain.scenario.validate import month_index
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 
 def blocked_months(T: int, start: int, duration: int, delay_months: float) -> FloatArray:
@@ -31,15 +38,42 @@ def blocked_months(T: int, start: int, duration: int, delay_months: float) -> Fl
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class EventCaps:
+    """One event's caps: ``limit`` (C, R, R) on the links it lowers (inf elsewhere) times
+    ``factor[t]`` in the months it applies (NaN in the others)."""
+
+    limit: FloatArray
+    factor: FloatArray
+
+
+def month_caps(
+    events: list[EventCaps], shape: tuple[int, ...], T: int
+) -> tuple[FloatArray, IntArray]:
+    """Return the distinct months' caps (U, C, R, R) and each month's index (T,) into them
+    (no event: one slice of inf)."""
+    keys = np.stack([e.factor for e in events], axis=1) if events else np.zeros((T, 0))
+    distinct, index = np.unique(np.nan_to_num(keys, nan=-1.0), axis=0, return_inverse=True)
+    slices = np.full((len(distinct), *shape), np.inf)
+    for u, key in enumerate(distinct):
+        for event, factor in zip(events, key, strict=True):
+            if factor >= 0:
+                lowered = np.isfinite(event.limit)
+                slices[u][lowered] = np.minimum(slices[u][lowered], event.limit[lowered] * factor)
+    return slices, index.reshape(T).astype(np.int64)
+
+
 def restriction_caps(
     chain: Chain,
     event: ExportRestriction,
-    cap: FloatArray,
     flow: FloatArray,
     share: FloatArray,
     T: int,
-) -> None:
+) -> EventCaps:
+    """The caps of an export restriction: the withheld part of each restricted link's
+    baseline flow (by severity or quota), none while a licensing delay blocks the month."""
     R = len(chain.regions)
+    limits = np.full(flow.shape, np.inf)
     e = chain.region_index(event.exporter)
     t0 = month_index(chain, event.start)
     window = np.zeros(T, dtype=bool)
@@ -73,11 +107,9 @@ def restriction_caps(
         else:
             withheld = base * severity
         limit = base - withheld * targeted_share[:, commodity]
-        for t in np.nonzero(window)[0]:
-            row = limit * (1 - blocked[t])
-            cap[t, commodity, exporter, importers] = np.minimum(
-                cap[t, commodity, exporter, importers], row[importers]
-            )
+        limits[commodity, exporter, importers] = np.minimum(
+            limits[commodity, exporter, importers], limit[importers]
+        )
 
     for c in np.nonzero(restricted)[0]:
         apply(e, int(c), event.severity)
@@ -93,14 +125,12 @@ def restriction_caps(
             for k in range(R):
                 if k != e and content[k, d] >= event.reexport.threshold:
                     apply(k, d, severity)
+    return EventCaps(limits, np.where(window, 1 - blocked, np.nan))
 
 
-def delay_caps(
-    chain: Chain, event: LogisticsDelay, cap: FloatArray, flow: FloatArray, T: int
-) -> None:
-    """Lower ``cap`` (T, C, R, R) in place: the first delay's worth of each affected link's
-    flow does not arrive (``flow`` (C, R, R) is the baseline per month).
-    """
+def delay_caps(chain: Chain, event: LogisticsDelay, flow: FloatArray, T: int) -> EventCaps:
+    """The caps of a logistics delay: the first delay's worth of each affected link's
+    baseline flow (``flow`` (C, R, R) per month) does not arrive."""
     R = len(chain.regions)
     t0 = month_index(chain, event.start)
     blocked = blocked_months(T, t0, event.duration_months, event.delay_days / DAYS_PER_MONTH)
@@ -109,5 +139,4 @@ def delay_caps(
     cm = name_mask(chain.commodities, event.commodities, chain.commodity_index)
     links = cm[:, None, None] & ex[None, :, None] & im[None, None, :]
     links &= ~np.eye(R, dtype=bool)[None]
-    for t in np.nonzero(blocked > 0)[0].tolist():
-        cap[t][links] = np.minimum(cap[t][links], (flow * (1 - blocked[t]))[links])
+    return EventCaps(np.where(links, flow, np.inf), np.where(blocked > 0, 1 - blocked, np.nan))

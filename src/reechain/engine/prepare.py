@@ -65,6 +65,7 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -72,7 +73,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
-from reechain.engine.caps import delay_caps, restriction_caps
+from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.errors import ConsistencyError
@@ -142,8 +143,10 @@ class Prepared:
     """(T, R, S, C) commodity units per unit of sector output."""
     sourcing_share: FloatArray
     """(T, C, R, R) share of requester j's request sent to supplier i (columns sum to 1)."""
-    link_cap: FloatArray
-    """(T, C, R, R) most that may be shipped i → j in a month (inf: unbounded)."""
+    link_cap_slices: FloatArray
+    """(U, C, R, R) the distinct months of :attr:`link_cap`."""
+    link_cap_index: IntArray
+    """(T,) each month's slice of ``link_cap_slices``."""
     extra_supply: FloatArray
     """(T, R, C) output outside processes: unreported output and recycling, per month."""
     producer_stock_build: FloatArray
@@ -196,6 +199,13 @@ class Prepared:
     """(F,) paying region."""
     floor_active: BoolArray
     """(T, F) months the floor applies."""
+
+    @cached_property
+    def link_cap(self) -> FloatArray:
+        """(T, C, R, R) most that may be shipped i → j in a month (inf: unbounded); built on
+        first use from the distinct months (a batch of scenarios never needs it)."""
+        caps: FloatArray = self.link_cap_slices[self.link_cap_index]
+        return caps
 
 
 def prepare(
@@ -335,14 +345,15 @@ def prepare(
                 intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
 
     # --- trade caps ------------------------------------------------------------------------
-    capped = any(isinstance(e, ExportRestriction | LogisticsDelay) for e in events)
-    cap = _every_month(np.full((C, R, R), np.inf), T, writable=capped)
     flow = chain.trade_matrix / 12  # (C, R, R)
-    for event in events:
-        if isinstance(event, ExportRestriction):
-            restriction_caps(chain, event, cap, flow, base_share, T)
-        elif isinstance(event, LogisticsDelay):
-            delay_caps(chain, event, cap, flow, T)
+    event_caps = [
+        restriction_caps(chain, event, flow, base_share, T)
+        if isinstance(event, ExportRestriction)
+        else delay_caps(chain, event, flow, T)
+        for event in events
+        if isinstance(event, ExportRestriction | LogisticsDelay)
+    ]
+    cap_slices, cap_index = month_caps(event_caps, (C, R, R), T)
 
     # --- policies: stockpiles, partners, floors, priority -------------------------------------
     stockpiles = _stockpiles(chain, policies, use)
@@ -399,7 +410,8 @@ def prepare(
         baseline_output_per_month=chain.output_per_year / 12,
         intensity=intensity,
         sourcing_share=share,
-        link_cap=cap,
+        link_cap_slices=cap_slices,
+        link_cap_index=cap_index,
         extra_supply=extra,
         producer_stock_build=stock_build / 12,
         user_sink=user_sink / 12,
