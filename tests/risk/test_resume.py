@@ -84,3 +84,83 @@ def test_the_risk_kind_runs_as_a_stored_job(store: Store) -> None:
     )
     assert jobs.execute(store, run_id) == "done"
     assert "precision" in store.result_names(run_id)
+
+
+def _as_if_its_process_died(store: Store, run_id: str) -> None:
+    import socket
+
+    import sqlalchemy as sa
+
+    from reechain.store.schema import runs
+
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.update(runs)
+            .where(runs.c.id == run_id)
+            .values(worker=f"{socket.gethostname()}:999999999")
+        )
+
+
+def test_a_run_failed_by_recovery_keeps_its_chunks_and_resumes(store: Store) -> None:
+    """A server's start-up recovery fails an interrupted run but keeps its chunks (nothing
+    is served from them); the same analysis started again resumes and ends done."""
+
+    def stop_after_two_chunks(done: int, total: int) -> None:
+        if done >= 6:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        run_risk_analysis(BASE, store, progress=stop_after_two_chunks, **KW)
+    (run,) = store.list_runs(RUN_KIND)
+    _as_if_its_process_died(store, run.id)
+    assert store.recover_interrupted() == [run.id]
+    failed = store.get_run(run.id)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert "2 stored chunk(s) are kept" in failed.error
+    assert sorted(stored_chunks(store, run.id)) == [0, 1]
+    with pytest.raises(NotFoundError, match="failed"):
+        store.get_result(run.id, "distribution")
+
+    resumed = run_risk_analysis(BASE, store, **KW)
+    assert resumed.run_id == run.id
+    assert resumed.resumed_chunks == 2
+    assert_identical(run_risk_analysis(BASE, None, **KW).result, resumed.result)
+    done = store.get_run(run.id)
+    assert done.status == "done"
+    assert done.error is None
+
+
+def test_the_server_resumes_an_interrupted_risk_run_on_start(store: Store) -> None:
+    """kill -9 of a server mid-run, then start: a risk run with stored chunks is queued
+    again and finishes from them; results as if it had never stopped."""
+    from fastapi.testclient import TestClient
+
+    from reechain.api import create_app
+
+    params = {"runs": 12, "seed": 4, "horizon_months": 12, "chunk_size": 3}
+    run_id = jobs.start(store, RUN_KIND, "sample", scenario="baseline", params=params)
+
+    class Stopping(jobs.JobContext):
+        def progress(self, fraction: float) -> None:
+            if fraction >= 0.99 * 6 / 12:  # after two chunks of three histories
+                raise Interrupted
+
+    def stop_after_two_chunks(ctx: jobs.JobContext) -> jobs.Outputs:
+        fields = jobs.JobContext.__dataclass_fields__
+        return jobs.job_for(RUN_KIND)(Stopping(*(getattr(ctx, f) for f in fields)))
+
+    with pytest.raises(Interrupted):
+        jobs.execute(store, run_id, stop_after_two_chunks)
+    _as_if_its_process_died(store, run_id)
+    assert sorted(stored_chunks(store, run_id)) == [0, 1]
+
+    with TestClient(create_app(store)) as client:
+        client.app.state.runner.wait(run_id, timeout=120)  # type: ignore[attr-defined]
+        run = client.get(f"/api/runs/{run_id}").json()
+    assert run["status"] == "done", run
+    assert "distribution" in run["outputs"]
+    fresh = jobs.start(store, RUN_KIND, "sample", scenario="baseline", params=params)
+    assert jobs.execute(store, fresh) == "done"
+    for name in ("distribution", "figures.npz"):
+        assert store.get_result(run_id, name) == store.get_result(fresh, name), name

@@ -63,7 +63,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store.recover_interrupted()
+        # runs whose process died are failed; those that kept partial results (risk
+        # chunks) go back in the queue and resume from them
+        for run_id in store.recover_interrupted():
+            if store.partial_count(run_id):
+                store.requeue(run_id)
+                app.state.runner.submit(run_id)
         # The app, the dashboard and the libraries are long-lived: moving them out of the
         # garbage collector's view keeps full collections (and the p99 latency) short.
         gc.collect()

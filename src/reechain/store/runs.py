@@ -27,6 +27,10 @@ from reechain.store.schema import DEFAULT_WORKSPACE, results, runs
 
 RUN_STATUSES = ("pending", "running", "done", "failed", "cancelled")
 WS = DEFAULT_WORKSPACE
+PARTIAL_PREFIX = "chunk-"
+"""Results a run stores as it goes (risk chunks), kept when it is interrupted."""
+INTERRUPTED = "interrupted: the process running it stopped"
+"""The error of a run whose process died; the run can be resumed (see ``find_resumable``)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,14 @@ class RunsMixin(StoreBase):
 
     def start_run(self, run_id: str) -> None:
         """Mark a run as running in this process (host and pid recorded as its worker)."""
-        self._update_run(run_id, status="running", started_at=now(), worker=worker_id())
+        self._update_run(
+            run_id,
+            status="running",
+            started_at=now(),
+            worker=worker_id(),
+            finished_at=None,
+            error=None,
+        )
 
     def set_progress(self, run_id: str, progress: float) -> None:
         """Record a running run's progress, a fraction between 0 and 1."""
@@ -118,11 +129,18 @@ class RunsMixin(StoreBase):
                 .values(status="done", progress=1.0, finished_at=now(), error=None)
             )
 
-    def fail_run(self, run_id: str, error: str, *, status: str = "failed") -> None:
-        """Mark a run failed (or cancelled) with its error; its results are removed."""
+    def fail_run(
+        self, run_id: str, error: str, *, status: str = "failed", keep_partial: bool = False
+    ) -> None:
+        """Mark a run failed (or cancelled) with its error; its results are removed (but for
+        its partial results, named ``PARTIAL_PREFIX``…, when ``keep_partial``: a run started
+        again with the same inputs resumes from them; nothing of a failed run is served)."""
+        gone = results.c.run_id == run_id
+        if keep_partial:
+            gone &= ~results.c.name.startswith(PARTIAL_PREFIX, autoescape=True)
         with self._begin() as conn:
             self._run_status(conn, run_id)
-            conn.execute(sa.delete(results).where(results.c.run_id == run_id))
+            conn.execute(sa.delete(results).where(gone))
             conn.execute(
                 sa.update(runs)
                 .where(runs.c.id == run_id)
@@ -148,8 +166,33 @@ class RunsMixin(StoreBase):
             ).all()
         dead = [run_id for run_id, worker in found if _is_dead(worker, host)]
         for run_id in dead:
-            self.fail_run(run_id, "interrupted: the process running it stopped")
+            kept = self.partial_count(run_id)
+            resume = (
+                f"; its {kept} stored chunk(s) are kept: start it again with the same inputs "
+                "to resume"
+                if kept
+                else ""
+            )
+            self.fail_run(run_id, INTERRUPTED + resume, keep_partial=True)
         return dead
+
+    def partial_count(self, run_id: str) -> int:
+        """How many partial results (``PARTIAL_PREFIX``…) run ``run_id`` has stored."""
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(results)
+                .where(
+                    results.c.run_id == run_id,
+                    results.c.name.startswith(PARTIAL_PREFIX, autoescape=True),
+                )
+            ).scalar_one()
+        return int(found)
+
+    def requeue(self, run_id: str) -> None:
+        """Put an interrupted run back in the queue (pending): it resumes from its partial
+        results when it runs."""
+        self._update_run(run_id, status="pending", error=None, finished_at=None, worker=None)
 
     def get_run(self, run_id: str, *, workspace: str | None = WS) -> RunInfo:
         """Return the run ``run_id`` (a unique prefix of the id is enough).

@@ -46,6 +46,7 @@ from reechain.risk.runner import Progress, default_chunk_size
 from reechain.scenario.models import Policy
 from reechain.scenario.validate import check_against_chain
 from reechain.store import DEFAULT_WORKSPACE, Store, worker_id
+from reechain.store.runs import INTERRUPTED, PARTIAL_PREFIX
 from reechain.store.schema import results as results_table
 from reechain.store.schema import runs as runs_table
 from reechain.workflows import jobs
@@ -57,7 +58,7 @@ RUN_KIND = "risk"
 NO_HTTP_PORT = {"dashboard": False, "dashboard_address": ":0"}
 """LocalCluster scheduler options: no dashboard, and its HTTP server (health routes) on a
 free port, not 8787, which may be taken (a warning otherwise)."""
-CHUNK_PREFIX = "chunk-"
+CHUNK_PREFIX = PARTIAL_PREFIX
 NPZ = "application/x-npz"
 
 
@@ -140,20 +141,26 @@ def _alive_elsewhere(worker: str | None) -> bool:
 
 
 def find_resumable(store: Store, digest: str, workspace: str = DEFAULT_WORKSPACE) -> str | None:
-    """Return the id of an interrupted risk run with these inputs, if there is one."""
+    """Return the id of an interrupted risk run with these inputs, if there is one: one
+    still marked running whose process is gone, or one a server's recovery failed as
+    interrupted (its stored chunks kept)."""
     with store.engine.begin() as conn:
         found = conn.execute(
-            sa.select(runs_table.c.id, runs_table.c.worker)
+            sa.select(runs_table.c.id, runs_table.c.worker, runs_table.c.status)
             .where(
                 runs_table.c.kind == RUN_KIND,
                 runs_table.c.inputs_hash == digest,
-                runs_table.c.status == "running",
                 runs_table.c.workspace == workspace,
+                (runs_table.c.status == "running")
+                | (
+                    (runs_table.c.status == "failed")
+                    & runs_table.c.error.startswith(INTERRUPTED, autoescape=True)
+                ),
             )
             .order_by(runs_table.c.created_at.desc())
         ).all()
-    for run_id, worker in found:
-        if not _alive_elsewhere(worker):
+    for run_id, worker, status in found:
+        if status == "failed" or not _alive_elsewhere(worker):
             return str(run_id)
     return None
 
