@@ -148,6 +148,14 @@ def run_batch(
     )
 
 
+def _share_of(part: FloatArray, whole: FloatArray, out: FloatArray) -> None:
+    """``out`` = 100 × part ÷ whole where whole > 0, else 0 (``whole`` broadcast)."""
+    positive = whole > 0
+    np.divide(part, np.where(positive, whole, 1.0), out=out)
+    np.copyto(out, 0.0, where=~positive)
+    np.multiply(100, out, out=out)
+
+
 class _Accumulator:
     """Reduces each month of a chunk into KPI arrays (definitions of engine.results)."""
 
@@ -173,34 +181,50 @@ class _Accumulator:
         }
         self.first = np.full((B, S, R), -1, dtype=np.int64)
         self.last = np.full((B, S, R), -1, dtype=np.int64)
+        # work space, reused every month (the same operations as written out in
+        # engine.results, into buffers instead of new arrays)
+        self.sr = (z((B, S, R)), z((B, S, R)), z((B, S, R)))
+        self.rc = (z((B, R, C)), z((B, R, C)))
+        self.hit = (np.zeros((B, S, R), dtype=bool), np.zeros((B, S, R), dtype=bool))
 
     def month(self, t: int, m: Mapping[str, FloatArray]) -> None:
         k, base = self.kpi, self.base
+        lost, rationed, work = self.sr
         ref = base["end_use_output"][0, t]  # (S, R)
-        reference = np.minimum(ref, m["end_use_requirement"])
-        lost = np.maximum(reference - m["end_use_output"], 0.0)
-        rationed = np.minimum(lost, np.maximum(m["end_use_target"] - m["end_use_output"], 0.0))
+        np.minimum(ref, m["end_use_requirement"], out=lost)  # the reference output
+        np.subtract(lost, m["end_use_output"], out=lost)
+        np.maximum(lost, 0.0, out=lost)
+        np.subtract(m["end_use_target"], m["end_use_output"], out=rationed)
+        np.maximum(rationed, 0.0, out=rationed)
+        np.minimum(lost, rationed, out=rationed)
         k["lost_units"] += lost
         k["rationed_units"] += rationed
-        k["priced_out_units"] += lost - rationed
-        value = lost * self.value
-        k["value_lost_usd"] += value
-        k["monthly_value_lost_usd"][:, t] = value.sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pct = np.where(ref > 0, lost / np.where(ref > 0, ref, 1.0), 0.0)
-        k["peak_shortfall_pct"] = np.maximum(k["peak_shortfall_pct"], 100 * pct)
-        k["peak_jobs_at_risk"] = np.maximum(k["peak_jobs_at_risk"], lost * 12 * self.jobs)
-        hit = lost > LOSS_TOLERANCE * np.maximum(ref, 1e-300)
-        self.first = np.where((self.first < 0) & hit, t, self.first)
-        self.last = np.where(hit, t, self.last)
+        k["priced_out_units"] += np.subtract(lost, rationed, out=work)
+        np.multiply(lost, self.value, out=work)  # value lost
+        k["value_lost_usd"] += work
+        k["monthly_value_lost_usd"][:, t] = work.sum(axis=1)
+        _share_of(lost, ref, work)
+        np.maximum(k["peak_shortfall_pct"], work, out=k["peak_shortfall_pct"])
+        np.multiply(lost, 12, out=work)
+        np.multiply(work, self.jobs, out=work)
+        np.maximum(k["peak_jobs_at_risk"], work, out=k["peak_jobs_at_risk"])
+        hit, new = self.hit
+        np.greater(lost, LOSS_TOLERANCE * np.maximum(ref, 1e-300), out=hit)
+        np.less(self.first, 0, out=new)
+        np.copyto(self.first, t, where=new & hit)
+        np.copyto(self.last, t, where=hit)
+        short, spct = self.rc
         base_req = base["requirement"][0, t]
         base_short = np.maximum(base_req - base["available"][0, t], 0.0)
-        short = np.maximum(np.maximum(m["requirement"] - m["available"], 0.0) - base_short, 0.0)
+        np.subtract(m["requirement"], m["available"], out=short)
+        np.maximum(short, 0.0, out=short)
+        np.subtract(short, base_short, out=short)
+        np.maximum(short, 0.0, out=short)
         k["material_shortfall_t"] += short
-        with np.errstate(divide="ignore", invalid="ignore"):
-            spct = np.where(base_req > 0, short / np.where(base_req > 0, base_req, 1.0), 0.0)
-        k["peak_material_shortfall_pct"] = np.maximum(k["peak_material_shortfall_pct"], 100 * spct)
-        k["peak_price_usd_per_kg"] = np.maximum(k["peak_price_usd_per_kg"], m["price"])
+        _share_of(short, base_req, spct)
+        peak = k["peak_material_shortfall_pct"]
+        np.maximum(peak, spct, out=peak)
+        np.maximum(k["peak_price_usd_per_kg"], m["price"], out=k["peak_price_usd_per_kg"])
         k["floor_payment_usd"] += m["floor_payment_usd"]
 
     def finish(self) -> dict[str, Any]:
