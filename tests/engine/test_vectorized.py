@@ -175,3 +175,19 @@ def test_vectorized_waterfill_is_exact(rows: list[tuple[float, Any, Any]]) -> No
         placeable = np.where((w > 0) & (lim > 0), lim, 0.0).sum()
         np.testing.assert_allclose(got[k].sum(), min(a, placeable), rtol=1e-12, atol=1e-12)
         assert (got[k] <= lim * (1 + 1e-15)).all()
+
+
+def test_chunks_are_small_on_the_compiled_backend_and_large_on_numpy() -> None:
+    """The compiled kernel is fastest when a chunk's month stays in cache; numpy wants
+    large chunks. Memory bounds both."""
+    import reechain
+    from reechain.engine import default_chunk_size
+    from reechain.engine.runs import COMPILED_CHUNK
+
+    chain = reechain.compile_chain(reechain.load_dataset("default"))
+    numpy_size = default_chunk_size(chain, 120, backend="numpy")
+    assert numpy_size > COMPILED_CHUNK
+    assert default_chunk_size(chain, 120, backend="compiled") == COMPILED_CHUNK
+    assert default_chunk_size(chain, 100_000, backend="compiled") <= max(
+        1, default_chunk_size(chain, 100_000, backend="numpy")
+    )

@@ -121,7 +121,7 @@ def vectorized_engine(
     ``run_vectorized``'s ``on_month`` hook, with the definitions of
     :func:`reechain.engine.results.compare`.
     """
-    from reechain.engine import prepare_batch, run_vectorized
+    from reechain.engine import default_chunk_size, prepare_batch, run_vectorized
 
     base = _baseline(
         chain,
@@ -140,15 +140,22 @@ def vectorized_engine(
     base_req = base.arrays["requirement"][0]
     base_short = np.maximum(base_req - base.arrays["available"][0], 0.0)
 
-    def month(t: int, m: Any) -> None:
-        reference = np.minimum(base_out[t], m["end_use_requirement"])
-        lost[:, t] = np.maximum(reference - m["end_use_output"], 0.0)
-        gap = np.maximum(m["requirement"] - m["available"], 0.0)
-        short[:, t] = np.maximum(gap - base_short[t], 0.0)
+    def into(rows: slice) -> Callable[[int, Any], None]:
+        def month(t: int, m: Any) -> None:
+            reference = np.minimum(base_out[t], m["end_use_requirement"])
+            lost[rows, t] = np.maximum(reference - m["end_use_output"], 0.0)
+            gap = np.maximum(m["requirement"] - m["available"], 0.0)
+            short[rows, t] = np.maximum(gap - base_short[t], 0.0)
 
-    if K:
-        batch = prepare_batch(chain, list(scenarios), months=T, demand_path=demand_path)
-        run_vectorized(batch, record=(), on_month=month)
+        return month
+
+    # in blocks of the engine's own chunk size (small on the compiled backend, which is
+    # fastest when a month of a block stays in cache); results do not depend on it
+    block = default_chunk_size(chain, T)
+    for lo in range(0, K, block):
+        rows = slice(lo, min(K, lo + block))
+        batch = prepare_batch(chain, list(scenarios[rows]), months=T, demand_path=demand_path)
+        run_vectorized(batch, record=(), on_month=into(rows))
     return EngineBatch(
         lost_units=lost,
         value_lost_usd=lost * np.asarray(chain.value_usd_per_unit)[None, None],
