@@ -120,7 +120,7 @@ def case(engine: str, size: int, months: int, chunk: int | None) -> dict[str, An
         record |= {"prepare_s": prep_s, "step_s": total - prep_s, "total_s": total}
     else:
         backend = engine.partition(":")[2] or None
-        chunk_size = chunk or default_chunk_size(chain, months)
+        chunk_size = chunk or default_chunk_size(chain, months, backend)
         # the baseline run also loads the compiled kernel, outside the timing
         base = run_vectorized(prepare_batch(chain, [None], months=months), backend=backend)
         prep_s = step_s = 0.0
