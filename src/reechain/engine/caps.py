@@ -55,11 +55,12 @@ def month_caps(
     keys = np.stack([e.factor for e in events], axis=1) if events else np.zeros((T, 0))
     distinct, index = np.unique(np.nan_to_num(keys, nan=-1.0), axis=0, return_inverse=True)
     slices = np.full((len(distinct), *shape), np.inf)
+    lowered = [np.isfinite(e.limit) for e in events]
+    limits = [e.limit[mask] for e, mask in zip(events, lowered, strict=True)]
     for u, key in enumerate(distinct):
-        for event, factor in zip(events, key, strict=True):
+        for mask, limit, factor in zip(lowered, limits, key, strict=True):
             if factor >= 0:
-                lowered = np.isfinite(event.limit)
-                slices[u][lowered] = np.minimum(slices[u][lowered], event.limit[lowered] * factor)
+                slices[u][mask] = np.minimum(slices[u][mask], limit * factor)
     return slices, index.reshape(T).astype(np.int64)
 
 

@@ -132,13 +132,8 @@ class CompiledMonths:
         z = np.zeros
         self.shipments = z((B, C, R, R)) if self.full_trade else z((0, 0, 0, 0))
         self.purchases = z((B, C, R, R)) if self.refill else z((1, 1, 1, 1))
-
-    def month(self, t: int) -> dict[str, Any]:
-        """Run month ``t`` of every scenario; return its (B, ...) arrays by field name
-        (buffers: valid until the next call)."""
-        o = self.out
-        month_kernel(
-            t,
+        # the kernel's arguments after the month: every array is updated in place
+        self.args = (
             self.chain,
             self.tables,
             self.procs,
@@ -154,13 +149,18 @@ class CompiledMonths:
                 self.level,
                 self.price_prev,
             ),
-            tuple(o[k] for k in OUT),
+            tuple(self.out[k] for k in OUT),
             self.full_trade,
-            self.shipments if self.full_trade else np.zeros((1, 1, 1, 1)),
+            self.shipments if self.full_trade else z((1, 1, 1, 1)),
             self.refill,
             self.purchases,
         )
-        return o | {
+
+    def month(self, t: int) -> dict[str, Any]:
+        """Run month ``t`` of every scenario; return its (B, ...) arrays by field name
+        (buffers: valid until the next call)."""
+        month_kernel(t, *self.args)
+        return self.out | {
             "shipments": self.shipments,
             "purchases": self.purchases if self.refill else None,
             "user_inventory": self.user_stock,

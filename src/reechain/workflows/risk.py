@@ -58,7 +58,6 @@ RUN_KIND = "risk"
 NO_HTTP_PORT = {"dashboard": False, "dashboard_address": ":0"}
 """LocalCluster scheduler options: no dashboard, and its HTTP server (health routes) on a
 free port, not 8787, which may be taken (a warning otherwise)."""
-CHUNK_PREFIX = PARTIAL_PREFIX
 NPZ = "application/x-npz"
 
 
@@ -103,7 +102,7 @@ def store_chunk(store: Store, run_id: str, number: int, summary: ChunkSummary) -
         conn.execute(
             sa.insert(results_table).values(
                 run_id=run_id,
-                name=f"{CHUNK_PREFIX}{number:05d}",
+                name=f"{PARTIAL_PREFIX}{number:05d}",
                 media_type=NPZ,
                 payload=summary.to_bytes(),
             )
@@ -116,11 +115,12 @@ def stored_chunks(store: Store, run_id: str) -> dict[int, ChunkSummary]:
         rows = conn.execute(
             sa.select(results_table.c.name, results_table.c.payload).where(
                 results_table.c.run_id == run_id,
-                results_table.c.name.startswith(CHUNK_PREFIX),
+                results_table.c.name.startswith(PARTIAL_PREFIX),
             )
         ).all()
     return {
-        int(name.removeprefix(CHUNK_PREFIX)): ChunkSummary.from_bytes(bytes(p)) for name, p in rows
+        int(name.removeprefix(PARTIAL_PREFIX)): ChunkSummary.from_bytes(bytes(p))
+        for name, p in rows
     }
 
 
