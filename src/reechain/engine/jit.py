@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from importlib.util import find_spec
 from typing import Any
 
-numba: Any
-try:
-    numba = importlib.import_module("numba")
-except ImportError:  # pragma: no cover - the test environment installs numba
-    numba = None
-AVAILABLE = numba is not None
-"""Whether numba is installed."""
+AVAILABLE = find_spec("numba") is not None
+"""Whether numba is installed (known without importing it: that takes a tenth of a second,
+which every command would pay; it is imported with the kernel, on the engine's first run)."""
 
 
 def njit(function: Callable[..., Any]) -> Any:
@@ -26,6 +23,7 @@ def njit(function: Callable[..., Any]) -> Any:
     runs (the server's background runs leave its requests alone); inlined into its callers
     (the kernel's steps are functions for reading, not for calling: inlining them keeps the
     kernel as fast as one long function)."""
-    if numba is None:  # pragma: no cover
+    if not AVAILABLE:  # pragma: no cover
         return function
+    numba = importlib.import_module("numba")
     return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function)

@@ -54,8 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.engine.batch import MonthTable, PreparedBatch
-from reechain.engine.compiled import AVAILABLE as COMPILED
-from reechain.engine.compiled import CompiledMonths
+from reechain.engine.jit import AVAILABLE as COMPILED
 from reechain.engine.prepare import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
 from reechain.engine.reference import DAYS_PER_MONTH, KG_PER_T, RunArrays
 from reechain.engine.vectorized_trade import trade_round_1, trade_round_2
@@ -128,6 +127,8 @@ def run_vectorized(
     out = {name: np.zeros(shapes[name]) for name in RUN_FIELDS if name in keep}
     step: Callable[[int], Mapping[str, FloatArray | None]]
     if resolve_backend(backend) == "compiled":
+        from reechain.engine.compiled import CompiledMonths  # numba, on first use only
+
         kernel = CompiledMonths(batch, full_trade="shipments" in keep)
         step, initial = kernel.month, kernel.initial_stock
     else:
