@@ -14,6 +14,8 @@ from pathlib import Path
 HOME_ENV = "REECHAIN_HOME"
 DATABASE_URL_ENV = "REECHAIN_DATABASE_URL"
 STORE_FILENAME = "reechain.sqlite"
+ALLOWED_HOSTS_ENV = "REECHAIN_ALLOWED_HOSTS"
+"""Host names ``reechain serve`` answers to besides loopback (comma- or space-separated)."""
 
 
 def data_home(home: str | Path | None = None) -> Path:
@@ -22,6 +24,12 @@ def data_home(home: str | Path | None = None) -> Path:
         return Path(home).expanduser()
     if os.environ.get(HOME_ENV):
         return Path(os.environ[HOME_ENV]).expanduser()
+    return default_home()
+
+
+def default_home() -> Path:
+    """Return reechain's own data directory: ``$XDG_DATA_HOME/reechain`` (or
+    ``~/.local/share/reechain``), used when neither ``--home`` nor REECHAIN_HOME says."""
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(xdg).expanduser() / "reechain"
 

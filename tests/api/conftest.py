@@ -11,6 +11,9 @@ from fastapi.testclient import TestClient
 from reechain.api import create_app
 from reechain.store import Store
 
+LOCAL = "http://127.0.0.1"
+"""Where test clients send requests: a loopback host, as a local browser or script would."""
+
 
 @pytest.fixture
 def api_store(store_url: str) -> Iterator[Store]:
@@ -22,7 +25,7 @@ def api_store(store_url: str) -> Iterator[Store]:
 @pytest.fixture
 def client(api_store: Store) -> Iterator[TestClient]:
     """The API of a single analyst on loopback: no auth."""
-    with TestClient(create_app(api_store, auth=False)) as test_client:
+    with TestClient(create_app(api_store, auth=False), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -50,5 +53,5 @@ def team(api_store: Store) -> Team:
 @pytest.fixture
 def secure_client(api_store: Store) -> Iterator[TestClient]:
     """The API of a shared server: every request needs a token."""
-    with TestClient(create_app(api_store, auth=True)) as test_client:
+    with TestClient(create_app(api_store, auth=True), base_url=LOCAL) as test_client:
         yield test_client

@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 
 import reechain
 from reechain.store import Store
+from tests.api.conftest import LOCAL
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def wait_for(client: TestClient, run_id: str, timeout: float = 30) -> dict[str, Any]:
@@ -84,12 +87,12 @@ def test_import_a_workbook_upload(client: TestClient, tmp_path: Any) -> None:
     response = client.post(
         "/api/datasets/upload",
         content=book.read_bytes(),
-        headers={
-            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        },
+        headers={"content-type": XLSX},
     )
     assert response.status_code == 201, response.text
-    broken = client.post("/api/datasets/upload", content=b"not a workbook")
+    broken = client.post(
+        "/api/datasets/upload", content=b"not a workbook", headers={"content-type": XLSX}
+    )
     assert broken.status_code == 422
     assert broken.json()["problems"][0]["expected"] == "a readable .xlsx workbook"
 
@@ -97,8 +100,10 @@ def test_import_a_workbook_upload(client: TestClient, tmp_path: Any) -> None:
 def test_uploads_above_the_limit_are_refused(api_store: Store) -> None:
     from reechain.api import create_app
 
-    with TestClient(create_app(api_store, max_upload_bytes=1000)) as small:
-        response = small.post("/api/datasets/upload", content=b"x" * 2000)
+    with TestClient(create_app(api_store, max_upload_bytes=1000), base_url=LOCAL) as small:
+        response = small.post(
+            "/api/datasets/upload", content=b"x" * 2000, headers={"content-type": XLSX}
+        )
     assert response.status_code == 413
 
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 import reechain
 from reechain.api import create_app
 from reechain.store import Store
-from tests.api.conftest import Team
+from tests.api.conftest import LOCAL, Team
 
 SCENARIO = "name: s1\ndataset: sample\nhorizon_months: 6\n"
 ROLE_RANK = {None: -1, "viewer": 0, "analyst": 1, "admin": 2}
@@ -76,7 +76,7 @@ def _endpoints(run: str) -> list[tuple[str, str, str, dict[str, object] | None]]
 def test_every_endpoint_checks_the_role(sqlite_store: Store) -> None:
     team = _team(sqlite_store)
     wrong = []
-    with TestClient(create_app(sqlite_store, auth=True)) as client:
+    with TestClient(create_app(sqlite_store, auth=True), base_url=LOCAL) as client:
         for role in (None, "viewer", "analyst", "admin"):
             run = _seed(sqlite_store, "team-a")
             for method, path, needed, body in _endpoints(run):
@@ -97,7 +97,7 @@ def test_every_endpoint_checks_the_role(sqlite_store: Store) -> None:
 def test_another_workspace_is_invisible(sqlite_store: Store) -> None:
     team = _team(sqlite_store)
     run_a = _seed(sqlite_store, "team-a")
-    with TestClient(create_app(sqlite_store, auth=True)) as client:
+    with TestClient(create_app(sqlite_store, auth=True), base_url=LOCAL) as client:
         b = team.headers("admin@team-b")
         assert client.get("/api/scenarios/s1", headers=b).status_code == 404
         assert client.get(f"/api/runs/{run_a}", headers=b).status_code == 404
@@ -114,7 +114,7 @@ def test_another_workspace_is_invisible(sqlite_store: Store) -> None:
 
 def test_revoked_and_unknown_tokens_are_refused(sqlite_store: Store) -> None:
     team = _team(sqlite_store)
-    with TestClient(create_app(sqlite_store, auth=True)) as client:
+    with TestClient(create_app(sqlite_store, auth=True), base_url=LOCAL) as client:
         headers = team.headers("viewer@team-a")
         assert client.get("/api/datasets", headers=headers).status_code == 200
         sqlite_store.revoke("viewer-team-a")

@@ -155,7 +155,7 @@ def test_the_server_resumes_an_interrupted_risk_run_on_start(store: Store) -> No
     _as_if_its_process_died(store, run_id)
     assert sorted(stored_chunks(store, run_id)) == [0, 1]
 
-    with TestClient(create_app(store)) as client:
+    with TestClient(create_app(store), base_url="http://127.0.0.1") as client:
         client.app.state.runner.wait(run_id, timeout=120)  # type: ignore[attr-defined]
         run = client.get(f"/api/runs/{run_id}").json()
     assert run["status"] == "done", run

@@ -1,4 +1,4 @@
-"""The REST API application: routes, error handling, upload limits and the job runner.
+"""The REST API application: routes, error handling, request guards and the job runner.
 
 ``create_app`` builds the app around an open store; ``reechain serve`` runs it with uvicorn.
 A :class:`~reechain.errors.ReechainError` becomes a 4xx with one line (and, for a dataset,
@@ -8,17 +8,20 @@ every problem as structured JSON); anything else is a 500 and is logged.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib.util import find_spec
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reechain import __version__
-from reechain.api import routes_data, routes_metrics, routes_runs
+from reechain.api import guards, routes_data, routes_metrics, routes_runs
+from reechain.api.guards import RequestGuard
 from reechain.api.models import HealthOut
 from reechain.api.runner import JobRunner
 from reechain.errors import (
@@ -31,35 +34,23 @@ from reechain.store import Store
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Largest request body accepted (a dataset workbook is a few MB at most)."""
-
-
-class UploadLimit:
-    """Refuse request bodies above ``max_bytes`` (413) before they are read.
-
-    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would cost every request a
-    task and a queue, which shows in the p99 latency under load.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = dict(scope["headers"]).get(b"content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-                response = JSONResponse(
-                    {"detail": f"upload too large: at most {self.max_bytes} bytes"}, status_code=413
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+UNPARSABLE = "There was an error parsing the body"
+"""FastAPI's 400 for a body its parser gave up on; answered as a documented 422."""
 
 
 def create_app(
-    store: Store, *, auth: bool = False, workers: int = 2, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    store: Store,
+    *,
+    auth: bool = False,
+    workers: int = 2,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
-    """Return the REST API app serving ``store``; ``auth`` switches token checks on."""
+    """Return the REST API app serving ``store``; ``auth`` switches token checks on.
+
+    The app answers requests for loopback hosts and ``allowed_hosts`` only, and limits
+    every request body to ``max_upload_bytes`` (see :mod:`reechain.api.guards`).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +77,12 @@ def create_app(
     app.state.auth = auth
     app.state.runner = JobRunner(store, workers)
     app.state.results = routes_runs.ResultCache()
-    app.add_middleware(UploadLimit, max_bytes=max_upload_bytes)
+    app.add_middleware(
+        RequestGuard,
+        hosts=guards.allowed_hosts(allowed_hosts),
+        auth=auth,
+        max_bytes=max_upload_bytes,
+    )
     app.include_router(routes_data.router)
     app.include_router(routes_runs.router)
     app.include_router(routes_metrics.router)
@@ -132,6 +128,34 @@ def create_app(
             status_code=422,
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == UNPARSABLE:  # FastAPI's, undocumented
+            return JSONResponse(
+                {
+                    "detail": "body: cannot be read as JSON",
+                    "problems": [
+                        {
+                            "file": "request",
+                            "line": None,
+                            "column": "body",
+                            "found": None,
+                            "expected": "a JSON document",
+                            "hint": None,
+                        }
+                    ],
+                },
+                status_code=422,
+            )
+        return await http_exception_handler(request, exc)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = guards.document_refusals(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     if find_spec("dash") is not None:  # the dashboard (web extra) at "/", after the API routes
         from reechain.web import mount_dashboard
 
@@ -151,6 +175,7 @@ def create_app_from_env() -> FastAPI:
         store,
         auth=os.environ.get("REECHAIN_SERVE_AUTH") == "1",
         workers=int(os.environ.get("REECHAIN_SERVE_JOBS", "2")),
+        allowed_hosts=guards.split_names(os.environ.get(config.ALLOWED_HOSTS_ENV, "")),
     )
 
 

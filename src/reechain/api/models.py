@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _utc(value: datetime) -> datetime:
+    """Return ``value`` in UTC; a naive time (SQLite keeps no zone) is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_utc)]
+"""A moment, written as ISO 8601 in UTC with its offset (``2026-01-31T12:00:00Z``)."""
 
 
 class ProblemOut(BaseModel):
@@ -35,7 +44,7 @@ class DatasetOut(BaseModel):
     bundled: bool
     stored: bool
     rows: int | None = None
-    imported_at: datetime | None = None
+    imported_at: Timestamp | None = None
 
 
 class DatasetIn(BaseModel):
@@ -64,8 +73,8 @@ class ScenarioOut(BaseModel):
     name: str
     dataset: str
     body: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
 
 
 class ValidationOut(BaseModel):
@@ -97,9 +106,9 @@ class RunOut(BaseModel):
     seed: int | None
     code_version: str
     params: dict[str, Any]
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
     error: str | None
     outputs: list[str] = Field(default_factory=list)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from reechain import workflows
@@ -141,15 +143,19 @@ async def import_dataset_xlsx(
     request: Request, user: Analyst, store: StoreDep, replace: bool = False
 ) -> DatasetOut:
     """Validate an XLSX workbook (one sheet per table) and store it, all or nothing."""
-    body = await request.body()
-    if not body:
-        raise InputError("body: got an empty upload, expected an .xlsx workbook")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.xlsx"
-        path.write_bytes(body)
-        dataset = workflows.validate_dataset(path)
-    store.add_dataset(dataset, origin="upload", replace=replace, workspace=user.workspace)
-    return _dataset_out(dataset.name, user.workspace, store)
+        size = 0
+        with path.open("wb") as out:  # streamed to disk, never whole in memory
+            async for chunk in request.stream():
+                size += len(chunk)
+                await anyio.to_thread.run_sync(out.write, chunk)
+        if not size:
+            raise InputError("body: got an empty upload, expected an .xlsx workbook")
+        dataset = await anyio.to_thread.run_sync(workflows.validate_dataset, path)
+    add = partial(store.add_dataset, origin="upload", replace=replace, workspace=user.workspace)
+    await anyio.to_thread.run_sync(add, dataset)
+    return await anyio.to_thread.run_sync(_dataset_out, dataset.name, user.workspace, store)
 
 
 @router.delete("/datasets/{name}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)

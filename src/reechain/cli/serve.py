@@ -42,12 +42,27 @@ def serve(
             min=1, max=64, help="Server processes (one per core serves the most requests)."
         ),
     ] = 1,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name clients use to reach the server (repeatable; also "
+            f"{config.ALLOWED_HOSTS_ENV}, comma-separated). Loopback names are always served.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (docs at /docs) on the store of the data directory."""
     import uvicorn
 
     from reechain.api import create_app
     from reechain.api.auth import auth_required
+    from reechain.api.guards import LOOPBACK_NAMES, allowed_hosts, split_names
+
+    names = [*split_names(os.environ.get(config.ALLOWED_HOSTS_ENV, "")), *(allowed_host or [])]
+    try:
+        hosts = allowed_hosts(names, bound=host)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
 
     beyond_loopback = auth_required(host)
     if auth is False and beyond_loopback:
@@ -63,14 +78,15 @@ def serve(
             "NAME --role admin --workspace WORKSPACE`, then `reechain users token "
             "NAME`"
         )
+    served = sorted(hosts - LOOPBACK_NAMES)
     typer.echo(
         f"reechain serving on http://{host}:{port}/ (dashboard: /; API docs: /docs; auth "
         f"{'on: sign in at /login with an API token' if use_auth else 'off'}; "
-        f"store: {store.dialect})"
+        f"store: {store.dialect}; hosts: loopback{''.join(', ' + h for h in served)})"
     )
     if processes == 1:
         uvicorn.run(
-            create_app(store, auth=use_auth, workers=workers),
+            create_app(store, auth=use_auth, workers=workers, allowed_hosts=served),
             host=host,
             port=port,
             log_level="warning",
@@ -83,6 +99,7 @@ def serve(
         {
             "REECHAIN_SERVE_AUTH": "1" if use_auth else "0",
             "REECHAIN_SERVE_JOBS": str(workers),
+            config.ALLOWED_HOSTS_ENV: ",".join(served),
             config.DATABASE_URL_ENV: config.database_url(state.home),
         }
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
+from reechain import config
 from reechain.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -91,10 +93,39 @@ class StoreBase:
             ) from exc
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def _private_store_file(path: Path) -> None:
+    """Create the SQLite file ``path`` readable by its owner only (0600), in a directory
+    of the owner's (0700) when reechain creates it.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's mode. An existing
+    file or directory is left as it is, except in reechain's default data directory, which
+    is tightened to the same modes (it is reechain's own; one given with ``--home`` or
+    ``REECHAIN_HOME`` is the user's to set).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        return
+    except FileExistsError:
+        pass
+    if path.parent.resolve() != config.default_home().resolve():
+        return
+    os.chmod(path.parent, PRIVATE_DIR)
+    for found in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if found.exists() and found.stat().st_mode & 0o077:
+            os.chmod(found, PRIVATE_FILE)
+
+
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///").partition("?")[0])
+        if path.name and str(path) != ":memory:":
+            _private_store_file(path)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")

@@ -12,11 +12,18 @@ without a live token (pages redirect to ``/login``, callbacks get 401), and ever
 that changes something (starting a run, importing a dataset) checks the caller's role
 again on the server: a viewer's page shows those controls disabled, and a viewer who
 enables them anyway is still refused. ``POST /logout`` forgets the cookie.
+
+Signing in also sets ``_csrf_token``, a random value the page can read (not HttpOnly, also
+``SameSite=Strict``): Dash's renderer repeats it in an ``X-CSRFToken`` header on every
+callback, and a request signed in by the cookie that changes something is refused without
+that header (:class:`reechain.api.guards.RequestGuard`). Another site can neither read the
+cookie nor set the header, so it cannot forge a callback even if the browser sent the cookie.
 """
 
 from __future__ import annotations
 
 import html
+import secrets
 from urllib.parse import parse_qs
 
 import anyio
@@ -24,9 +31,12 @@ import flask
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from reechain.api.guards import CSRF_COOKIE, SESSION_COOKIE
 from reechain.store import DEFAULT_WORKSPACE, Store, User
 
-COOKIE = "reechain_token"
+COOKIE = SESSION_COOKIE
+SESSION_SECONDS = 8 * 3600
+"""How long a sign-in lasts."""
 LOCAL_USER = User("local", "admin", DEFAULT_WORKSPACE)
 """The one analyst of a server without auth (the API's local user)."""
 
@@ -104,19 +114,25 @@ def add_login_routes(app: FastAPI) -> None:
         if user is None:
             return HTMLResponse(login_page("That token is not valid (or was revoked)."), 401)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(
-            COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=8 * 3600,
-        )
+        secure = request.url.scheme == "https"
+        for name, value, httponly in (
+            (COOKIE, token, True),
+            (CSRF_COOKIE, secrets.token_urlsafe(32), False),  # read by Dash's renderer
+        ):
+            response.set_cookie(
+                name,
+                value,
+                httponly=httponly,
+                samesite="strict",
+                secure=secure,
+                max_age=SESSION_SECONDS,
+            )
         return response
 
     async def logout(_request: Request) -> Response:
         response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(COOKIE)
+        for name in (COOKIE, CSRF_COOKIE):
+            response.delete_cookie(name, samesite="strict")
         return response
 
     app.add_route("/login", login_post, methods=["POST"], include_in_schema=False)
