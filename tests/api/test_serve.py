@@ -52,7 +52,12 @@ def test_the_server_runs_on_asyncios_event_loop(monkeypatch: pytest.MonkeyPatch)
 
     from reechain import config
 
-    for name in ("REECHAIN_SERVE_AUTH", "REECHAIN_SERVE_JOBS", config.DATABASE_URL_ENV):
+    for name in (
+        "REECHAIN_SERVE_AUTH",
+        "REECHAIN_SERVE_JOBS",
+        config.DATABASE_URL_ENV,
+        config.ALLOWED_HOSTS_ENV,
+    ):
         monkeypatch.setenv(name, "")  # set by `--processes 2`; restored after the test
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
@@ -60,3 +65,47 @@ def test_the_server_runs_on_asyncios_event_loop(monkeypatch: pytest.MonkeyPatch)
         result = runner.invoke(app, ["serve", "--port", "8765", "--processes", processes])
         assert result.exit_code == 0, result.stderr
     assert [call["loop"] for call in calls] == ["asyncio", "asyncio"]
+
+
+def _served_app(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, str]:
+    """Return the app `reechain serve ARGS` would run, and what the command printed."""
+    import uvicorn
+
+    calls: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(app))
+    result = runner.invoke(app, ["serve", *args])
+    assert result.exit_code == 0, result.stderr
+    return calls[0], result.stdout
+
+
+def test_the_server_answers_loopback_and_allowed_hosts_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("REECHAIN_ALLOWED_HOSTS", "reechain.example.org, intranet")
+    served, printed = _served_app(monkeypatch, "--allowed-host", "Analysis.Example.org")
+    assert "hosts: loopback, analysis.example.org, intranet, reechain.example.org" in printed
+    for host, status in (
+        ("127.0.0.1:8000", 200),
+        ("intranet", 200),
+        ("analysis.example.org:443", 200),
+        ("attacker.example", 400),
+    ):
+        with TestClient(served, base_url=f"http://{host}") as client:
+            assert (host, client.get("/api/health").status_code) == (host, status)
+
+
+def test_a_specific_bind_address_is_served_by_that_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    runner.invoke(app, ["users", "add", "ada", "--role", "admin"])
+    _, printed = _served_app(monkeypatch, "--host", "10.1.2.3")
+    assert "hosts: loopback, 10.1.2.3)" in printed
+    _, printed = _served_app(monkeypatch, "--host", "0.0.0.0")
+    assert "hosts: loopback)" in printed  # any address names no host: say which with --allowed-host
+
+
+def test_an_allowed_host_with_a_port_or_scheme_is_one_line() -> None:
+    for bad in ("reechain.example:8000", "https://reechain.example", "a b"):
+        result = runner.invoke(app, ["serve", "--allowed-host", bad])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"error: allowed host: got {bad!r}, expected a host")
