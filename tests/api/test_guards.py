@@ -277,3 +277,18 @@ def test_timestamps_carry_their_utc_offset(store: Store, workbook: bytes) -> Non
     for stamp in stamps:
         assert datetime.fromisoformat(stamp).utcoffset() is not None, stamp
         assert stamp.endswith(("Z", "+00:00")), stamp
+
+
+def test_a_session_from_before_the_csrf_token_gets_one_with_its_next_page(
+    store: Store, admin_token: str
+) -> None:
+    with TestClient(create_app(store, auth=True), base_url=LOCAL) as client:
+        client.cookies.set("reechain_token", admin_token)
+        page = client.get("/")
+        assert page.status_code == 200
+        given = [c for c in page.headers.get_list("set-cookie") if c.startswith("_csrf_token=")]
+        assert len(given) == 1
+        assert "samesite=strict" in given[0].lower()
+        assert client.cookies.get("_csrf_token")
+        again = client.get("/")  # it has one now: no new one
+        assert not any(c.startswith("_csrf") for c in again.headers.get_list("set-cookie"))

@@ -17,7 +17,8 @@ shows in the p99 latency under load). In order:
    sign-in and sign-out forms are the exceptions.
 4. **CSRF.** With auth on, a request signed in by the session cookie (no bearer) that
    changes something must repeat the ``_csrf_token`` cookie in an ``X-CSRFToken`` header
-   (Dash's renderer does so by itself); else 403.
+   (Dash's renderer does so by itself); else 403. A session without the cookie (signed in
+   before it existed) gets one with its next page.
 5. **Body.** At most ``max_bytes`` are read, whatever ``Content-Length`` says and chunked or
    not; past that the answer is 413. A JSON body nested deeper than :data:`MAX_JSON_DEPTH`
    is refused with 422 before any parser recurses into it.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+import secrets
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +45,8 @@ SESSION_COOKIE = "reechain_token"
 """The dashboard's session cookie (HttpOnly; see :mod:`reechain.web.auth`)."""
 CSRF_COOKIE = "_csrf_token"
 """The double-submit token: readable by the page, which repeats it in :data:`CSRF_HEADER`."""
+SESSION_SECONDS = 8 * 3600
+"""How long a sign-in (and its CSRF token) lasts."""
 CSRF_HEADER = "x-csrftoken"
 """The header Dash's renderer fills from :data:`CSRF_COOKIE` on every POST."""
 FORM_PATHS = frozenset({"/login", "/logout"})
@@ -216,6 +220,10 @@ class RequestGuard:
         if scope["type"] == "http" and scope["method"] in CHANGING:
             await _LimitedBody(self.app, self.max_bytes, headers)(scope, receive, send)
             return
+        if self.auth and scope["type"] == "http" and scope["method"] == "GET":
+            cookies = _cookies(headers.get("cookie", ""))
+            if SESSION_COOKIE in cookies and CSRF_COOKIE not in cookies:
+                send = _with_csrf_cookie(send, secure=scope.get("scheme") == "https")
         await self.app(scope, receive, send)
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> JSONResponse | None:
@@ -287,6 +295,26 @@ class RequestGuard:
         ours = port if port is not None else default.get(scope.get("scheme", "http"), 80)
         theirs = their_port if their_port is not None else default[parts.scheme]
         return name == host and theirs == ours
+
+
+def csrf_cookie(*, secure: bool) -> str:
+    """Return a ``Set-Cookie`` value giving the page a new CSRF token (for a session)."""
+    flags = "; Secure" if secure else ""
+    token = secrets.token_urlsafe(32)
+    return f"{CSRF_COOKIE}={token}; Max-Age={SESSION_SECONDS}; Path=/; SameSite=Strict{flags}"
+
+
+def _with_csrf_cookie(send: Send, *, secure: bool) -> Send:
+    """Return ``send`` adding a CSRF token cookie to the response (a session signed in
+    before the token existed gets one with its next page)."""
+
+    async def send_with_cookie(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            cookie = (b"set-cookie", csrf_cookie(secure=secure).encode("latin-1"))
+            message = {**message, "headers": [*message.get("headers", []), cookie]}
+        await send(message)
+
+    return send_with_cookie
 
 
 def _cookies(header: str) -> dict[str, str]:

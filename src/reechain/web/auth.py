@@ -23,7 +23,6 @@ cookie nor set the header, so it cannot forge a callback even if the browser sen
 from __future__ import annotations
 
 import html
-import secrets
 from urllib.parse import parse_qs
 
 import anyio
@@ -31,12 +30,10 @@ import flask
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from reechain.api.guards import CSRF_COOKIE, SESSION_COOKIE
+from reechain.api.guards import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, csrf_cookie
 from reechain.store import DEFAULT_WORKSPACE, Store, User
 
 COOKIE = SESSION_COOKIE
-SESSION_SECONDS = 8 * 3600
-"""How long a sign-in lasts."""
 LOCAL_USER = User("local", "admin", DEFAULT_WORKSPACE)
 """The one analyst of a server without auth (the API's local user)."""
 
@@ -115,18 +112,10 @@ def add_login_routes(app: FastAPI) -> None:
             return HTMLResponse(login_page("That token is not valid (or was revoked)."), 401)
         response = RedirectResponse("/", status_code=303)
         secure = request.url.scheme == "https"
-        for name, value, httponly in (
-            (COOKIE, token, True),
-            (CSRF_COOKIE, secrets.token_urlsafe(32), False),  # read by Dash's renderer
-        ):
-            response.set_cookie(
-                name,
-                value,
-                httponly=httponly,
-                samesite="strict",
-                secure=secure,
-                max_age=SESSION_SECONDS,
-            )
+        response.set_cookie(
+            COOKIE, token, httponly=True, samesite="strict", secure=secure, max_age=SESSION_SECONDS
+        )
+        response.headers.append("set-cookie", csrf_cookie(secure=secure))  # Dash reads it
         return response
 
     async def logout(_request: Request) -> Response:
