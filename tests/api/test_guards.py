@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 import reechain
 from reechain.api import create_app
-from reechain.api.guards import MAX_JSON_DEPTH, json_too_deep
+from reechain.api.guards import MAX_JSON_DEPTH, allowed_hosts, json_too_deep
 from reechain.store import Store
 from tests.api.conftest import LOCAL
 from tests.web.live import LiveServer
@@ -292,3 +292,27 @@ def test_a_session_from_before_the_csrf_token_gets_one_with_its_next_page(
         assert client.cookies.get("_csrf_token")
         again = client.get("/")  # it has one now: no new one
         assert not any(c.startswith("_csrf") for c in again.headers.get_list("set-cookie"))
+
+
+def test_the_hosts_served_are_loopback_the_named_and_a_specific_bind_address() -> None:
+    loopback = {"127.0.0.1", "localhost", "::1"}
+    assert allowed_hosts([], "0.0.0.0") == loopback
+    assert allowed_hosts(["Intranet.", "[fd00::5]"], "10.0.0.7") == {
+        *loopback,
+        "intranet",
+        "fd00::5",
+        "10.0.0.7",
+    }
+    assert allowed_hosts([], "fe80::1%eth0") == loopback  # no Host header names it
+
+
+def test_every_refusal_is_documented_where_it_can_happen(store: Store) -> None:
+    paths = create_app(store).openapi()["paths"]
+    assert {"400", "403", "409", "413", "415", "422", "503"} <= set(
+        paths["/api/runs"]["post"]["responses"]
+    )
+    assert {"400", "403", "503"} <= set(paths["/api/runs/{run_id}/cancel"]["post"]["responses"])
+    assert "413" not in paths["/api/runs/{run_id}/cancel"]["post"]["responses"]  # no body
+    assert set(paths["/api/health"]["get"]["responses"]) == {"200", "400"}
+    error = paths["/api/datasets/upload"]["post"]["responses"]["413"]["content"]
+    assert error["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}

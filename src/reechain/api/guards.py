@@ -31,6 +31,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,7 +91,8 @@ def allowed_hosts(names: Iterable[str], bound: str | None = None) -> frozenset[s
     """Return the hosts a server answers to: loopback, ``names``, and ``bound`` if specific."""
     out = set(LOOPBACK_NAMES) | {host_name(n) for n in names if n.strip()}
     if bound is not None and bound.strip() not in ANY_ADDRESS:
-        out.add(host_name(bound))
+        with suppress(ValueError):  # an address no Host header names (fe80::1%eth0)
+            out.add(host_name(bound))
     return frozenset(out)
 
 
@@ -155,7 +157,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "413": ("body", "The body is larger than the server accepts."),
     "415": ("body", "A content type another site may send is refused without a bearer token."),
     "422": ("body", "The body is not valid: every problem is listed."),
-    "503": ("every", "The store cannot be reached."),
+    "503": ("stored", "The store cannot be reached."),
 }
 """The answers of this module and of the app's error handlers, documented on each operation
 they can come from: every one, those that change something, those that read or write the
