@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from reechain import __version__
 from reechain.api import routes_data, routes_metrics, routes_runs
 from reechain.api.models import HealthOut
 from reechain.api.runner import JobRunner
@@ -28,6 +27,7 @@ from reechain.errors import (
     StoreError,
 )
 from reechain.store import Store
+from reechain.version import __version__
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Largest request body accepted (a dataset workbook is a few MB at most)."""

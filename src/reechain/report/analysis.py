@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from reechain import __version__, workflows
+from reechain import workflows
 from reechain.errors import InputError
 from reechain.report import figures
 from reechain.report.briefing import confidence_counts, dataset_sources, usd
 from reechain.store import DEFAULT_WORKSPACE, RunInfo, Store
+from reechain.version import __version__
 
 KINDS = ("risk", "optimize")
 

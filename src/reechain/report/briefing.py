@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from reechain import __version__, workflows
+from reechain import workflows
 from reechain.chain import Chain, compile_chain
 from reechain.report import figures
 from reechain.report.runs import RunTables, load_run, run_fresh
 from reechain.store import DEFAULT_WORKSPACE, Store
+from reechain.version import __version__
 
 if TYPE_CHECKING:
     from reechain.report.analysis import AnalysisBriefing

@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
-from reechain import __version__
 from reechain.errors import NotFoundError
 from reechain.store.base import StoreBase, now
 from reechain.store.schema import DEFAULT_WORKSPACE, results, runs
+from reechain.version import __version__
 
 RUN_STATUSES = ("pending", "running", "done", "failed", "cancelled")
 WS = DEFAULT_WORKSPACE
