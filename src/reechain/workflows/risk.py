@@ -38,11 +38,11 @@ import numpy as np
 import sqlalchemy as sa
 
 from reechain.chain import Chain, compile_chain
-from reechain.data.risk import load_parameters
 from reechain.errors import InputError, ReechainError
 from reechain.risk import ChunkSummary, RiskResult, make_spec, risk_result, run_risk, summarize
 from reechain.risk.engines import ENGINES, Engine
 from reechain.risk.runner import Progress, default_chunk_size
+from reechain.risk.tables import load_parameters
 from reechain.scenario.models import Policy
 from reechain.scenario.validate import check_against_chain
 from reechain.store import DEFAULT_WORKSPACE, Store, worker_id
