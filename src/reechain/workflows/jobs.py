@@ -1,9 +1,9 @@
 """Analyses as stored runs: the kinds of run there are, and how one is carried out.
 
 A *kind* is a function that takes a :class:`JobContext` and returns the run's outputs
-(name → (media type, bytes)). Kinds whose modules are heavy to import (the optimiser needs
-linopy, risk needs scipy.stats) are named by ``"module:function"`` and imported on first
-use; :func:`register_kind` adds others.
+(name → (media type, bytes)). :data:`KINDS` is the one static table of kinds; a kind whose
+module is heavy to import (the optimiser needs linopy, risk needs scipy.stats) is named by
+``"module:function"`` and imported on first use.
 
 :func:`execute` records the run as running, reports progress, honours cancellation, and
 writes the outputs together with the final status in one transaction, so a run is never
@@ -80,7 +80,7 @@ def _summary_job(ctx: JobContext) -> Outputs:
     }
 
 
-KINDS: dict[str, JobFunction | str] = {
+KINDS: Mapping[str, JobFunction | str] = {
     "summary": _summary_job,
     "simulate": "reechain.workflows.simulate:_simulate_job",
     "risk": "reechain.workflows.risk:_risk_job",
@@ -89,17 +89,12 @@ KINDS: dict[str, JobFunction | str] = {
 """Every kind of run, by name: its job function, or where to import it from."""
 
 
-def register_kind(name: str, function: JobFunction) -> None:
-    """Make ``function`` the job of runs of kind ``name``."""
-    KINDS[name] = function
-
-
 def job_for(kind: str) -> JobFunction:
     """Return the job function of ``kind``; InputError naming the kinds otherwise."""
     found = KINDS.get(kind)
     if isinstance(found, str):
         module, _, name = found.partition(":")
-        found = KINDS[kind] = getattr(importlib.import_module(module), name)
+        found = getattr(importlib.import_module(module), name)
     if found is None:
         raise InputError(
             f"kind: got {kind!r}, expected one of {', '.join(sorted(KINDS))}"

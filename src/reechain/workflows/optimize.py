@@ -184,8 +184,6 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     return analysis_outputs(analysis)
 
 
-jobs.register_kind(RUN_KIND, _optimize_job)
-
 
 def write_plot(analysis: PartnershipAnalysis, path: str | Path) -> list[Path]:
     """Draw the frontier (or the chosen portfolio) and write it as PNG and SVG."""

@@ -290,8 +290,6 @@ def _simulate_job(ctx: JobContext) -> Outputs:
     return simulation_outputs(results)
 
 
-jobs.register_kind(RUN_KIND, _simulate_job)
-
 
 def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
     """Return results as tables of records (units in column names).
