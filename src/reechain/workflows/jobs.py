@@ -22,7 +22,7 @@ from typing import Any
 
 from reechain.chain import compile_chain
 from reechain.data.summary import commodity_summary, residual_summary, stage_summary
-from reechain.errors import InputError, ReechainError
+from reechain.errors import InputError, ReechainError, RunFailedError
 from reechain.names import did_you_mean
 from reechain.store import DEFAULT_WORKSPACE, Store
 
@@ -136,6 +136,31 @@ def execute(store: Store, run_id: str, function: JobFunction | None = None) -> s
     A user's mistake (a ReechainError) fails the run with its message; any other error
     fails it as an internal error and is logged with its traceback.
     """
+    try:
+        return _execute(store, run_id, function)
+    except (ReechainError, _Internal):
+        return store.get_run(run_id, workspace=None).status
+
+
+def run_here(store: Store, run_id: str, function: JobFunction | None = None) -> None:
+    """Carry out the pending run ``run_id`` in this process, recorded as :func:`execute` does.
+
+    Raises what stopped it: a user's mistake as itself (an InputError …), an internal
+    error or a cancellation as :class:`~reechain.errors.RunFailedError`.
+    """
+    try:
+        status = _execute(store, run_id, function)
+    except _Internal as exc:
+        raise RunFailedError(run_id, "failed", str(exc)) from exc.__cause__
+    if status != "done":
+        raise RunFailedError(run_id, status, store.get_run(run_id, workspace=None).error or "")
+
+
+class _Internal(Exception):  # noqa: N818 (carries a recorded internal error)
+    """An unexpected error, already recorded on the run."""
+
+
+def _execute(store: Store, run_id: str, function: JobFunction | None) -> str:
     run = store.get_run(run_id, workspace=None)
     if run.status != "pending":
         return run.status
@@ -147,10 +172,11 @@ def execute(store: Store, run_id: str, function: JobFunction | None = None) -> s
         return "cancelled"
     except ReechainError as exc:
         store.fail_run(run.id, str(exc))
-        return "failed"
+        raise
     except Exception as exc:
         log.exception("run %s (%s) failed", run.id, run.kind)
-        store.fail_run(run.id, f"internal error: {exc.__class__.__name__}: {exc}")
-        return "failed"
+        message = f"internal error: {exc.__class__.__name__}: {exc}"
+        store.fail_run(run.id, message)
+        raise _Internal(message) from exc
     store.finish_run(run.id, outputs)
     return store.get_run(run.id, workspace=None).status

@@ -158,9 +158,7 @@ def optimize_partnership(
         workspace=workspace,
         inputs_hash=digest,
     )
-    status = jobs.execute(store, run_id, job)
-    if status != "done":
-        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    jobs.run_here(store, run_id, job)
     return OptimizeRun(finished[0], run_id)
 
 

@@ -261,9 +261,7 @@ def run_scenario(
             "demand_path": scenario.demand or ("flat" if demand_path is None else "given"),
         },
     )
-    status = jobs.execute(store, run_id, job)
-    if status != "done":
-        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    jobs.run_here(store, run_id, job)
     if progress:
         progress(1.0)
     return ScenarioRun(finished[0], run_id)
