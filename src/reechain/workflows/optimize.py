@@ -37,6 +37,7 @@ from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
 from reechain.workflows.jobs import JobContext, Outputs, json_output
+from reechain.workflows.requests import OptimizeRequest, parse_request
 
 RUN_KIND = "optimize"
 
@@ -115,6 +116,17 @@ def optimize_partnership(
 
     With ``store``, the run is recorded (kind ``optimize``) with its result tables.
     """
+    parse_request(
+        OptimizeRequest,
+        partnership=str(name_or_path),
+        scenarios=scenarios,
+        out_of_sample=out_of_sample,
+        budget_usd=budget_usd,
+        frontier=frontier,
+        shares=shares,
+        gap_histories=gap_histories,
+        horizon_years=horizon_years,
+    )
     file, text = partnership_source(name_or_path)
     partnership = parse_partnership(text, file)
     if horizon_years is not None:
@@ -180,7 +192,6 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     table = bundled_candidates() if source == "default" else read_candidates(str(source))
     analysis = _analyse(partnership, table, ctx.store, ctx.workspace, params, ctx.progress)
     return analysis_outputs(analysis)
-
 
 
 def write_plot(analysis: PartnershipAnalysis, path: str | Path) -> list[Path]:

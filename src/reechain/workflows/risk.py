@@ -47,6 +47,7 @@ from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
 from reechain.workflows.jobs import JobContext, Outputs, json_output
+from reechain.workflows.requests import RiskRequest, parse_request
 from reechain.workflows.simulate import validate_scenario
 
 RUN_KIND = "risk"
@@ -61,6 +62,10 @@ class RiskRun:
     run_id: str | None = None
     resumed_chunks: int = 0
     """Chunks taken from an interrupted earlier attempt."""
+
+
+def _callable(engine: str | Engine | None) -> Engine | None:
+    return None if isinstance(engine, str) else engine
 
 
 def _policies(policy: str | Path | None, store: Store | None, chain: Chain) -> tuple[Policy, ...]:
@@ -116,18 +121,23 @@ def run_risk_analysis(
 
     With ``store`` the run is recorded and resumable (see the module docstring).
     """
-    if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of histories ≥ 1")
-    if horizon_months < 1:
-        raise InputError(f"--horizon: got {horizon_months}, expected months ≥ 1")
-    if chunk_size is not None and chunk_size < 1:
-        raise InputError(f"--chunk-size: got {chunk_size}, expected histories per chunk ≥ 1")
-    if workers is not None and scheduler is not None:
-        raise InputError("--workers and --scheduler: choose one")
-    if isinstance(engine, str):
-        if engine not in ENGINES:
-            raise InputError(f"--engine: got {engine!r}, expected one of {', '.join(ENGINES)}")
-        engine = ENGINES[engine]
+    request = parse_request(
+        RiskRequest,
+        scenario=str(scenario),
+        runs=runs,
+        seed=seed,
+        horizon_months=horizon_months,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        policy=None if policy is None else str(policy),
+        demand=demand,
+        sample_inputs=sample_inputs,
+        engine=engine if isinstance(engine, str) else None,
+    )
+    if request.engine is not None and request.engine not in ENGINES:
+        raise InputError(f"engine: got {request.engine!r}, expected one of {', '.join(ENGINES)}")
+    chosen: Engine | None = ENGINES[request.engine] if request.engine else _callable(engine)
     base = validate_scenario(scenario, store, workspace=workspace)
     dataset = load_dataset(base.dataset, store, workspace=workspace)
     chain = compile_chain(dataset)
@@ -176,7 +186,7 @@ def run_risk_analysis(
             chain,
             spec,
             chunk_size=size,
-            engine=engine,
+            engine=chosen,
             client=client,
             done=done,
             on_chunk=on_chunk,
@@ -295,7 +305,6 @@ def _risk_job(ctx: JobContext) -> Outputs:
     )
     result = risk_result(chain, spec, figures, {"scenario": base.name})
     return risk_outputs(result, summarize(result))
-
 
 
 # --- charts ---------------------------------------------------------------------------------

@@ -232,6 +232,9 @@ def run_scenario(
     With ``store``, the run is recorded (pending → running → done, or failed with its
     error) and its result tables (Parquet) saved with its final status in one transaction.
     """
+    from reechain.workflows.requests import SimulateRequest, parse_request
+
+    parse_request(SimulateRequest, scenario=str(name_or_path), months=months, engine=engine)
     scenario = validate_scenario(name_or_path, store)
     dataset = load_dataset(scenario.dataset, store)
     chain = compile_chain(dataset)
@@ -286,7 +289,6 @@ def _simulate_job(ctx: JobContext) -> Outputs:
     )
     ctx.progress(0.9)
     return simulation_outputs(results)
-
 
 
 def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
