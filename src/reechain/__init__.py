@@ -12,8 +12,8 @@ Examples
 """
 
 from reechain.chain import Chain, compile_chain
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.dataset import Dataset, DatasetMeta
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
 from reechain.engine.results import Results
 from reechain.errors import (
     ConsistencyError,

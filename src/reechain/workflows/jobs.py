@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reechain.chain import compile_chain
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.errors import InputError, ReechainError, RunFailedError
 from reechain.names import did_you_mean
 from reechain.store import DEFAULT_WORKSPACE, Store
