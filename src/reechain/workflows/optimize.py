@@ -16,8 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from reechain.optimize.partnership import (
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
 from reechain.workflows.requests import OptimizeRequest, parse_request
 
@@ -159,7 +158,7 @@ def optimize_partnership(
         finished.append(_analyse(partnership, table, ctx.store, ctx.workspace, params, tick))
         return analysis_outputs(finished[0])
 
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    digest = inputs_hash(None, **params)
     run_id = jobs.start(
         store,
         RUN_KIND,

@@ -24,8 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +44,7 @@ from reechain.scenario.validate import check_against_chain
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
 from reechain.workflows.requests import RiskRequest, parse_request
 from reechain.workflows.simulate import validate_scenario
@@ -75,18 +74,6 @@ def _policies(policy: str | Path | None, store: Store | None, chain: Chain) -> t
     if not scenario.policies:
         raise InputError(f"{policy}: the policy file has no policies")
     return scenario.policies
-
-
-def inputs_hash(chain_hash: str, **parts: Any) -> str:
-    """Return a SHA-256 of everything a risk run depends on."""
-    digest = hashlib.sha256(chain_hash.encode())
-    for key in sorted(parts):
-        value = parts[key]
-        if isinstance(value, np.ndarray):
-            digest.update(np.ascontiguousarray(value).tobytes())
-        else:
-            digest.update(json.dumps([key, value], sort_keys=True, default=str).encode())
-    return digest.hexdigest()
 
 
 # --- the analysis ---------------------------------------------------------------------------
@@ -161,11 +148,9 @@ def run_risk_analysis(
         sample_inputs=sample_inputs,
         demand_path=path,
     )
-    from reechain.store.database import dataset_hash
-
     digest = inputs_hash(
-        dataset_hash(dataset),
-        base=base.model_dump(mode="json"),
+        dataset,
+        base=base,
         policies=[p.model_dump(mode="json") for p in policies],
         runs=runs,
         seed=seed,

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from reechain.chain import Chain, compile_chain
-from reechain.data.dataset import Dataset
 from reechain.engine.results import (
     Results,
     commodity_kpis,
@@ -50,6 +48,7 @@ from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
 from reechain.workflows.demand import monthly_demand_path
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
 
 RUN_KIND = "simulate"
@@ -204,17 +203,10 @@ def save_scenario(path: str | Path, store: Store, *, chain: Chain | None = None)
     return scenario
 
 
-def inputs_hash(dataset: Dataset, scenario: Scenario, months: int, demand_path: Any) -> str:
-    """Return a SHA-256 of everything a run depends on: equal inputs, equal hash."""
-    from reechain.store.database import dataset_hash
-
-    digest = hashlib.sha256()
-    digest.update(dataset_hash(dataset).encode())
-    digest.update(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode())
-    digest.update(str(months).encode())
-    if demand_path is not None:
-        digest.update(np.ascontiguousarray(np.asarray(demand_path, dtype=np.float64)).tobytes())
-    return digest.hexdigest()
+def simulation_parts(scenario: Scenario, months: int, demand_path: Any) -> dict[str, Any]:
+    """Return what a simulation depends on besides its dataset (see :func:`inputs_hash`)."""
+    path = "flat" if demand_path is None else np.asarray(demand_path, dtype=np.float64)
+    return {"scenario": scenario, "months": months, "demand_path": path}
 
 
 def run_scenario(
@@ -257,7 +249,7 @@ def run_scenario(
         RUN_KIND,
         dataset.name,
         scenario=scenario.name,
-        inputs_hash=inputs_hash(dataset, scenario, T, demand_path),
+        inputs_hash=inputs_hash(dataset, **simulation_parts(scenario, T, demand_path)),
         params={
             "months": T,
             "engine": engine,
