@@ -24,10 +24,10 @@ from typing import Any
 import flodym as fd
 import numpy as np
 
-from reechain.data.demand import load_demand_tables
 from reechain.demand import compile_inputs, inflow_driven, stock_driven, survival_curve
 from reechain.demand.lifetimes import Lifetime
 from reechain.demand.scenarios import builtin_scenario
+from reechain.demand.tables import load_demand_tables
 
 FIRST, LAST = 2024, 2050
 

@@ -19,8 +19,8 @@ import time
 import reechain
 from reechain.optimize import bundled_candidates, load_partnership, settings_of
 from reechain.optimize.histories import sample_histories
-from reechain.optimize.linear_engine import build_instance
 from reechain.optimize.model import build_model, read_solution, solve_model
+from reechain.optimize.second_stage import build_instance
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ import numpy as np
 
 import reechain
 from reechain.risk import ChunkSummary, simulate_risk
-from reechain.workflows.risk import NO_HTTP_PORT
+from reechain.risk.cluster import NO_HTTP_PORT
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -11,16 +11,9 @@ Examples
 ('CHN', 'AUS', 'JPN', 'USA')
 """
 
-from importlib import metadata as _metadata
-
-try:
-    __version__ = _metadata.version("reechain")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
 from reechain.chain import Chain, compile_chain
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.dataset import Dataset, DatasetMeta
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
 from reechain.engine.results import Results
 from reechain.errors import (
     ConsistencyError,
@@ -34,6 +27,7 @@ from reechain.errors import (
 )
 from reechain.scenario import Scenario, ScenarioError, load_scenario
 from reechain.store import Store
+from reechain.version import __version__
 from reechain.workflows import (
     DEFAULT_DATASET,
     ResultFormat,

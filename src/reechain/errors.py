@@ -8,6 +8,7 @@
     │   └── NotFoundError         a named thing (dataset, run, region …) does not exist
     ├── ConsistencyError          inputs are individually valid but do not fit together
     ├── InfeasibleError           an optimisation problem has no solution
+    ├── RunFailedError            a recorded run failed inside or was cancelled
     └── StoreError                the store cannot be opened, migrated or written
 
 The edges (CLI, REST API) catch ``ReechainError`` and show its message in one line
@@ -37,6 +38,19 @@ class ConsistencyError(ReechainError):
 
 class InfeasibleError(ReechainError):
     """An optimisation problem has no feasible solution; the message names the constraints."""
+
+
+class RunFailedError(ReechainError):
+    """A recorded run stopped without results: an internal error, or a user cancelled it.
+
+    Its error is stored with the run. A user's mistake found while running is raised as
+    itself (an :class:`InputError` …), not as this.
+    """
+
+    def __init__(self, run_id: str, status: str, error: str) -> None:
+        super().__init__(f"run {run_id} {status}: {error}")
+        self.run_id = run_id
+        self.status = status
 
 
 class StoreError(ReechainError):

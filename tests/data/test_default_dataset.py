@@ -172,7 +172,7 @@ def test_the_baseline_balances_exactly_in_every_year(chains: dict[int, Chain]) -
 
 
 def test_residuals_are_explicit_and_reported(chains: dict[int, Chain]) -> None:
-    from reechain.data.summary import residual_summary
+    from reechain.chain.summary import residual_summary
 
     records = residual_summary(chains[2024])
     assert records

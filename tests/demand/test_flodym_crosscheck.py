@@ -14,10 +14,10 @@ import flodym as fd
 import numpy as np
 import pytest
 
-from reechain.data.demand import load_demand_tables
 from reechain.demand import Lifetime, compile_inputs, inflow_driven, project, stock_driven
 from reechain.demand.lifetimes import survival_curve
 from reechain.demand.scenarios import builtin_scenario
+from reechain.demand.tables import load_demand_tables
 
 TOLERANCE = 1e-9
 T = 27

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reechain.data.demand import load_demand_tables
 from reechain.demand import compile_inputs, demand_multiple, project
 from reechain.demand.projection import Projection
 from reechain.demand.scenarios import builtin_scenario
+from reechain.demand.tables import load_demand_tables
 from reechain.errors import InputError, NotFoundError
 from reechain.workflows.demand import magnet_demand_kt
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reechain.data.demand import DemandTables, load_demand_tables
 from reechain.demand import builtin_scenario, compile_inputs, parse_scenario, project
+from reechain.demand.tables import DemandTables, load_demand_tables
 from reechain.errors import InputError, NotFoundError
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reechain.data.demand import DEMAND_DATA_DIR, load_demand_tables
 from reechain.data.tables import Confidence
+from reechain.demand.tables import DEMAND_DATA_DIR, load_demand_tables
 from reechain.errors import DatasetError
 
 

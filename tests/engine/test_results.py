@@ -21,6 +21,7 @@ from reechain.workflows.simulate import (
     inputs_hash,
     result_tables,
     run_scenario,
+    simulation_parts,
 )
 
 from .test_examples import chain_a, month
@@ -101,10 +102,10 @@ def test_a_run_is_stored_with_its_results(tmp_path: Path) -> None:
 
 def test_inputs_hash_changes_with_inputs(sample_dataset: reechain.Dataset) -> None:
     scenario = load_scenario(library_path("sep-outage"))
-    a = inputs_hash(sample_dataset, scenario, 12, None)
-    assert a == inputs_hash(sample_dataset, scenario, 12, None)
-    assert a != inputs_hash(sample_dataset, scenario, 13, None)
-    assert a != inputs_hash(sample_dataset, scenario, 12, np.ones(12))
+    a = inputs_hash(sample_dataset, **simulation_parts(scenario, 12, None))
+    assert a == inputs_hash(sample_dataset, **simulation_parts(scenario, 12, None))
+    assert a != inputs_hash(sample_dataset, **simulation_parts(scenario, 13, None))
+    assert a != inputs_hash(sample_dataset, **simulation_parts(scenario, 12, np.ones(12)))
 
 
 @pytest.mark.parametrize("fmt", list(ResultFormat))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from reechain.optimize.candidates import parse_candidates
-from reechain.optimize.linear_engine import Instance
+from reechain.optimize.second_stage import Instance
 
 HEADER = (
     "candidate,kind,title,place,destination,stage,recipe,outputs,sector,capacity_per_year,"

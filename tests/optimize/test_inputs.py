@@ -9,12 +9,12 @@ import pytest
 import reechain
 from reechain.errors import ConsistencyError, DatasetError, NotFoundError
 from reechain.optimize.candidates import CandidateKind, bundled_candidates, parse_candidates
-from reechain.optimize.linear_engine import check_candidates
 from reechain.optimize.partnership import (
     bundled_partnerships,
     load_partnership,
     parse_partnership,
 )
+from reechain.optimize.second_stage import check_candidates
 from tests.optimize.instances import HEADER, PROV
 
 REQUIRED = [

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from reechain.errors import InputError
-from reechain.report import analysis_briefing, briefing_for, render_html, write_report
+from reechain.report import render_html, write_report
 from reechain.store import Store
 from reechain.workflows.optimize import optimize_partnership
+from reechain.workflows.reports import analysis_briefing, briefing_for
 from reechain.workflows.risk import run_risk_analysis
 
 

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from reechain import workflows
 from reechain.cli.report import report_command
 from reechain.errors import NotFoundError
-from reechain.report import briefing_for, briefing_for_run, render_html, write_report
+from reechain.report import render_html, write_report
 from reechain.store import Store
+from reechain.workflows.reports import briefing_for, briefing_for_run
 
 SCENARIO = "magnet-ban"
 """A bundled sample scenario with a restriction, a stockpile and partner preference."""

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reechain.data.risk import RISK_DATA_DIR, load_events, load_parameters
 from reechain.errors import InputError
 from reechain.risk import KINDS, calibrate, model_from_parameters
 from reechain.risk.calibration import (
@@ -18,6 +17,7 @@ from reechain.risk.calibration import (
     window_years,
 )
 from reechain.risk.sampler import draw_history, history_seed
+from reechain.risk.tables import RISK_DATA_DIR, load_events, load_parameters
 
 
 def test_the_history_is_sourced_and_dated() -> None:
@@ -106,5 +106,5 @@ def test_a_bad_row_names_its_file_line_and_field(tmp_path: Path) -> None:
     text[2] = text[2].replace(",2,1.0,,yes,", ",2,1.7,,yes,")
     bad = tmp_path / "events.csv"
     bad.write_text("\n".join(text) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"events\.csv, line 3, severity: got '1\.7'"):
+    with pytest.raises(InputError, match=r"events\.csv, line 3, column severity: got '1\.7'"):
         load_events(bad)

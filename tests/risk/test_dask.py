@@ -12,7 +12,7 @@ import pytest
 
 from reechain.chain import Chain
 from reechain.risk import simulate_risk
-from reechain.workflows.risk import NO_HTTP_PORT
+from reechain.risk.cluster import NO_HTTP_PORT
 
 distributed = pytest.importorskip("distributed")
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from reechain.errors import NotFoundError
+from reechain.risk.checkpoint import Checkpoint
 from reechain.scenario.library import library_path
 from reechain.store import Store
 from reechain.workflows import jobs
-from reechain.workflows.risk import RUN_KIND, run_risk_analysis, stored_chunks
+from reechain.workflows.risk import RUN_KIND, run_risk_analysis
 from tests.risk.conftest import assert_identical
 
 BASE = str(library_path("baseline", "sample"))
@@ -40,7 +41,7 @@ def test_an_interrupted_run_resumes_from_its_stored_chunks(store: Store) -> None
         run_risk_analysis(BASE, store, progress=stop_after_two_chunks, **KW)
     (run,) = store.list_runs(RUN_KIND)
     assert run.status == "running"
-    assert sorted(stored_chunks(store, run.id)) == [0, 1]
+    assert sorted(Checkpoint(store, run.id).load()) == [0, 1]
     with pytest.raises(NotFoundError, match="running"):
         store.get_result(run.id, "distribution")  # nothing partial is reported
 
@@ -118,7 +119,7 @@ def test_a_run_failed_by_recovery_keeps_its_chunks_and_resumes(store: Store) -> 
     assert failed.status == "failed"
     assert failed.error is not None
     assert "2 stored chunk(s) are kept" in failed.error
-    assert sorted(stored_chunks(store, run.id)) == [0, 1]
+    assert sorted(Checkpoint(store, run.id).load()) == [0, 1]
     with pytest.raises(NotFoundError, match="failed"):
         store.get_result(run.id, "distribution")
 
@@ -153,7 +154,7 @@ def test_the_server_resumes_an_interrupted_risk_run_on_start(store: Store) -> No
     with pytest.raises(Interrupted):
         jobs.execute(store, run_id, stop_after_two_chunks)
     _as_if_its_process_died(store, run_id)
-    assert sorted(stored_chunks(store, run_id)) == [0, 1]
+    assert sorted(Checkpoint(store, run_id).load()) == [0, 1]
 
     with TestClient(create_app(store), base_url="http://127.0.0.1") as client:
         client.app.state.runner.wait(run_id, timeout=120)  # type: ignore[attr-defined]

@@ -19,7 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from reechain import __version__
 from reechain.api import guards, routes_data, routes_metrics, routes_runs
 from reechain.api.guards import RequestGuard
 from reechain.api.models import HealthOut
@@ -31,6 +30,7 @@ from reechain.errors import (
     StoreError,
 )
 from reechain.store import Store
+from reechain.version import __version__
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Largest request body accepted (a dataset workbook is a few MB at most)."""

@@ -22,8 +22,8 @@ from reechain.api.models import (
     ValidationOut,
 )
 from reechain.chain import compile_chain
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.readers import RawDataset, RawTable
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.data.writers import cell
 from reechain.errors import InputError, ReechainError

@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from reechain import __version__
 from reechain.cli.data import data_app
 from reechain.cli.demand import demand_app
 from reechain.cli.metrics import metrics_app
@@ -26,6 +25,7 @@ from reechain.cli.serve import serve, users_app
 from reechain.cli.simulate import simulate_command
 from reechain.cli.state import state
 from reechain.errors import ReechainError
+from reechain.version import __version__
 
 
 class _Group(TyperGroup):

@@ -11,9 +11,9 @@ from rich.markup import escape
 
 from reechain import workflows
 from reechain.chain import compile_chain
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.cli.output import OutputFormat, emit
 from reechain.cli.state import state
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
 from reechain.data.tables import schema_records
 from reechain.errors import DatasetError, InputError
 

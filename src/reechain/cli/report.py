@@ -36,15 +36,10 @@ def report_command(
     A simulate run or a scenario gets the scenario briefing; a risk or optimize run its
     analysis briefing.
     """
-    from reechain.report import Briefing, briefing_for, write_report
+    from reechain.workflows.reports import briefing_for, briefing_name, write_briefing
 
     store = state.store()
     briefing = briefing_for(run_or_scenario, store)
-    name = (
-        briefing.scenario
-        if isinstance(briefing, Briefing)
-        else f"{briefing.kind}-{briefing.subject}"
-    )
-    target = out or Path(f"briefing-{name}.{fmt.value}")
-    path = write_report(briefing, target, fmt.value)
+    target = out or Path(f"briefing-{briefing_name(briefing)}.{fmt.value}")
+    path = write_briefing(briefing, target, fmt.value)
     typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")

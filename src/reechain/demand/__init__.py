@@ -16,7 +16,7 @@ The pieces, in the order data flows through them:
 
 Example
 -------
->>> from reechain.data.demand import load_demand_tables
+>>> from reechain.demand.tables import load_demand_tables
 >>> from reechain.demand import builtin_scenario, compile_inputs, project
 >>> p = project(compile_inputs(load_demand_tables(), builtin_scenario("accelerated")))
 >>> round(float(p.magnet_demand_t_per_year()[23]) / 1000)  # 2023, kt of Nd+Pr+Dy+Tb

@@ -17,7 +17,7 @@ How a number is made, for sector s, region r, element e and year t:
 
 Example
 -------
->>> from reechain.data.demand import load_demand_tables
+>>> from reechain.demand.tables import load_demand_tables
 >>> from reechain.demand.scenarios import builtin_scenario
 >>> x = compile_inputs(load_demand_tables(), builtin_scenario("stated"))
 >>> int(x.years[0]), int(x.years[-1]), "Nd" in x.elements
@@ -34,7 +34,6 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from reechain.data.demand.rows import DemandTables, LifetimeRow
 from reechain.demand.curves import interpolate, logistic_adoption
 from reechain.demand.lifetimes import Lifetime
 from reechain.demand.scenarios import (
@@ -43,6 +42,7 @@ from reechain.demand.scenarios import (
     LifetimeSpec,
     SubstitutionChange,
 )
+from reechain.demand.tables import DemandTables, LifetimeRow
 from reechain.errors import ConsistencyError, InputError
 
 FloatArray = NDArray[np.float64]

@@ -18,7 +18,7 @@ of 1 instead). Where the base-year value is zero the path is 1.
 
 Example
 -------
->>> from reechain.data.demand import load_demand_tables
+>>> from reechain.demand.tables import load_demand_tables
 >>> from reechain.demand.inputs import compile_inputs
 >>> from reechain.demand.projection import project
 >>> from reechain.demand.scenarios import builtin_scenario
@@ -141,7 +141,7 @@ def demand_multiple(
 
     Examples
     --------
-    >>> from reechain.data.demand import load_demand_tables
+    >>> from reechain.demand.tables import load_demand_tables
     >>> from reechain.demand.inputs import compile_inputs
     >>> from reechain.demand.projection import project
     >>> from reechain.demand.scenarios import builtin_scenario

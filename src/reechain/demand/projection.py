@@ -12,7 +12,7 @@ are tonnes of element (metal basis), units are the sector's driver unit.
 
 Example
 -------
->>> from reechain.data.demand import load_demand_tables
+>>> from reechain.demand.tables import load_demand_tables
 >>> from reechain.demand.inputs import compile_inputs
 >>> from reechain.demand.scenarios import builtin_scenario
 >>> p = project(compile_inputs(load_demand_tables(), builtin_scenario("stated")))
@@ -84,7 +84,7 @@ def project(inputs: DemandInputs) -> Projection:
 
     Examples
     --------
-    >>> from reechain.data.demand import load_demand_tables
+    >>> from reechain.demand.tables import load_demand_tables
     >>> from reechain.demand.inputs import compile_inputs
     >>> from reechain.demand.scenarios import builtin_scenario
     >>> p = project(compile_inputs(load_demand_tables(), builtin_scenario("accelerated")))

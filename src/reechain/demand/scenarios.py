@@ -44,7 +44,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from reechain.data.demand.rows import DemandTables
+from reechain.demand.tables import DemandTables
 from reechain.errors import InputError, NotFoundError
 from reechain.names import did_you_mean
 from reechain.scenario.yamlfile import LineMap, load_yaml
@@ -163,7 +163,7 @@ def parse_scenario(text: str, file: str, tables: DemandTables) -> DemandScenario
 
     Examples
     --------
-    >>> from reechain.data.demand import load_demand_tables
+    >>> from reechain.demand.tables import load_demand_tables
     >>> s = parse_scenario("name: x\\nbased_on: accelerated\\n", "x.yaml", load_demand_tables())
     >>> s.based_on
     'accelerated'

@@ -4,7 +4,7 @@ A two-stage stochastic mixed-integer programme (linopy + HiGHS). The first stage
 candidate interventions (:mod:`~reechain.optimize.candidates`) and stockpile sizes for a
 partnership (:mod:`~reechain.optimize.partnership`); the second stage, for each sampled
 disruption history (:mod:`~reechain.optimize.histories`), runs the linear engine
-(:mod:`~reechain.optimize.linear_engine`): flows, stock use and lost supply. The model is
+(:mod:`~reechain.optimize.second_stage`): flows, stock use and lost supply. The model is
 built from ``define_*`` families (:mod:`~reechain.optimize.variables`,
 :mod:`~reechain.optimize.constraints`, :mod:`~reechain.optimize.objective`) and solved and
 read back in :mod:`~reechain.optimize.model`. The chosen portfolio is checked by the engine
@@ -31,7 +31,6 @@ from reechain.optimize.candidates import (
 from reechain.optimize.evaluate import Gap, OutOfSample, engine_losses, shortfall_gap
 from reechain.optimize.frontier import FrontierPoint, budget_frontier, cvar, cvar_frontier
 from reechain.optimize.histories import Histories, sample_histories, split_seeds
-from reechain.optimize.linear_engine import Instance, build_instance
 from reechain.optimize.model import (
     Solution,
     SolveStatus,
@@ -48,6 +47,7 @@ from reechain.optimize.partnership import (
     load_partnership,
     parse_partnership,
 )
+from reechain.optimize.second_stage import Instance, build_instance
 from reechain.optimize.settings import Settings, settings_of
 from reechain.optimize.shapley import MAX_EXACT_PLAYERS, CostShares, shapley_shares
 

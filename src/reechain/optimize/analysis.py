@@ -17,9 +17,9 @@ from reechain.optimize.candidates import CandidateKind, CandidateTable
 from reechain.optimize.evaluate import Gap, OutOfSample, engine_losses, shortfall_gap
 from reechain.optimize.frontier import FrontierPoint, budget_frontier, cvar, cvar_frontier
 from reechain.optimize.histories import Histories, sample_histories
-from reechain.optimize.linear_engine import Instance, build_instance, open_candidates
 from reechain.optimize.model import Solution, solve
 from reechain.optimize.partnership import Objective, Partnership
+from reechain.optimize.second_stage import Instance, build_instance, open_candidates
 from reechain.optimize.settings import Settings, settings_of
 from reechain.optimize.shapley import CostShares, shapley_shares
 

@@ -182,7 +182,7 @@ def _output_problems(row: Candidate, file: str, line: int) -> list[Problem]:
 
 def bundled_candidates_path() -> Path:
     """Return the path of the bundled ``candidates.csv``."""
-    return Path(str(resources.files("reechain.data") / "optimize" / "candidates.csv"))
+    return Path(str(resources.files("reechain.optimize") / "bundled" / "candidates.csv"))
 
 
 def bundled_candidates() -> CandidateTable:

@@ -28,7 +28,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from reechain.optimize.linear_engine import DAYS_PER_YEAR, Instance
+from reechain.optimize.second_stage import DAYS_PER_YEAR, Instance
 from reechain.optimize.settings import Settings
 from reechain.optimize.variables import coords
 

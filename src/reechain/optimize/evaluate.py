@@ -24,8 +24,8 @@ from reechain.engine.reference import run_reference
 from reechain.engine.results import compare
 from reechain.optimize.candidates import Candidate
 from reechain.optimize.histories import Histories, success_draw
-from reechain.optimize.linear_engine import pool_mask
 from reechain.optimize.model import Solution, portfolio_to_policies
+from reechain.optimize.second_stage import pool_mask
 from reechain.optimize.settings import Settings
 from reechain.scenario.models import Scenario
 

@@ -22,9 +22,9 @@ import numpy as np
 
 from reechain.errors import InfeasibleError
 from reechain.optimize.constraints import first_stage_rows
-from reechain.optimize.linear_engine import Instance
 from reechain.optimize.model import Solution, solve
 from reechain.optimize.partnership import Objective
+from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
 
 

@@ -51,8 +51,8 @@ from reechain.optimize.constraints import (
     first_stage_rows,
     loss_coefficients,
 )
-from reechain.optimize.linear_engine import Instance
 from reechain.optimize.objective import build_costs, define_objective
+from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
 from reechain.optimize.variables import (
     define_investment_variables,

@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 
 from reechain.optimize.candidates import CandidateKind
 from reechain.optimize.constraints import discount_factors, loss_coefficients
-from reechain.optimize.linear_engine import Instance
 from reechain.optimize.partnership import Objective
+from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
 from reechain.optimize.variables import coords
 

@@ -95,7 +95,7 @@ PARTNERSHIP_DIR = "partnerships"
 
 def bundled_partnerships() -> dict[str, Path]:
     """Return the bundled partnership files by name."""
-    folder = resources.files("reechain.data") / "optimize" / PARTNERSHIP_DIR
+    folder = resources.files("reechain.optimize") / "bundled" / PARTNERSHIP_DIR
     return {
         Path(str(p)).stem: Path(str(p))
         for p in folder.iterdir()

@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from reechain.optimize.candidates import CandidateKind
-from reechain.optimize.linear_engine import Instance
+from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
 
 

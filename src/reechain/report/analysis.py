@@ -9,17 +9,16 @@ the dataset (and, for the optimiser, of the candidate interventions).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from reechain import __version__, workflows
-from reechain.errors import InputError
+from reechain.data.dataset import Dataset
 from reechain.report import figures
 from reechain.report.briefing import confidence_counts, dataset_sources, usd
-from reechain.store import DEFAULT_WORKSPACE, RunInfo, Store
+from reechain.store import RunInfo
+from reechain.version import __version__
 
 KINDS = ("risk", "optimize")
 
@@ -43,25 +42,11 @@ class AnalysisBriefing:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _outputs(store: Store, run: RunInfo, workspace: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in store.result_names(run.id, workspace=workspace):
-        media, payload = store.get_result(run.id, name, workspace=workspace)
-        out[name] = json.loads(payload) if media == "application/json" else payload
-    return out
-
-
-def analysis_briefing(
-    store: Store, run_id: str, *, workspace: str = DEFAULT_WORKSPACE
+def build_analysis_briefing(
+    run: RunInfo, outputs: dict[str, Any], dataset: Dataset
 ) -> AnalysisBriefing:
-    """Return the briefing of a finished ``risk`` or ``optimize`` run."""
-    run = store.get_run(run_id, workspace=workspace)
-    if run.kind not in KINDS:
-        raise InputError(f"run {run_id} is a {run.kind} run; expected one of {', '.join(KINDS)}")
-    if run.status != "done":
-        raise InputError(f"run {run_id} is {run.status}; only finished runs have results")
-    outputs = _outputs(store, run, workspace)
-    dataset = workflows.load_dataset(run.dataset, store, workspace=workspace)
+    """Return the briefing of a finished ``risk`` or ``optimize`` run from its ``outputs``
+    (result name → parsed JSON or bytes) and its ``dataset``."""
     common = {
         "dataset": f"{dataset.name} (base year {dataset.meta.base_year})",
         "run_id": run.id,

@@ -1,6 +1,6 @@
 """What a briefing says: key numbers, what people feel, assumptions and sources.
 
-The numbers come from a simulation's result tables (:mod:`reechain.report.runs`) and the
+The numbers come from a simulation's result tables (:mod:`reechain.store.run_tables`) and the
 compiled chain of its dataset; this module only selects, sums and words them.
 
 "What people feel" is the price of end products: for each end-use sector, the extra cost of
@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from reechain import __version__, workflows
 from reechain.chain import Chain, compile_chain
+from reechain.data.dataset import Dataset
 from reechain.report import figures
-from reechain.report.runs import RunTables, load_run, run_fresh
-from reechain.store import DEFAULT_WORKSPACE, Store
+from reechain.store.run_tables import RunTables
+from reechain.version import __version__
 
 if TYPE_CHECKING:
-    from reechain.report.analysis import AnalysisBriefing
+    pass
 
 MODEL_ASSUMPTIONS = (
     "One step is one month; annual figures are divided by 12. Month 0 is January of the "
@@ -64,36 +64,8 @@ class Briefing:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-def briefing_for_run(store: Store, run_id: str, *, workspace: str = DEFAULT_WORKSPACE) -> Briefing:
-    """Return the briefing of stored simulation run ``run_id``."""
-    tables = load_run(store, run_id, workspace=workspace)
-    return _briefing(tables, store, workspace)
-
-
-def briefing_for_scenario(name_or_path: str, store: Store | None = None) -> Briefing:
-    """Return the briefing of a scenario (file, stored or bundled name), run now."""
-    tables = run_fresh(name_or_path, store)
-    return _briefing(tables, store, DEFAULT_WORKSPACE)
-
-
-def briefing_for(
-    run_or_scenario: str, store: Store, *, workspace: str = DEFAULT_WORKSPACE
-) -> Briefing | AnalysisBriefing:
-    """Return the briefing of a stored run id (or its first 8+ characters) — a simulate,
-    risk or optimize run — else of a scenario run now."""
-    if len(run_or_scenario) >= 8:
-        for run in store.list_runs(None, 5000, workspace=workspace):
-            if run.id.startswith(run_or_scenario) and run.status == "done":
-                if run.kind == "simulate":
-                    return briefing_for_run(store, run.id, workspace=workspace)
-                from reechain.report.analysis import analysis_briefing
-
-                return analysis_briefing(store, run.id, workspace=workspace)
-    return briefing_for_scenario(run_or_scenario, store)
-
-
-def _briefing(tables: RunTables, store: Store | None, workspace: str) -> Briefing:
-    dataset = workflows.load_dataset(tables.dataset, store, workspace=workspace)
+def build_briefing(tables: RunTables, dataset: Dataset) -> Briefing:
+    """Return the briefing of a finished simulation's ``tables`` on its ``dataset``."""
     chain = compile_chain(dataset)
     scenario = yaml.safe_load(tables.scenario_text) if tables.scenario_text else {}
     months = tables.monthly_commodity["month"].astype(str)
@@ -280,7 +252,7 @@ def _plain(value: Any) -> str:
 
 def confidence_counts(dataset: Any) -> dict[str, int]:
     counts = {"high": 0, "medium": 0, "low": 0}
-    for row in workflows.show_rows(dataset):
+    for row in dataset.provenance_records():
         level = str(getattr(row.get("confidence"), "value", row.get("confidence")))
         if level in counts:
             counts[level] += 1
@@ -290,7 +262,7 @@ def confidence_counts(dataset: Any) -> dict[str, int]:
 def dataset_sources(dataset: Any) -> list[dict[str, Any]]:
     """Return every distinct source of the dataset's figures, most used first."""
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in workflows.show_rows(dataset):
+    for row in dataset.provenance_records():
         key = (
             str(row.get("source") or ""),
             str(row.get("source_year") or ""),

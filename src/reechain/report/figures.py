@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from reechain.chain import Chain
-from reechain.report.runs import RunTables
+from reechain.store.run_tables import RunTables
 
 COLORS = ("#3b75af", "#ef8636", "#519e3e", "#c53a32", "#8d69b8", "#84584e")
 DPI = 150

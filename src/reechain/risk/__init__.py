@@ -2,7 +2,7 @@
 
 How likely and how bad: N ten-year histories of disruptions are drawn from event models
 calibrated on the documented history (:mod:`~reechain.risk.events`,
-:mod:`~reechain.risk.calibration`; data in ``reechain/data/risk``), turned into scenarios
+:mod:`~reechain.risk.calibration`; data in ``reechain/risk/bundled``), turned into scenarios
 (:mod:`~reechain.risk.sampler`), simulated in chunks with the engine, locally or on Dask
 (:mod:`~reechain.risk.runner`), and summarised (:mod:`~reechain.risk.summary`,
 :mod:`~reechain.risk.sensitivity`). History *i* always draws from

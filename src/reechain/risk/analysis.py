@@ -35,7 +35,7 @@ def make_spec(
 ) -> RiskSpec:
     """Return the run's specification (bundled event model unless ``parameters``)."""
     if parameters is None:
-        from reechain.data.risk import load_parameters
+        from reechain.risk.tables import load_parameters
 
         parameters = load_parameters()
     model: EventModel = model_from_parameters(tuple(parameters))

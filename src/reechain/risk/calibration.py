@@ -22,7 +22,7 @@ For each kind, over the *modelled* events that start inside the calibration wind
 
 Example
 -------
->>> from reechain.data.risk import load_events
+>>> from reechain.risk.tables import load_events
 >>> from reechain.risk.calibration import calibrate
 >>> params = {p.parameter: p.value for p in calibrate(load_events())}
 >>> params["mine_closure.rate_per_year"]  # three closures in 16 years
@@ -46,7 +46,7 @@ MIN_LOG_SD = 0.25
 """Smallest log-sd of a duration or delay distribution."""
 DEFAULT_CONCENTRATION = 10.0
 """Beta concentration when the severities of a kind do not vary."""
-SOURCE = "reechain/data/risk/events.csv (calibration.py)"
+SOURCE = "reechain/risk/bundled/events.csv (calibration.py)"
 
 
 def window_years(window: tuple[str, str] = WINDOW) -> float:

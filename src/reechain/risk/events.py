@@ -1,6 +1,6 @@
 """Disruption events as sourced data: the historical list and the calibrated event models.
 
-Two tables, both bundled in ``reechain/data/risk`` and read by :mod:`reechain.data.risk`:
+Two tables, both bundled in ``reechain/risk/bundled`` and read by :mod:`reechain.risk.tables`:
 
 - **events** (:class:`HistoricalEvent`): one dated, sourced disruption per row: kind,
   actor (the supplier region), element group or stage, start ``YYYY-MM``, duration in

@@ -15,7 +15,7 @@ jointly is future work).
 Example
 -------
 >>> import reechain
->>> from reechain.data.risk import load_parameters
+>>> from reechain.risk.tables import load_parameters
 >>> from reechain.risk.inputs import uncertain_inputs
 >>> chain = reechain.compile_chain(reechain.load_dataset("sample"))
 >>> space = uncertain_inputs(chain, load_parameters())

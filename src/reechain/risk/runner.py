@@ -49,7 +49,7 @@ from reechain.scenario.models import Policy, Scenario
 FloatArray = NDArray[np.float64]
 
 
-FINGERPRINTED = ("chain.py", "engine", "risk", "scenario")
+FINGERPRINTED = ("chain", "engine", "risk", "scenario")
 """Parts of the package whose code decides a chunk's numbers."""
 
 

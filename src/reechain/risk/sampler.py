@@ -329,8 +329,8 @@ def sample_histories(
     History *i* is the same whatever ``start`` and ``n`` are (its own seed stream), so
     callers (the optimiser, the runner's chunks) may draw any slice.
     """
-    from reechain.data.risk import load_parameters
     from reechain.risk.events import model_from_parameters
+    from reechain.risk.tables import load_parameters
 
     model = model or model_from_parameters(load_parameters())
     out = []

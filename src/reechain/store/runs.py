@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
 
-from reechain import __version__
 from reechain.errors import NotFoundError
 from reechain.store.base import StoreBase, now
 from reechain.store.schema import DEFAULT_WORKSPACE, results, runs
+from reechain.version import __version__
 
 RUN_STATUSES = ("pending", "running", "done", "failed", "cancelled")
 WS = DEFAULT_WORKSPACE
@@ -188,6 +188,59 @@ class RunsMixin(StoreBase):
                 )
             ).scalar_one()
         return int(found)
+
+    def save_partial(self, run_id: str, number: int, media_type: str, payload: bytes) -> None:
+        """Store partial result ``number`` of running run ``run_id`` (``PARTIAL_PREFIX``NNNNN).
+
+        Partial results are kept if the run's process dies, dropped when it finishes or
+        fails with an error, and never served as results.
+        """
+        with self._begin() as conn:
+            conn.execute(
+                sa.insert(results).values(
+                    run_id=run_id,
+                    name=f"{PARTIAL_PREFIX}{number:05d}",
+                    media_type=media_type,
+                    payload=payload,
+                )
+            )
+
+    def partials(self, run_id: str) -> dict[int, bytes]:
+        """Return the partial results run ``run_id`` has stored, by number."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(results.c.name, results.c.payload).where(
+                    results.c.run_id == run_id,
+                    results.c.name.startswith(PARTIAL_PREFIX, autoescape=True),
+                )
+            ).all()
+        return {int(name.removeprefix(PARTIAL_PREFIX)): bytes(payload) for name, payload in rows}
+
+    def find_interrupted(self, kind: str, inputs_hash: str, *, workspace: str = WS) -> str | None:
+        """Return the id of an interrupted run of ``kind`` with these inputs, if any.
+
+        Interrupted: still marked running while its process is gone (or is this one), or
+        failed as interrupted by a server's start-up recovery (its partial results kept).
+        """
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(runs.c.id, runs.c.worker, runs.c.status)
+                .where(
+                    runs.c.kind == kind,
+                    runs.c.inputs_hash == inputs_hash,
+                    runs.c.workspace == workspace,
+                    (runs.c.status == "running")
+                    | (
+                        (runs.c.status == "failed")
+                        & runs.c.error.startswith(INTERRUPTED, autoescape=True)
+                    ),
+                )
+                .order_by(runs.c.created_at.desc())
+            ).all()
+        for run_id, worker, status in found:
+            if status == "failed" or not _alive_elsewhere(worker):
+                return str(run_id)
+        return None
 
     def requeue(self, run_id: str) -> None:
         """Put an interrupted run back in the queue (pending): it resumes from its partial
@@ -368,6 +421,16 @@ def _is_dead(worker: str | None, host: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def _alive_elsewhere(worker: str | None) -> bool:
+    """True when ``worker`` (host:pid) is another live process, here or on another host."""
+    if not worker or worker == worker_id():
+        return False
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    return not _is_dead(worker, host)
 
 
 def _run_info(r: Any) -> RunInfo:

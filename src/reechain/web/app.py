@@ -21,8 +21,8 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import Receive, Scope, Send
 
-from reechain import __version__
 from reechain.store import Store
+from reechain.version import __version__
 from reechain.web.auth import add_login_routes, request_user, token_from, user_for
 from reechain.web.context import SERVICES_KEY, Runner, Services
 from reechain.web.pages import all_pages, page_for

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from reechain import workflows
 from reechain.scenario.library import library_scenarios
 from reechain.store import Store, dataset_hash
-from reechain.workflows.simulate import inputs_hash
+from reechain.workflows.hashing import inputs_hash
+from reechain.workflows.simulate import simulation_parts
 
 HEADLINE = (
     "baseline",
@@ -75,7 +76,7 @@ def prepare_main_job(
     for name in names:
         scenario = workflows.validate_scenario(name, store)
         ds = workflows.load_dataset(scenario.dataset, store)
-        key = inputs_hash(ds, scenario, scenario.horizon_months, None)
+        key = inputs_hash(ds, **simulation_parts(scenario, scenario.horizon_months, None))
         if (scenario.name, key) in done:
             kept.append(name)
             continue

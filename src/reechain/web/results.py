@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
 from reechain.errors import ReechainError
-from reechain.report.runs import RunTables, load_run
+from reechain.store.run_tables import RunTables
 from reechain.web import figures
 from reechain.web.context import Services
+from reechain.workflows.runs import load_run
 
 
 def comparison(services: Services, run_ids: list[str], workspace: str) -> list[RunTables]:
@@ -135,15 +136,6 @@ def _baseline_price(
 def report_bytes(services: Services, run_id: str, fmt: str, workspace: str) -> tuple[str, bytes]:
     """Return (file name, bytes) of the briefing of run ``run_id`` (a simulate, risk or
     optimize run) as ``fmt`` (html or pdf)."""
-    from reechain.report import analysis_briefing, briefing_for_run, render_html, render_pdf
+    from reechain.workflows.reports import briefing_file
 
-    run = services.store.get_run(run_id, workspace=workspace)
-    briefing = (
-        briefing_for_run(services.store, run_id, workspace=workspace)
-        if run.kind == "simulate"
-        else analysis_briefing(services.store, run_id, workspace=workspace)
-    )
-    name = f"briefing-{run.kind}-{run.scenario}-{run_id[:8]}.{fmt}"
-    if fmt == "html":
-        return name, render_html(briefing).encode()
-    return name, render_pdf(briefing)
+    return briefing_file(services.store, run_id, fmt, workspace=workspace)

@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
-from reechain.data.demand import DemandTables, load_demand_tables
 from reechain.demand import (
     FAMILIES,
     DemandScenario,
@@ -31,6 +30,7 @@ from reechain.demand import (
     parse_scenario,
     project,
 )
+from reechain.demand.tables import DemandTables, load_demand_tables
 from reechain.errors import InputError, NotFoundError
 from reechain.names import did_you_mean
 

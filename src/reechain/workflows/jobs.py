@@ -1,9 +1,9 @@
 """Analyses as stored runs: the kinds of run there are, and how one is carried out.
 
 A *kind* is a function that takes a :class:`JobContext` and returns the run's outputs
-(name → (media type, bytes)). Kinds whose modules are heavy to import (the optimiser needs
-linopy, risk needs scipy.stats) are named by ``"module:function"`` and imported on first
-use; :func:`register_kind` adds others.
+(name → (media type, bytes)). :data:`KINDS` is the one static table of kinds; a kind whose
+module is heavy to import (the optimiser needs linopy, risk needs scipy.stats) is named by
+``"module:function"`` and imported on first use.
 
 :func:`execute` records the run as running, reports progress, honours cancellation, and
 writes the outputs together with the final status in one transaction, so a run is never
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reechain.chain import compile_chain
-from reechain.data.summary import commodity_summary, residual_summary, stage_summary
-from reechain.errors import InputError, ReechainError
+from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
+from reechain.errors import InputError, ReechainError, RunFailedError
 from reechain.names import did_you_mean
 from reechain.store import DEFAULT_WORKSPACE, Store
 
@@ -80,7 +80,7 @@ def _summary_job(ctx: JobContext) -> Outputs:
     }
 
 
-KINDS: dict[str, JobFunction | str] = {
+KINDS: Mapping[str, JobFunction | str] = {
     "summary": _summary_job,
     "simulate": "reechain.workflows.simulate:_simulate_job",
     "risk": "reechain.workflows.risk:_risk_job",
@@ -89,17 +89,12 @@ KINDS: dict[str, JobFunction | str] = {
 """Every kind of run, by name: its job function, or where to import it from."""
 
 
-def register_kind(name: str, function: JobFunction) -> None:
-    """Make ``function`` the job of runs of kind ``name``."""
-    KINDS[name] = function
-
-
 def job_for(kind: str) -> JobFunction:
     """Return the job function of ``kind``; InputError naming the kinds otherwise."""
     found = KINDS.get(kind)
     if isinstance(found, str):
         module, _, name = found.partition(":")
-        found = KINDS[kind] = getattr(importlib.import_module(module), name)
+        found = getattr(importlib.import_module(module), name)
     if found is None:
         raise InputError(
             f"kind: got {kind!r}, expected one of {', '.join(sorted(KINDS))}"
@@ -141,6 +136,31 @@ def execute(store: Store, run_id: str, function: JobFunction | None = None) -> s
     A user's mistake (a ReechainError) fails the run with its message; any other error
     fails it as an internal error and is logged with its traceback.
     """
+    try:
+        return _execute(store, run_id, function)
+    except (ReechainError, _Internal):
+        return store.get_run(run_id, workspace=None).status
+
+
+def run_here(store: Store, run_id: str, function: JobFunction | None = None) -> None:
+    """Carry out the pending run ``run_id`` in this process, recorded as :func:`execute` does.
+
+    Raises what stopped it: a user's mistake as itself (an InputError …), an internal
+    error or a cancellation as :class:`~reechain.errors.RunFailedError`.
+    """
+    try:
+        status = _execute(store, run_id, function)
+    except _Internal as exc:
+        raise RunFailedError(run_id, "failed", str(exc)) from exc.__cause__
+    if status != "done":
+        raise RunFailedError(run_id, status, store.get_run(run_id, workspace=None).error or "")
+
+
+class _Internal(Exception):  # noqa: N818 (carries a recorded internal error)
+    """An unexpected error, already recorded on the run."""
+
+
+def _execute(store: Store, run_id: str, function: JobFunction | None) -> str:
     run = store.get_run(run_id, workspace=None)
     if run.status != "pending":
         return run.status
@@ -152,10 +172,11 @@ def execute(store: Store, run_id: str, function: JobFunction | None = None) -> s
         return "cancelled"
     except ReechainError as exc:
         store.fail_run(run.id, str(exc))
-        return "failed"
+        raise
     except Exception as exc:
         log.exception("run %s (%s) failed", run.id, run.kind)
-        store.fail_run(run.id, f"internal error: {exc.__class__.__name__}: {exc}")
-        return "failed"
+        message = f"internal error: {exc.__class__.__name__}: {exc}"
+        store.fail_run(run.id, message)
+        raise _Internal(message) from exc
     store.finish_run(run.id, outputs)
     return store.get_run(run.id, workspace=None).status

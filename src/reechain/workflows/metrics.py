@@ -208,7 +208,7 @@ def bom_exposure(
 
 def criticality_path() -> Path:
     """Return the folder of the bundled criticality inputs."""
-    return Path(str(resources.files("reechain.data") / "criticality"))
+    return Path(str(resources.files("reechain.metrics.criticality") / "bundled"))
 
 
 def load_criticality_inputs(folder: str | Path | None = None) -> CriticalityInputs:

@@ -16,8 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +34,9 @@ from reechain.optimize.partnership import (
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
+from reechain.workflows.requests import OptimizeRequest, parse_request
 
 RUN_KIND = "optimize"
 
@@ -115,6 +115,17 @@ def optimize_partnership(
 
     With ``store``, the run is recorded (kind ``optimize``) with its result tables.
     """
+    parse_request(
+        OptimizeRequest,
+        partnership=str(name_or_path),
+        scenarios=scenarios,
+        out_of_sample=out_of_sample,
+        budget_usd=budget_usd,
+        frontier=frontier,
+        shares=shares,
+        gap_histories=gap_histories,
+        horizon_years=horizon_years,
+    )
     file, text = partnership_source(name_or_path)
     partnership = parse_partnership(text, file)
     if horizon_years is not None:
@@ -147,7 +158,7 @@ def optimize_partnership(
         finished.append(_analyse(partnership, table, ctx.store, ctx.workspace, params, tick))
         return analysis_outputs(finished[0])
 
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    digest = inputs_hash(None, **params)
     run_id = jobs.start(
         store,
         RUN_KIND,
@@ -158,9 +169,7 @@ def optimize_partnership(
         workspace=workspace,
         inputs_hash=digest,
     )
-    status = jobs.execute(store, run_id, job)
-    if status != "done":
-        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    jobs.run_here(store, run_id, job)
     return OptimizeRun(finished[0], run_id)
 
 
@@ -182,9 +191,6 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     table = bundled_candidates() if source == "default" else read_candidates(str(source))
     analysis = _analyse(partnership, table, ctx.store, ctx.workspace, params, ctx.progress)
     return analysis_outputs(analysis)
-
-
-jobs.register_kind(RUN_KIND, _optimize_job)
 
 
 def write_plot(analysis: PartnershipAnalysis, path: str | Path) -> list[Path]:

@@ -24,41 +24,32 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import socket
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
 
 from reechain.chain import Chain, compile_chain
-from reechain.data.risk import load_parameters
 from reechain.errors import InputError, ReechainError
 from reechain.risk import ChunkSummary, RiskResult, make_spec, risk_result, run_risk, summarize
+from reechain.risk.checkpoint import NPZ, Checkpoint
+from reechain.risk.cluster import dask_client
 from reechain.risk.engines import ENGINES, Engine
 from reechain.risk.runner import Progress, default_chunk_size
+from reechain.risk.tables import load_parameters
 from reechain.scenario.models import Policy
 from reechain.scenario.validate import check_against_chain
-from reechain.store import DEFAULT_WORKSPACE, Store, worker_id
-from reechain.store.runs import INTERRUPTED, PARTIAL_PREFIX
-from reechain.store.schema import results as results_table
-from reechain.store.schema import runs as runs_table
+from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
+from reechain.workflows.requests import RiskRequest, parse_request
 from reechain.workflows.simulate import validate_scenario
 
 RUN_KIND = "risk"
-NO_HTTP_PORT = {"dashboard": False, "dashboard_address": ":0"}
-"""LocalCluster scheduler options: no dashboard, and its HTTP server (health routes) on a
-free port, not 8787, which may be taken (a warning otherwise)."""
-NPZ = "application/x-npz"
 
 
 @dataclass(frozen=True)
@@ -72,6 +63,10 @@ class RiskRun:
     """Chunks taken from an interrupted earlier attempt."""
 
 
+def _callable(engine: str | Engine | None) -> Engine | None:
+    return None if isinstance(engine, str) else engine
+
+
 def _policies(policy: str | Path | None, store: Store | None, chain: Chain) -> tuple[Policy, ...]:
     if policy is None:
         return ()
@@ -79,126 +74,6 @@ def _policies(policy: str | Path | None, store: Store | None, chain: Chain) -> t
     if not scenario.policies:
         raise InputError(f"{policy}: the policy file has no policies")
     return scenario.policies
-
-
-def inputs_hash(chain_hash: str, **parts: Any) -> str:
-    """Return a SHA-256 of everything a risk run depends on."""
-    digest = hashlib.sha256(chain_hash.encode())
-    for key in sorted(parts):
-        value = parts[key]
-        if isinstance(value, np.ndarray):
-            digest.update(np.ascontiguousarray(value).tobytes())
-        else:
-            digest.update(json.dumps([key, value], sort_keys=True, default=str).encode())
-    return digest.hexdigest()
-
-
-# --- chunk rows in the store ---------------------------------------------------------------
-
-
-def store_chunk(store: Store, run_id: str, number: int, summary: ChunkSummary) -> None:
-    """Write one finished chunk as result row ``chunk-NNNNN`` of a running run."""
-    with store.engine.begin() as conn:
-        conn.execute(
-            sa.insert(results_table).values(
-                run_id=run_id,
-                name=f"{PARTIAL_PREFIX}{number:05d}",
-                media_type=NPZ,
-                payload=summary.to_bytes(),
-            )
-        )
-
-
-def stored_chunks(store: Store, run_id: str) -> dict[int, ChunkSummary]:
-    """Return the chunks a run has stored so far, by chunk number."""
-    with store.engine.begin() as conn:
-        rows = conn.execute(
-            sa.select(results_table.c.name, results_table.c.payload).where(
-                results_table.c.run_id == run_id,
-                results_table.c.name.startswith(PARTIAL_PREFIX),
-            )
-        ).all()
-    return {
-        int(name.removeprefix(PARTIAL_PREFIX)): ChunkSummary.from_bytes(bytes(p))
-        for name, p in rows
-    }
-
-
-def _alive_elsewhere(worker: str | None) -> bool:
-    """True when ``worker`` (host:pid) is another live process on this host or another host."""
-    if not worker or worker == worker_id():
-        return False
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def find_resumable(store: Store, digest: str, workspace: str = DEFAULT_WORKSPACE) -> str | None:
-    """Return the id of an interrupted risk run with these inputs, if there is one: one
-    still marked running whose process is gone, or one a server's recovery failed as
-    interrupted (its stored chunks kept)."""
-    with store.engine.begin() as conn:
-        found = conn.execute(
-            sa.select(runs_table.c.id, runs_table.c.worker, runs_table.c.status)
-            .where(
-                runs_table.c.kind == RUN_KIND,
-                runs_table.c.inputs_hash == digest,
-                runs_table.c.workspace == workspace,
-                (runs_table.c.status == "running")
-                | (
-                    (runs_table.c.status == "failed")
-                    & runs_table.c.error.startswith(INTERRUPTED, autoescape=True)
-                ),
-            )
-            .order_by(runs_table.c.created_at.desc())
-        ).all()
-    for run_id, worker, status in found:
-        if status == "failed" or not _alive_elsewhere(worker):
-            return str(run_id)
-    return None
-
-
-# --- clusters -------------------------------------------------------------------------------
-
-
-@contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """Yield a Dask client (None: run here), closing what it started."""
-    if not workers and not scheduler:
-        yield None
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:
-        raise InputError(
-            "--workers and --scheduler need dask.distributed: pip install 'dask[distributed]'"
-        ) from exc
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
-        except OSError as exc:
-            raise InputError(f"--scheduler: cannot reach {scheduler}: {exc}") from exc
-        with client:
-            yield client
-        return
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=int(workers or 1),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            scheduler_kwargs=NO_HTTP_PORT,
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
 
 
 # --- the analysis ---------------------------------------------------------------------------
@@ -233,18 +108,23 @@ def run_risk_analysis(
 
     With ``store`` the run is recorded and resumable (see the module docstring).
     """
-    if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of histories ≥ 1")
-    if horizon_months < 1:
-        raise InputError(f"--horizon: got {horizon_months}, expected months ≥ 1")
-    if chunk_size is not None and chunk_size < 1:
-        raise InputError(f"--chunk-size: got {chunk_size}, expected histories per chunk ≥ 1")
-    if workers is not None and scheduler is not None:
-        raise InputError("--workers and --scheduler: choose one")
-    if isinstance(engine, str):
-        if engine not in ENGINES:
-            raise InputError(f"--engine: got {engine!r}, expected one of {', '.join(ENGINES)}")
-        engine = ENGINES[engine]
+    request = parse_request(
+        RiskRequest,
+        scenario=str(scenario),
+        runs=runs,
+        seed=seed,
+        horizon_months=horizon_months,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        policy=None if policy is None else str(policy),
+        demand=demand,
+        sample_inputs=sample_inputs,
+        engine=engine if isinstance(engine, str) else None,
+    )
+    if request.engine is not None and request.engine not in ENGINES:
+        raise InputError(f"engine: got {request.engine!r}, expected one of {', '.join(ENGINES)}")
+    chosen: Engine | None = ENGINES[request.engine] if request.engine else _callable(engine)
     base = validate_scenario(scenario, store, workspace=workspace)
     dataset = load_dataset(base.dataset, store, workspace=workspace)
     chain = compile_chain(dataset)
@@ -268,11 +148,9 @@ def run_risk_analysis(
         sample_inputs=sample_inputs,
         demand_path=path,
     )
-    from reechain.store.database import dataset_hash
-
     digest = inputs_hash(
-        dataset_hash(dataset),
-        base=base.model_dump(mode="json"),
+        dataset,
+        base=base,
         policies=[p.model_dump(mode="json") for p in policies],
         runs=runs,
         seed=seed,
@@ -293,7 +171,7 @@ def run_risk_analysis(
             chain,
             spec,
             chunk_size=size,
-            engine=engine,
+            engine=chosen,
             client=client,
             done=done,
             on_chunk=on_chunk,
@@ -305,12 +183,12 @@ def run_risk_analysis(
     with dask_client(workers, scheduler) as client:
         if store is None:
             return compute(client, chunk_size, {}, None)
-        run_id = find_resumable(store, digest, workspace)
+        run_id = store.find_interrupted(RUN_KIND, digest, workspace=workspace)
         done: dict[int, ChunkSummary] = {}
         if run_id is not None:
             size = store.get_run(run_id, workspace=workspace).params.get("chunk_size")
             chunk_size = int(size) if size else chunk_size
-            done = stored_chunks(store, run_id)
+            done = Checkpoint(store, run_id).load()
         else:
             chunk_size = chunk_size or default_chunk_size(runs)
             run_id = jobs.start(
@@ -334,10 +212,11 @@ def run_risk_analysis(
         store.start_run(run_id)
 
         size = int(chunk_size or 1)
+        checkpoint = Checkpoint(store, run_id)
 
         def on_chunk(number: int, summary: ChunkSummary) -> None:
             assert run_id is not None
-            store_chunk(store, run_id, number, summary)
+            checkpoint.save(number, summary)
             store.set_progress(run_id, min(0.99, (number + 1) * size / runs))
 
         try:
@@ -400,19 +279,17 @@ def _risk_job(ctx: JobContext) -> Outputs:
         demand_path=path,
     )
     size = int(p.get("chunk_size") or default_chunk_size(runs))
+    checkpoint = Checkpoint(ctx.store, ctx.run_id)
     figures = run_risk(
         chain,
         spec,
         chunk_size=size,
-        done=stored_chunks(ctx.store, ctx.run_id),
-        on_chunk=lambda j, s: store_chunk(ctx.store, ctx.run_id, j, s),
+        done=checkpoint.load(),
+        on_chunk=checkpoint.save,
         progress=lambda done, total: ctx.progress(0.99 * done / total),
     )
     result = risk_result(chain, spec, figures, {"scenario": base.name})
     return risk_outputs(result, summarize(result))
-
-
-jobs.register_kind(RUN_KIND, _risk_job)
 
 
 # --- charts ---------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from reechain.chain import Chain, compile_chain
-from reechain.data.dataset import Dataset
 from reechain.engine.results import (
     Results,
     commodity_kpis,
@@ -50,6 +48,7 @@ from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
 from reechain.workflows.demand import monthly_demand_path
+from reechain.workflows.hashing import inputs_hash
 from reechain.workflows.jobs import JobContext, Outputs, json_output
 
 RUN_KIND = "simulate"
@@ -204,17 +203,10 @@ def save_scenario(path: str | Path, store: Store, *, chain: Chain | None = None)
     return scenario
 
 
-def inputs_hash(dataset: Dataset, scenario: Scenario, months: int, demand_path: Any) -> str:
-    """Return a SHA-256 of everything a run depends on: equal inputs, equal hash."""
-    from reechain.store.database import dataset_hash
-
-    digest = hashlib.sha256()
-    digest.update(dataset_hash(dataset).encode())
-    digest.update(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode())
-    digest.update(str(months).encode())
-    if demand_path is not None:
-        digest.update(np.ascontiguousarray(np.asarray(demand_path, dtype=np.float64)).tobytes())
-    return digest.hexdigest()
+def simulation_parts(scenario: Scenario, months: int, demand_path: Any) -> dict[str, Any]:
+    """Return what a simulation depends on besides its dataset (see :func:`inputs_hash`)."""
+    path = "flat" if demand_path is None else np.asarray(demand_path, dtype=np.float64)
+    return {"scenario": scenario, "months": months, "demand_path": path}
 
 
 def run_scenario(
@@ -232,6 +224,9 @@ def run_scenario(
     With ``store``, the run is recorded (pending → running → done, or failed with its
     error) and its result tables (Parquet) saved with its final status in one transaction.
     """
+    from reechain.workflows.requests import SimulateRequest, parse_request
+
+    parse_request(SimulateRequest, scenario=str(name_or_path), months=months, engine=engine)
     scenario = validate_scenario(name_or_path, store)
     dataset = load_dataset(scenario.dataset, store)
     chain = compile_chain(dataset)
@@ -254,16 +249,14 @@ def run_scenario(
         RUN_KIND,
         dataset.name,
         scenario=scenario.name,
-        inputs_hash=inputs_hash(dataset, scenario, T, demand_path),
+        inputs_hash=inputs_hash(dataset, **simulation_parts(scenario, T, demand_path)),
         params={
             "months": T,
             "engine": engine,
             "demand_path": scenario.demand or ("flat" if demand_path is None else "given"),
         },
     )
-    status = jobs.execute(store, run_id, job)
-    if status != "done":
-        raise InputError(f"run {run_id} {status}: {store.get_run(run_id).error}")
+    jobs.run_here(store, run_id, job)
     if progress:
         progress(1.0)
     return ScenarioRun(finished[0], run_id)
@@ -288,9 +281,6 @@ def _simulate_job(ctx: JobContext) -> Outputs:
     )
     ctx.progress(0.9)
     return simulation_outputs(results)
-
-
-jobs.register_kind(RUN_KIND, _simulate_job)
 
 
 def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:

@@ -1,6 +1,6 @@
 """The inputs of the criticality methods: materials, governance scores and parameters.
 
-The inputs are data with provenance (``reechain/data/criticality/*.csv``, one row per
+The inputs are data with provenance (``reechain/metrics/criticality/bundled/*.csv``, one row per
 figure with ``source`` and ``confidence``), parsed here into plain mappings; reading the
 files is the caller's business (:mod:`reechain.workflows.metrics`).
 

@@ -1,4 +1,4 @@
-"""The linear engine: the optimiser's second stage, a linear version of the monthly engine.
+"""The optimiser's second stage: a linear version of the monthly engine, per history.
 
 The engine of DESIGN.md section 4 is non-linear (pro-rata allocation, inventories that
 restore, prices and demand response, utilisation ramps). For optimisation its essentials

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reechain.chain import Chain
+    from reechain.chain.model import Chain
 
 
 def _with_source(record: dict[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from reechain.chain import Chain
+from reechain.chain.model import Chain
 
 
 def _low(sources: tuple[Any, ...]) -> np.ndarray:

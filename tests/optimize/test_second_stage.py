@@ -10,8 +10,8 @@ from reechain.engine import simulate
 from reechain.optimize.candidates import bundled_candidates
 from reechain.optimize.evaluate import shortfall_gap
 from reechain.optimize.histories import Histories, history_seeds, sample_histories
-from reechain.optimize.linear_engine import build_instance, open_candidates
 from reechain.optimize.model import portfolio_to_policies, solve
+from reechain.optimize.second_stage import build_instance, open_candidates
 from reechain.optimize.settings import Settings
 from reechain.scenario.models import Scenario
 

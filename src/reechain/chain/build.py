@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from reechain.chain import Chain, IntArray, frozen, frozen_int
+from reechain.chain.model import Chain, IntArray, frozen, frozen_int
 from reechain.data.dataset import Dataset
 from reechain.data.tables import PROVENANCE_COLUMNS, Provenance
 from reechain.errors import ConsistencyError

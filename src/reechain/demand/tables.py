@@ -23,19 +23,18 @@ in every scenario (history, base year) or a scenario family name (``stated``,
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
+from reechain.data.rows import read_rows
 from reechain.data.tables import Code, Provenance, Row, Text, Year
 from reechain.errors import DatasetError, Problem
 from reechain.names import did_you_mean
 
-DEMAND_DATA_DIR = Path(__file__).resolve().parent
+DEMAND_DATA_DIR = Path(__file__).resolve().parent / "bundled"
 """The folder of the bundled demand tables."""
 
 
@@ -187,7 +186,7 @@ def load_demand_tables(folder: str | Path | None = None) -> DemandTables:
             problems.append(Problem(str(path), None, None, None, f"the {name} table ({name}.csv)"))
             loaded[name] = ()
             continue
-        loaded[name] = _read(path, model, problems)
+        loaded[name] = read_rows(path, model, problems=problems)
     known = {row.sector for row in loaded["sectors"]}
     for number, alias in enumerate(loaded["sector_aliases"], start=2):
         if alias.demand_sector not in known:
@@ -204,47 +203,3 @@ def load_demand_tables(folder: str | Path | None = None) -> DemandTables:
     if problems:
         raise DatasetError(problems)
     return DemandTables(**loaded, source="bundled" if folder is None else str(folder))
-
-
-def _read(path: Path, model: type[Row], problems: list[Problem]) -> tuple[Any, ...]:
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = set(model.model_fields)
-    unknown = [c for c in reader.fieldnames or [] if c not in columns]
-    for column in unknown:
-        problems.append(
-            Problem(path.name, 1, column, column, f"a column of {path.stem}: {sorted(columns)}")
-        )
-    if unknown:
-        return ()
-    rows: list[Any] = []
-    for number, record in enumerate(reader, start=2):
-        data = {k: v.strip() for k, v in record.items() if k and v is not None and v.strip()}
-        try:
-            rows.append(model.model_validate(data))
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = str(err["loc"][0]) if err["loc"] else None
-                message = str(err.get("ctx", {}).get("error", err["msg"]))
-                if field is None and ":" in message:
-                    field = message.split(":", 1)[0]
-                found = data.get(field) if field else None
-                problems.append(Problem(path.name, number, field, found, _expected(err, message)))
-    return tuple(rows)
-
-
-def _expected(err: Any, message: str) -> str:
-    ctx = err.get("ctx", {})
-    kind = err["type"]
-    if kind == "missing":
-        return "a value (this column is required)"
-    if kind in ("float_parsing", "float_type", "finite_number"):
-        return "a number"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "a whole number"
-    for key, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
-        if key in ctx:
-            return f"a number {sign} {ctx[key]:g}"
-    if kind == "literal_error":
-        return f"one of {ctx.get('expected')}"
-    return message.split(":", 1)[-1].strip()

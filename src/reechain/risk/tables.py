@@ -11,44 +11,32 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from reechain.errors import InputError
+from reechain.data.rows import read_rows
 from reechain.risk.events import HistoricalEvent, ModelParameter
 
-RISK_DATA_DIR = Path(__file__).parent
+RISK_DATA_DIR = Path(__file__).parent / "bundled"
 """Folder of the bundled risk tables."""
 
 
-def _read(path: Path, model: type[BaseModel]) -> list[Any]:
-    rows = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, raw in enumerate(csv.DictReader(handle), start=2):
-            data = {k: v for k, v in raw.items() if v not in ("", None)}
-            if "modelled" in data:
-                data["modelled"] = data["modelled"].strip().lower() in ("yes", "true", "1")
-            try:
-                rows.append(model.model_validate(data))
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(x) for x in first["loc"]) or "row"
-                raise InputError(
-                    f"{path.name}, line {line}, {where}: got {first.get('input')!r}, "
-                    f"expected {first['msg']}"
-                ) from exc
-    return rows
+def _prepare(data: dict[str, str]) -> dict[str, object]:
+    """Read ``modelled`` as a yes/no flag; other cells validate as text."""
+    out: dict[str, object] = dict(data)
+    if "modelled" in data:
+        out["modelled"] = data["modelled"].lower() in ("yes", "true", "1")
+    return out
 
 
 def load_events(path: str | Path | None = None) -> tuple[HistoricalEvent, ...]:
     """Return the historical disruptions (bundled ``events.csv`` unless ``path`` is given)."""
-    return tuple(_read(Path(path) if path else RISK_DATA_DIR / "events.csv", HistoricalEvent))
+    return read_rows(
+        Path(path) if path else RISK_DATA_DIR / "events.csv", HistoricalEvent, prepare=_prepare
+    )
 
 
 def load_parameters(path: str | Path | None = None) -> tuple[ModelParameter, ...]:
     """Return the event-model parameters (bundled ``parameters.csv`` unless ``path``)."""
-    return tuple(_read(Path(path) if path else RISK_DATA_DIR / "parameters.csv", ModelParameter))
+    return read_rows(Path(path) if path else RISK_DATA_DIR / "parameters.csv", ModelParameter)
 
 
 def write_parameters(parameters: tuple[ModelParameter, ...], path: str | Path) -> Path:

@@ -347,7 +347,7 @@ class Chain:
 
     def to_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Return the chain as dataset tables (records), which compile back to an equal chain."""
-        from reechain.chain_tables import chain_to_tables
+        from reechain.chain.tables import chain_to_tables
 
         return chain_to_tables(self)
 
@@ -383,7 +383,7 @@ def compile_chain(
             f"dataset {dataset.name!r} has no data for {year}; "
             f"years with data: {', '.join(map(str, dataset.years()))}"
         )
-    from reechain.chain_build import build_chain  # the builder needs Chain: import it late
+    from reechain.chain.build import build_chain  # the builder needs Chain: import it late
 
     chain = build_chain(dataset, year)
     if check_balance:
