@@ -28,7 +28,7 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/reechain data import $(DATASET) --replace
 	$(BIN)/reechain data summary $(DATASET)
-	$(BIN)/python -m reechain.web.main_job --port $(PORT)
+	$(BIN)/python -m reechain.server --port $(PORT)
 
 lint:
 	$(BIN)/ruff check $(LINTED)

@@ -15,13 +15,15 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "reechain"
 
-FOUNDATION = {"errors", "names", "version", "config", "units", "exporting"}
+FOUNDATION = {"errors", "names", "version", "config", "units", "exporting", "sessions"}
 """Small modules any layer may use; they import no other part of reechain but each other."""
 CORE = {"data", "chain", "scenario", "engine", "metrics", "demand", "risk", "optimize"}
 SURFACES = {"api", "web", "cli", "report"}
 ROOT = {"server"}
 """The composition root: builds the API, mounts the dashboard, runs the main job."""
 ENTRY = {"__init__", "__main__"}
+EXCEPTIONS = {("cli", "server")}
+"""``reechain serve`` starts the composition root."""
 
 LAYER = {
     **{name: 0 for name in FOUNDATION},
@@ -99,6 +101,7 @@ def test_each_part_imports_only_lower_layers() -> None:
         and target not in ENTRY
         and LAYER[target] >= LAYER[source]
         and not (source in FOUNDATION and target in FOUNDATION)
+        and (source, target) not in EXCEPTIONS
     ]
     assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
 

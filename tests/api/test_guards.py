@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import reechain
-from reechain.api import create_app
 from reechain.api.guards import MAX_JSON_DEPTH, allowed_hosts, json_too_deep
+from reechain.server import create_server as create_app
 from reechain.store import Store
 from tests.api.conftest import LOCAL
 from tests.web.live import LiveServer

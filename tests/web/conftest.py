@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from reechain.api import create_app
+from reechain.server import create_server, prepare_main_job
 from reechain.store import Store
-from reechain.web import mount_dashboard
-from reechain.web.main_job import prepare_main_job
 from tests.web.live import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, LiveServer, PageWatch
 
 expect.set_options(timeout=20_000)  # the first callbacks of a fresh server compile chains
@@ -45,8 +43,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("served")
     store = Store.open(f"sqlite:///{folder / 'store.sqlite'}")
     prepare_main_job(store)
-    app = create_app(store, auth=False)
-    mount_dashboard(app)
+    app = create_server(store, auth=False)
     with LiveServer(app) as server:
         yield Served(server.url, store, {})
     store.close()
@@ -61,8 +58,7 @@ def served_with_auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     for name, role in (("vera", "viewer"), ("ana", "analyst")):
         store.add_user(name, role, "team")
         tokens[role] = store.create_token(name)
-    app = create_app(store, auth=True)
-    mount_dashboard(app)
+    app = create_server(store, auth=True)
     with LiveServer(app) as server:
         yield Served(server.url, store, tokens)
     store.close()

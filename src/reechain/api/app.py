@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from importlib.util import find_spec
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -156,27 +155,7 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    if find_spec("dash") is not None:  # the dashboard (web extra) at "/", after the API routes
-        from reechain.web import mount_dashboard
-
-        mount_dashboard(app)
     return app
-
-
-def create_app_from_env() -> FastAPI:
-    """Build the app from ``REECHAIN_SERVE_*`` variables: for server processes that uvicorn
-    starts itself (``reechain serve --processes N``)."""
-    import os
-
-    from reechain import config
-
-    store = Store.open(config.database_url())
-    return create_app(
-        store,
-        auth=os.environ.get("REECHAIN_SERVE_AUTH") == "1",
-        workers=int(os.environ.get("REECHAIN_SERVE_JOBS", "2")),
-        allowed_hosts=guards.split_names(os.environ.get(config.ALLOWED_HOSTS_ENV, "")),
-    )
 
 
 def _problem_out(problem: dict[str, object]) -> dict[str, object]:

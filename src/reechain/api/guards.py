@@ -29,7 +29,6 @@ from __future__ import annotations
 import hmac
 import json
 import re
-import secrets
 from collections.abc import Iterable
 from contextlib import suppress
 from typing import Any
@@ -38,18 +37,12 @@ from urllib.parse import urlsplit
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reechain.sessions import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_cookie
+
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 """Host names always served (any port)."""
 ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
 """Bind addresses that name no host a client would use."""
-SESSION_COOKIE = "reechain_token"
-"""The dashboard's session cookie (HttpOnly; see :mod:`reechain.web.auth`)."""
-CSRF_COOKIE = "_csrf_token"
-"""The double-submit token: readable by the page, which repeats it in :data:`CSRF_HEADER`."""
-SESSION_SECONDS = 8 * 3600
-"""How long a sign-in (and its CSRF token) lasts."""
-CSRF_HEADER = "x-csrftoken"
-"""The header Dash's renderer fills from :data:`CSRF_COOKIE` on every POST."""
 FORM_PATHS = frozenset({"/login", "/logout"})
 """Plain HTML forms, exempt from the content-type and CSRF-header rules (not from Origin)."""
 MAX_JSON_DEPTH = 64
@@ -297,13 +290,6 @@ class RequestGuard:
         ours = port if port is not None else default.get(scope.get("scheme", "http"), 80)
         theirs = their_port if their_port is not None else default[parts.scheme]
         return name == host and theirs == ours
-
-
-def csrf_cookie(*, secure: bool) -> str:
-    """Return a ``Set-Cookie`` value giving the page a new CSRF token (for a session)."""
-    flags = "; Secure" if secure else ""
-    token = secrets.token_urlsafe(32)
-    return f"{CSRF_COOKIE}={token}; Max-Age={SESSION_SECONDS}; Path=/; SameSite=Strict{flags}"
 
 
 def _with_csrf_cookie(send: Send, *, secure: bool) -> Send:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -10,14 +9,7 @@ import typer
 from reechain import config
 from reechain.cli.output import OutputFormat, emit
 from reechain.cli.state import state
-from reechain.errors import InputError
 from reechain.store import ROLES
-
-EVENT_LOOP = "asyncio"
-"""uvicorn's event loop. Not uvloop (uvicorn's choice when it is installed): on a saturated
-server uvloop leaves some connections unserved for hundreds of milliseconds while it serves
-others, so the p99 latency is ten times the median; asyncio's own loop serves them in turn at
-the same throughput (``benchmarks/bench_api_load.py``, BENCHMARKS.md)."""
 
 users_app = typer.Typer(
     help="Accounts for a shared server: add, token, revoke, list.", no_args_is_help=True
@@ -51,67 +43,20 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the REST API (docs at /docs) on the store of the data directory."""
-    import uvicorn
+    """Serve the REST API (docs at /docs) and the dashboard on the store of the data
+    directory."""
+    from reechain.server import serve as run_server
 
-    from reechain.api import create_app
-    from reechain.api.auth import auth_required
-    from reechain.api.guards import LOOPBACK_NAMES, allowed_hosts, split_names
-
-    names = [*split_names(os.environ.get(config.ALLOWED_HOSTS_ENV, "")), *(allowed_host or [])]
-    try:
-        hosts = allowed_hosts(names, bound=host)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-
-    beyond_loopback = auth_required(host)
-    if auth is False and beyond_loopback:
-        raise InputError(
-            f"--no-auth is refused for --host {host}: bound beyond loopback, "
-            "anyone who can reach the port could read and change your data"
-        )
-    use_auth = beyond_loopback if auth is None else auth
-    store = state.store()
-    if use_auth and not store.has_users():
-        raise InputError(
-            "auth is on but there is no user: create one with `reechain users add "
-            "NAME --role admin --workspace WORKSPACE`, then `reechain users token "
-            "NAME`"
-        )
-    served = sorted(hosts - LOOPBACK_NAMES)
-    typer.echo(
-        f"reechain serving on http://{host}:{port}/ (dashboard: /; API docs: /docs; auth "
-        f"{'on: sign in at /login with an API token' if use_auth else 'off'}; "
-        f"store: {store.dialect}; hosts: loopback{''.join(', ' + h for h in served)})"
-    )
-    if processes == 1:
-        uvicorn.run(
-            create_app(store, auth=use_auth, workers=workers, allowed_hosts=served),
-            host=host,
-            port=port,
-            log_level="warning",
-            loop=EVENT_LOOP,
-        )
-        return
-    # Several processes: uvicorn starts them itself and each builds the app from the
-    # environment (same store, same auth).
-    os.environ.update(
-        {
-            "REECHAIN_SERVE_AUTH": "1" if use_auth else "0",
-            "REECHAIN_SERVE_JOBS": str(workers),
-            config.ALLOWED_HOSTS_ENV: ",".join(served),
-            config.DATABASE_URL_ENV: config.database_url(state.home),
-        }
-    )
-    store.close()
-    uvicorn.run(
-        "reechain.api.app:create_app_from_env",
-        factory=True,
-        workers=processes,
+    run_server(
+        state.store(),
         host=host,
         port=port,
-        log_level="warning",
-        loop=EVENT_LOOP,
+        auth=auth,
+        workers=workers,
+        processes=processes,
+        allowed_hosts=allowed_host or (),
+        database_url=config.database_url(state.home),
+        echo=typer.echo,
     )
 
 

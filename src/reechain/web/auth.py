@@ -16,7 +16,7 @@ enables them anyway is still refused. ``POST /logout`` forgets the cookie.
 Signing in also sets ``_csrf_token``, a random value the page can read (not HttpOnly, also
 ``SameSite=Strict``): Dash's renderer repeats it in an ``X-CSRFToken`` header on every
 callback, and a request signed in by the cookie that changes something is refused without
-that header (:class:`reechain.api.guards.RequestGuard`). Another site can neither read the
+that header (the server's request guard). Another site can neither read the
 cookie nor set the header, so it cannot forge a callback even if the browser sent the cookie.
 """
 
@@ -30,7 +30,7 @@ import flask
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from reechain.api.guards import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, csrf_cookie
+from reechain.sessions import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, csrf_cookie
 from reechain.store import DEFAULT_WORKSPACE, Store, User
 
 COOKIE = SESSION_COOKIE
