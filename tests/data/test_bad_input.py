@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reechain.data.dataset import load_dataset
 from reechain.errors import DatasetError
+from reechain.workflows.datasets import load_dataset_path as load_dataset
 from tests.helpers import copy_sample, read_table, set_cell, write_table
 
 

@@ -23,9 +23,6 @@ from reechain.api.models import (
 )
 from reechain.chain import compile_chain
 from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
-from reechain.data.readers import RawDataset, RawTable
-from reechain.data.tables import TABLES_BY_NAME
-from reechain.data.writers import cell
 from reechain.errors import InputError, ReechainError
 from reechain.store import Store
 
@@ -107,22 +104,7 @@ def import_dataset_json(
     body: DatasetIn, user: Analyst, store: StoreDep, replace: bool = False
 ) -> DatasetOut:
     """Validate a dataset sent as JSON and store it, all or nothing (422 lists every problem)."""
-    tables = {}
-    problems_file = {}
-    for name, records in body.tables.items():
-        spec = TABLES_BY_NAME.get(name)
-        if spec is None:
-            raise InputError(f"tables: got {name!r}, expected one of {', '.join(TABLES_BY_NAME)}")
-        header = list(dict.fromkeys(k for r in records for k in r)) or list(spec.columns)
-        table = RawTable(name, spec.filename, header)
-        for i, record in enumerate(records, start=2):
-            table.rows.append((i, {k: cell(record.get(k)) for k in header}))
-        tables[name] = table
-        problems_file[name] = spec.filename
-    raw = RawDataset("request", dict(body.meta), tables, [], "meta")
-    from reechain.data.dataset import validate_raw
-
-    dataset = validate_raw(raw)
+    dataset = workflows.dataset_from_tables(body.tables, dict(body.meta))
     store.add_dataset(dataset, origin="api", replace=replace, workspace=user.workspace)
     return _dataset_out(dataset.name, user.workspace, store)
 

@@ -1,16 +1,17 @@
 """Validate raw tables into a :class:`Dataset`, reporting every problem at once.
 
-Validation runs in three passes, each on what the previous one accepted:
+Validation runs in two passes, the second on what the first accepted:
 
 1. **columns and rows**: each file has the required columns and no unknown ones; each row
    parses into its table's row model (types, ranges, provenance rules);
 2. **references**: keys are unique; every region, commodity, stage, sector and recipe a row
    names exists (with a "did you mean" for near misses); co-production shares sum to 1;
-   every commodity has a base-year price and an elasticity;
-3. **balance**: for every year, region and commodity the baseline balances exactly
-   (DESIGN.md section 3), checked on the compiled chain.
+   every commodity has a base-year price and an elasticity.
 
 A dataset with any problem raises :class:`~reechain.errors.DatasetError` listing all of them.
+The third check, that the baseline balances exactly for every year, region and commodity
+(DESIGN.md section 3), needs the compiled chain: :func:`reechain.chain.balance.check_balance`,
+which every load in :mod:`reechain.workflows` runs.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def load_dataset(path: str | Path) -> Dataset:
 
 
 def validate_raw(raw: RawDataset) -> Dataset:
-    """Validate raw tables into a Dataset (the three passes in the module docstring)."""
+    """Validate raw tables into a Dataset (the two passes in the module docstring)."""
     problems = list(raw.problems)
     meta = _validate_meta(raw, problems)
     tables: dict[str, tuple[Row, ...]] = {}
@@ -129,9 +130,6 @@ def validate_raw(raw: RawDataset) -> Dataset:
     broken = {p.file for p in problems}
     dataset = Dataset(meta, tables, lines, raw.source)
     _check_references(dataset, raw, problems, broken)
-    if problems:
-        raise DatasetError(problems)
-    _check_balance(dataset, problems)
     if problems:
         raise DatasetError(problems)
     return dataset
@@ -387,14 +385,6 @@ def _check_prices(
                     "an elasticity for every commodity",
                 )
             )
-
-
-def _check_balance(dataset: Dataset, problems: list[Problem]) -> None:
-    from reechain.chain import compile_chain  # the chain is compiled from a valid dataset
-
-    for year in dataset.years():
-        chain = compile_chain(dataset, year, check_balance=False)
-        problems.extend(chain.balance_problems())
 
 
 def low_confidence_share(rows: Iterable[Provenance], value_field: str) -> float:

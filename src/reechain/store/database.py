@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from reechain.chain.balance import check_balance
 from reechain.data.dataset import Dataset, validate_raw
 from reechain.data.readers import RawDataset, RawTable
 from reechain.data.tables import TABLES
@@ -188,7 +189,7 @@ class Store(RunsMixin, AccountsMixin):
             )
             table.rows.append((line, {c: _text(payload.get(c)) for c in spec.columns}))
         raw = RawDataset(f"store:{name}", dict(found["meta"]), tables, [])
-        return validate_raw(raw)
+        return check_balance(validate_raw(raw))
 
     def delete_dataset(self, name: str, *, workspace: str = WS) -> None:
         """Remove the stored dataset ``name`` and its rows."""

@@ -22,8 +22,9 @@ from typing import Any
 
 from reechain import config
 from reechain.chain import Chain
+from reechain.chain.balance import check_balance
 from reechain.data.dataset import Dataset
-from reechain.data.dataset import load_dataset as load_dataset_path
+from reechain.data.dataset import load_dataset as read_dataset
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.data.writers import write_dataset
 from reechain.errors import InputError, NotFoundError
@@ -48,6 +49,34 @@ def bundled_path(name: str) -> Path:
             f"no bundled dataset named {name!r}" + _hint(did_you_mean(name, bundled_datasets()))
         )
     return Path(str(resources.files(BUNDLED_PACKAGE) / "bundled" / name))
+
+
+def load_dataset_path(path: str | Path) -> Dataset:
+    """Return the dataset at ``path`` (a folder or .xlsx), rows and balance checked."""
+    return check_balance(read_dataset(path))
+
+
+def dataset_from_tables(tables: dict[str, list[dict[str, Any]]], meta: dict[str, Any]) -> Dataset:
+    """Return the dataset made of ``tables`` (name → records) and ``meta``, fully checked.
+
+    The records are read as a file's rows would be (every value as text), so a dataset sent
+    as JSON gets the same problems, named the same way, as one sent as files.
+    """
+    from reechain.data.dataset import validate_raw
+    from reechain.data.readers import RawDataset, RawTable
+    from reechain.data.writers import cell
+
+    raw_tables = {}
+    for name, records in tables.items():
+        spec = TABLES_BY_NAME.get(name)
+        if spec is None:
+            raise InputError(f"tables: got {name!r}, expected one of {', '.join(TABLES_BY_NAME)}")
+        header = list(dict.fromkeys(k for r in records for k in r)) or list(spec.columns)
+        table = RawTable(name, spec.filename, header)
+        for line, record in enumerate(records, start=2):
+            table.rows.append((line, {k: cell(record.get(k)) for k in header}))
+        raw_tables[name] = table
+    return check_balance(validate_raw(RawDataset("request", dict(meta), raw_tables, [], "meta")))
 
 
 def open_store(home: str | Path | None = None) -> Store:
