@@ -43,7 +43,6 @@ from reechain.engine.results import (
 )
 from reechain.engine.runs import BatchResults, default_chunk_size, run_batch
 from reechain.engine.vectorized import BatchRun, run_vectorized
-from reechain.engine.vectorized_trade import waterfill_rows
 
 __all__ = [
     "BatchResults",
@@ -66,5 +65,4 @@ __all__ = [
     "simulate",
     "stack_prepared",
     "waterfill",
-    "waterfill_rows",
 ]

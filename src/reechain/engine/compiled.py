@@ -1,17 +1,12 @@
 """The vectorized engine's compiled backend: DESIGN.md §4 as one numba kernel per month.
 
-The numpy backend (:mod:`reechain.engine.vectorized`) spends most of its time in
-Python-level loops over stages, suppliers and priority ranks on arrays too small to
-amortise numpy's per-call cost, and in temporaries that do not stay in cache. This
-backend runs the same month for every scenario of a chunk in compiled code: the loop
-over scenarios is inside the kernel (no Python loop over scenarios), and each scenario's
-month is written as plain loops in the reference engine's order, over its own arrays,
-which stay in cache.
-
-numba is an optional dependency (``pip install reechain[fast]``); without it
-:data:`AVAILABLE` is False and the numpy backend runs. Both backends agree with the
-reference engine to 1e-9 relative, and each scenario's numbers depend on its own inputs
-only, so results are bit-identical for any chunking.
+A numpy engine spent most of its time in Python-level loops over stages, suppliers and
+priority ranks on arrays too small to amortise numpy's per-call cost, and in temporaries
+that do not stay in cache. This engine runs the same month for every scenario of a chunk
+in compiled code: the loop over scenarios is inside the kernel, and each scenario's month
+is written as plain loops in the reference engine's order, over its own arrays, which
+stay in cache. It agrees with the reference engine to 1e-9 relative, and each scenario's
+numbers depend on its own inputs only, so results are bit-identical for any chunking.
 
 The kernel is in :mod:`reechain.engine.kernel`; this module prepares its arrays and
 holds the state between months.
@@ -24,10 +19,9 @@ from typing import Any
 import numpy as np
 
 from reechain.engine.batch import TABLES
-from reechain.engine.jit import AVAILABLE
 from reechain.engine.kernel import month_kernel
 
-__all__ = ["AVAILABLE", "CompiledMonths"]
+__all__ = ["CompiledMonths"]
 
 
 OUT = (

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from reechain.chain import Chain
 from reechain.engine.batch import prepare_batch
 from reechain.engine.results import LOSS_TOLERANCE
-from reechain.engine.vectorized import BatchRun, resolve_backend, run_vectorized
+from reechain.engine.vectorized import BatchRun, run_vectorized
 from reechain.scenario.models import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -80,22 +80,19 @@ class BatchResults:
 
 
 COMPILED_CHUNK = 32
-"""Scenarios a chunk holds on the compiled backend: a month of 32 scenarios' arrays stays
-in cache, where 400 do not (1,000 scenarios × 120 months with preparation: 19,400
-scenario-months per CPU-second in chunks of 32, 15,200 in chunks of 413). The numpy
-backend wants large chunks, to spread Python's cost per operation."""
+"""Scenarios a chunk holds at most: a month of 32 scenarios' arrays stays in cache, where
+400 do not (1,000 scenarios × 120 months with preparation: 19,400 scenario-months per
+CPU-second in chunks of 32, 15,200 in chunks of 413)."""
 
 
-def default_chunk_size(chain: Chain, months: int, backend: str | None = None) -> int:
-    """Return how many scenarios a chunk holds within ``CHUNK_BUDGET_BYTES`` (estimate), and
-    at most ``COMPILED_CHUNK`` on the compiled backend (``backend`` None: the default)."""
+def default_chunk_size(chain: Chain, months: int) -> int:
+    """Return how many scenarios a chunk holds: at most ``COMPILED_CHUNK``, and within
+    ``CHUNK_BUDGET_BYTES`` (estimate)."""
     R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
     P = len(chain.processes) + 4
     per_scenario = 8 * (14 * C * R * R + 8 * R * S * C + 4 * months * (P + R) + 40 * R * C)
     size = int(max(1, min(4096, CHUNK_BUDGET_BYTES // per_scenario)))
-    if resolve_backend(backend) == "compiled":
-        return min(size, COMPILED_CHUNK)
-    return size
+    return min(size, COMPILED_CHUNK)
 
 
 def run_batch(
