@@ -30,9 +30,11 @@ Examples
 (2, 4, 7)
 """
 
-from reechain.engine.batch import MonthTable, PreparedBatch, prepare_batch, stack_prepared
+from reechain.engine.arrays import RunArrays
+from reechain.engine.batch import PreparedBatch, prepare_batch, stack_prepared
+from reechain.engine.groups import Month
 from reechain.engine.prepare import Prepared, prepare
-from reechain.engine.reference import RunArrays, run_reference, waterfill
+from reechain.engine.reference import run_reference, waterfill
 from reechain.engine.results import (
     Results,
     commodity_kpis,
@@ -47,7 +49,7 @@ from reechain.engine.vectorized import BatchRun, run_vectorized
 __all__ = [
     "BatchResults",
     "BatchRun",
-    "MonthTable",
+    "Month",
     "Prepared",
     "PreparedBatch",
     "Results",

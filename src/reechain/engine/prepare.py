@@ -74,6 +74,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
+from reechain.engine.groups import TRIGGER_DATE, TRIGGER_NEVER, TRIGGER_PRICE, TRIGGER_SHORTFALL
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.errors import ConsistencyError
@@ -96,9 +97,6 @@ from reechain.scenario.validate import check_against_chain, month_index
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-TRIGGER_NEVER, TRIGGER_DATE, TRIGGER_SHORTFALL, TRIGGER_PRICE = 0, 1, 2, 3
-"""Stockpile trigger kinds."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,9 +32,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import stack_prepared
 from reechain.engine.prepare import Prepared, prepare
-from reechain.engine.reference import DAYS_PER_MONTH, RunArrays, run_reference
+from reechain.engine.reference import run_reference
+from reechain.engine.units import DAYS_PER_MONTH
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import InputError
 from reechain.scenario.models import Scenario

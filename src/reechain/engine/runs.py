@@ -10,7 +10,7 @@ they are bit-identical for any ``chunk_size``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.batch import prepare_batch
+from reechain.engine.groups import Month
 from reechain.engine.results import LOSS_TOLERANCE
 from reechain.engine.vectorized import BatchRun, run_vectorized
 from reechain.scenario.models import Scenario
@@ -195,14 +196,14 @@ class _Accumulator:
         self.rc = (z((B, R, C)), z((B, R, C)))
         self.hit = (np.zeros((B, S, R), dtype=bool), np.zeros((B, S, R), dtype=bool))
 
-    def month(self, t: int, m: Mapping[str, FloatArray]) -> None:
+    def month(self, t: int, m: Month) -> None:
         k, base = self.kpi, self.base
         lost, rationed, work = self.sr
         ref = base["end_use_output"][0, t]  # (S, R)
-        np.minimum(ref, m["end_use_requirement"], out=lost)  # the reference output
-        np.subtract(lost, m["end_use_output"], out=lost)
+        np.minimum(ref, m.end_use_requirement, out=lost)  # the reference output
+        np.subtract(lost, m.end_use_output, out=lost)
         np.maximum(lost, 0.0, out=lost)
-        np.subtract(m["end_use_target"], m["end_use_output"], out=rationed)
+        np.subtract(m.end_use_target, m.end_use_output, out=rationed)
         np.maximum(rationed, 0.0, out=rationed)
         np.minimum(lost, rationed, out=rationed)
         k["lost_units"] += lost
@@ -224,7 +225,7 @@ class _Accumulator:
         short, spct = self.rc
         base_req = base["requirement"][0, t]
         base_short = np.maximum(base_req - base["available"][0, t], 0.0)
-        np.subtract(m["requirement"], m["available"], out=short)
+        np.subtract(m.requirement, m.available, out=short)
         np.maximum(short, 0.0, out=short)
         np.subtract(short, base_short, out=short)
         np.maximum(short, 0.0, out=short)
@@ -232,8 +233,8 @@ class _Accumulator:
         _share_of(short, base_req, spct)
         peak = k["peak_material_shortfall_pct"]
         np.maximum(peak, spct, out=peak)
-        np.maximum(k["peak_price_usd_per_kg"], m["price"], out=k["peak_price_usd_per_kg"])
-        k["floor_payment_usd"] += m["floor_payment_usd"]
+        np.maximum(k["peak_price_usd_per_kg"], m.price, out=k["peak_price_usd_per_kg"])
+        k["floor_payment_usd"] += m.floor_payment_usd
 
     def finish(self) -> dict[str, Any]:
         recovered = np.where(self.last == self.T - 1, -1, self.last + 1 - self.first)

@@ -1,33 +1,35 @@
 """The batch engine: DESIGN.md §4 for a batch of scenarios at once, scenario axis first.
 
 :func:`run_vectorized` runs every scenario of a :class:`~reechain.engine.batch.PreparedBatch`
-month by month on the compiled kernel (:mod:`reechain.engine.compiled`, numba): the same
+month by month on the compiled kernel (:mod:`reechain.engine.kernel`, numba): the same
 month, the same steps in the same order as :func:`reechain.engine.reference.run_reference`,
 for every scenario of the chunk inside compiled code. Each scenario's numbers depend on its
 own inputs only, so results are bit-identical for any chunking; they agree with the
 reference engine to rounding (sums taken in another order), 1e-9 relative by test.
+
+A numpy engine spent most of its time in Python-level loops over stages, suppliers and
+priority ranks on arrays too small to amortise numpy's per-call cost, and in temporaries
+that do not stay in cache; the kernel runs each scenario's month as plain loops in the
+reference engine's order, over its own arrays, which stay in cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from reechain.engine.arrays import RUN_FIELDS, FloatArray, RunArrays, run_shapes
 from reechain.engine.batch import PreparedBatch
-from reechain.engine.reference import RunArrays, _shapes
+from reechain.engine.groups import IntArray, Month, State, Work
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-RUN_FIELDS = tuple(f.name for f in fields(RunArrays) if f.name != "initial_user_inventory")
-"""Monthly fields of :class:`RunArrays`, each recorded as (B, T, ...)."""
+__all__ = ["RUN_FIELDS", "BatchRun", "run_vectorized"]
 
 
 @dataclass(frozen=True, eq=False)
 class BatchRun:
-    """What the vectorized engine produced: :class:`RunArrays` fields with a leading B axis.
+    """What the batch engine produced: :class:`RunArrays` fields with a leading B axis.
 
     ``arrays[name]`` is (B, T, ...) for each recorded field (see ``RUN_FIELDS``), padded
     processes and stockpiles included; :meth:`scenario` cuts one scenario's
@@ -52,14 +54,14 @@ class BatchRun:
 def run_vectorized(
     batch: PreparedBatch,
     record: Collection[str] | None = None,
-    on_month: Callable[[int, Mapping[str, FloatArray]], None] | None = None,
+    on_month: Callable[[int, Month], None] | None = None,
 ) -> BatchRun:
     """Return the month-by-month result of every scenario of ``batch`` (units per month).
 
     ``record`` names the fields to keep (default: all of ``RUN_FIELDS``; ``()`` keeps
     none). ``on_month(t, month)`` is called after each month with that month's (B, ...)
-    arrays of every field (valid during the call only), so KPIs can be reduced on the fly
-    without keeping (B, T, ...) arrays.
+    arrays (:class:`~reechain.engine.groups.Month`, valid during the call only), so KPIs
+    can be reduced on the fly without keeping (B, T, ...) arrays.
 
     Examples
     --------
@@ -70,22 +72,94 @@ def run_vectorized(
     >>> run.arrays["price"].shape
     (2, 2, 4, 7)
     """
-    keep = set(RUN_FIELDS if record is None else record)
-    sh, ar = batch.shared, batch.arrays
-    B, T = batch.size, batch.months
-    R, C, S = len(sh["regions"]), len(sh["commodities"]), len(sh["sectors"])
-    P, Q = ar["process_region"].shape[1], ar["stockpile_holder"].shape[1]
-    shapes = {name: (B, *shape) for name, shape in _shapes(T, R, C, S, P, Q).items()}
-    out = {name: np.zeros(shapes[name]) for name in RUN_FIELDS if name in keep}
-    from reechain.engine.compiled import CompiledMonths  # numba, on first use only
+    from reechain.engine.kernel import month_kernel  # numba, on first use only
 
-    kernel = CompiledMonths(batch, full_trade="shipments" in keep)
-    step, initial = kernel.month, kernel.initial_stock
+    keep = set(RUN_FIELDS if record is None else record)
+    B, T = batch.size, batch.months
+    R, C, S = len(batch.regions), len(batch.commodities), len(batch.sectors)
+    P, Q = batch.processes.region.shape[1], batch.stockpiles.holder.shape[1]
+    shapes = run_shapes(T, R, C, S, P, Q)
+    out = {name: np.zeros((B, *shapes[name])) for name in RUN_FIELDS if name in keep}
+    refills = bool((batch.stockpiles.refill > 0).any())
+    full_trade = "shipments" in keep or refills  # refills need the month's shipments
+    state = State(
+        user_stock=np.zeros((B, R, C)),
+        producer_stock=np.zeros((B, R, C)),
+        initial_stock=np.zeros((B, R, C)),
+        utilisation=batch.processes.utilisation0.copy(),
+        level=batch.stockpiles.initial.copy(),
+        price_prev=np.broadcast_to(batch.chain.price0, (B, R, C)).copy(),
+    )
+    month = _month(B, shapes, state, full_trade, refills)
+    work = _work(batch, full_trade, refills)
     for t in range(T):
-        month = step(t)
-        for name, value in month.items():
-            if name in out and value is not None:
-                out[name][:, t] = value
+        month_kernel(
+            t,
+            batch.chain,
+            batch.tables,
+            batch.processes,
+            batch.stockpiles,
+            batch.floors,
+            batch.allocation,
+            state,
+            month,
+            work,
+            full_trade,
+            refills,
+        )
+        for name, kept in out.items():
+            value = getattr(month, name)
+            if value.shape[1:] == kept.shape[2:]:  # not an unkept trade array
+                kept[:, t] = value
         if on_month is not None:
-            on_month(t, {k: v for k, v in month.items() if v is not None})
-    return BatchRun(out, initial, batch.process_count, batch.stockpile_count)
+            on_month(t, month)
+    return BatchRun(out, state.initial_stock, batch.process_count, batch.stockpile_count)
+
+
+def _month(
+    B: int, shapes: dict[str, tuple[int, ...]], state: State, full_trade: bool, refills: bool
+) -> Month:
+    """The month's result buffers, (B, ...) each; the end-of-month stocks are the state's."""
+    none = np.zeros((B, 0, 0, 0))
+    fields = {name: np.zeros((B, *shape[1:])) for name, shape in shapes.items()}
+    fields |= {
+        "shipments": fields["shipments"] if full_trade else none,
+        "purchases": fields["purchases"] if refills else none,
+        "user_inventory": state.user_stock,
+        "producer_stock": state.producer_stock,
+        "stockpile_level": state.level,
+    }
+    return Month(**fields)
+
+
+def _work(batch: PreparedBatch, full_trade: bool, refills: bool) -> Work:
+    """The kernel's work space for one scenario's month."""
+    R, C, S = len(batch.regions), len(batch.commodities), len(batch.sectors)
+    P, K = batch.processes.region.shape[1], batch.chain.pair_sector.shape[0]
+    trade = (C, R, R)
+    return Work(
+        effective=np.zeros(P),
+        required=np.zeros(P),
+        pool=np.zeros((R, C)),
+        from_proc=np.zeros((R, C)),
+        ratio=np.zeros((R, C)),
+        output=np.zeros((R, C)),
+        wanted=np.zeros(C, dtype=np.bool_),
+        has_need=np.zeros(R, dtype=np.bool_),
+        has=np.zeros(R),
+        ship=np.zeros((R, R)),
+        suppliers=np.zeros(R, dtype=np.int64),
+        received=np.zeros(R),
+        unmet=np.zeros(R),
+        limit=np.zeros(R),
+        given=np.zeros(R),
+        offer=np.zeros(R),
+        active=np.zeros(R, dtype=np.bool_),
+        shipped=np.zeros(trade if full_trade else (1, 1, 1)),
+        purchases=np.zeros(trade if refills else (1, 1, 1)),
+        need_k=np.zeros(K),
+        for_sectors=np.zeros(K),
+        possible=np.zeros(S),
+        left=np.zeros(C),
+        part=np.zeros(C),
+    )

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.groups import Month
 from reechain.engine.prepare import prepare
 from reechain.engine.reference import run_reference
 from reechain.engine.results import compare
@@ -140,17 +141,17 @@ def vectorized_engine(
     base_req = base.arrays["requirement"][0]
     base_short = np.maximum(base_req - base.arrays["available"][0], 0.0)
 
-    def into(rows: slice) -> Callable[[int, Any], None]:
-        def month(t: int, m: Any) -> None:
-            reference = np.minimum(base_out[t], m["end_use_requirement"])
-            lost[rows, t] = np.maximum(reference - m["end_use_output"], 0.0)
-            gap = np.maximum(m["requirement"] - m["available"], 0.0)
+    def into(rows: slice) -> Callable[[int, Month], None]:
+        def month(t: int, m: Month) -> None:
+            reference = np.minimum(base_out[t], m.end_use_requirement)
+            lost[rows, t] = np.maximum(reference - m.end_use_output, 0.0)
+            gap = np.maximum(m.requirement - m.available, 0.0)
             short[rows, t] = np.maximum(gap - base_short[t], 0.0)
 
         return month
 
-    # in blocks of the engine's own chunk size (small on the compiled backend, which is
-    # fastest when a month of a block stays in cache); results do not depend on it
+    # in blocks of the engine's own chunk size (small: the kernel is fastest when a month
+    # of a block stays in cache); results do not depend on it
     block = default_chunk_size(chain, T)
     for lo in range(0, K, block):
         rows = slice(lo, min(K, lo + block))
