@@ -34,7 +34,8 @@ from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import PreparedBatch, prepare_batch, stack_prepared
 from reechain.engine.groups import Month
 from reechain.engine.prepare import Prepared, prepare
-from reechain.engine.reference import run_reference, waterfill
+from reechain.engine.reference import run_reference
+from reechain.engine.reference_trade import waterfill
 from reechain.engine.results import (
     Results,
     commodity_kpis,
