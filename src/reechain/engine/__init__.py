@@ -33,6 +33,7 @@ Examples
 from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import PreparedBatch, prepare_batch, stack_prepared
 from reechain.engine.groups import Month
+from reechain.engine.kpis import months_to_recovery
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import run_reference
 from reechain.engine.reference_trade import waterfill
@@ -40,7 +41,6 @@ from reechain.engine.results import (
     Results,
     commodity_kpis,
     compare,
-    months_to_recovery,
     sector_kpis,
     simulate,
 )
