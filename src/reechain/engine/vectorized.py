@@ -92,21 +92,11 @@ def run_vectorized(
     )
     month = _month(B, shapes, state, full_trade, refills)
     work = _work(batch, full_trade, refills)
+    groups = (batch.chain, batch.tables, batch.processes, batch.stockpiles, batch.floors)
+    args = (*groups, batch.allocation, state, month, work, full_trade, refills)
+    kernel = _compiled(month_kernel, (0, *args))
     for t in range(T):
-        month_kernel(
-            t,
-            batch.chain,
-            batch.tables,
-            batch.processes,
-            batch.stockpiles,
-            batch.floors,
-            batch.allocation,
-            state,
-            month,
-            work,
-            full_trade,
-            refills,
-        )
+        kernel(t, *args)
         for name, kept in out.items():
             value = getattr(month, name)
             if value.shape[1:] == kept.shape[2:]:  # not an unkept trade array
@@ -114,6 +104,18 @@ def run_vectorized(
         if on_month is not None:
             on_month(t, month)
     return BatchRun(out, state.initial_stock, batch.process_count, batch.stockpile_count)
+
+
+def _compiled(kernel: Callable[..., None], args: tuple[object, ...]) -> Callable[..., None]:
+    """The kernel's compiled entry point for ``args``' types, found once per run: numba's
+    dispatcher would work out the types of a hundred arrays on every call (a fifth of a
+    month of 32 scenarios); the arguments keep their types from month to month. The
+    kernel itself where numba's JIT is disabled (``NUMBA_DISABLE_JIT=1``, for debugging)."""
+    typeof = getattr(kernel, "typeof_pyval", None)
+    if typeof is None:
+        return kernel
+    entry: Callable[..., None] = kernel.compile(tuple(typeof(a) for a in args))  # type: ignore[attr-defined]
+    return entry
 
 
 def _month(
