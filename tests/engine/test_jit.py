@@ -55,3 +55,30 @@ def test_the_kernel_cache_is_named_after_its_sources(tmp_path: Path) -> None:
 def test_a_cache_directory_the_user_set_is_kept(tmp_path: Path) -> None:
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "mine"))
     assert _cache_dir_in_child(env) == [str(tmp_path / "mine")] * 2
+
+
+def test_the_kernel_runs_uncompiled_for_debugging_with_the_same_numbers() -> None:
+    """``NUMBA_DISABLE_JIT=1`` runs the same kernel functions as plain Python."""
+    code = (
+        "import numpy as np, reechain, sys; "
+        "from reechain.engine import prepare_batch, run_vectorized; "
+        "from reechain.scenario import library_path, load_scenario; "
+        "chain = reechain.compile_chain(reechain.load_dataset('sample')); "
+        "s = load_scenario(library_path('dy-restriction')); "
+        "run = run_vectorized(prepare_batch(chain, [None, s], months=4)); "
+        "np.save(sys.stdout.buffer, np.concatenate([a.ravel() for a in run.arrays.values()])); "
+        "import numba.core.config as c; assert bool(c.DISABLE_JIT) == (sys.argv[1] == '1')"
+    )
+
+    def run(disabled: str) -> bytes:
+        env = dict(os.environ, NUMBA_DISABLE_JIT=disabled)
+        command = [sys.executable, "-c", code, disabled]
+        return subprocess.run(command, capture_output=True, check=True, env=env).stdout
+
+    import io
+
+    import numpy as np
+
+    plain, compiled = (np.load(io.BytesIO(run(flag))) for flag in ("1", "0"))
+    assert plain.shape == compiled.shape
+    np.testing.assert_allclose(plain, compiled, rtol=1e-12, atol=1e-9)

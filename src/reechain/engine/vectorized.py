@@ -7,6 +7,9 @@ for every scenario of the chunk inside compiled code. Each scenario's numbers de
 own inputs only, so results are bit-identical for any chunking; they agree with the
 reference engine to rounding (sums taken in another order), 1e-9 relative by test.
 
+For debugging, ``NUMBA_DISABLE_JIT=1`` (set before the engine's first run) runs the same
+kernel functions uncompiled, as plain Python (breakpoints and prints work; very slow).
+
 A numpy engine spent most of its time in Python-level loops over stages, suppliers and
 priority ranks on arrays too small to amortise numpy's per-call cost, and in temporaries
 that do not stay in cache; the kernel runs each scenario's month as plain loops in the
