@@ -31,7 +31,7 @@ from reechain.engine.groups import (
     Work,
 )
 from reechain.engine.jit import njit
-from reechain.engine.kernel.close import close_month, floors_paid, next_utilisation
+from reechain.engine.kernel.close import close_month, floors, next_utilisation
 from reechain.engine.kernel.make import make, price
 from reechain.engine.kernel.require import require
 from reechain.engine.kernel.stocks import refill, triggered
@@ -48,7 +48,7 @@ def month_kernel(
     tables: MonthTables,
     procs: Processes,
     stocks: Stockpiles,
-    floors: Floors,
+    price_floors: Floors,
     allocation: Allocation,
     state: State,
     out: Month,
@@ -123,6 +123,6 @@ def month_kernel(
             out.purchases[b] = work.purchases
         if full_trade:
             out.shipments[b] = work.shipped
-        floors_paid(t, b, floors, prices, work.output, extra, out.floor_payment_usd[b])
+        floors(t, b, price_floors, prices, work.output, extra, out.floor_payment_usd[b])
         close_month(work.output, extra, prices, out.production[b], out.extra_supply[b], pp)
         next_utilisation(t, b, procs, work.required, state.utilisation[b])

@@ -10,10 +10,10 @@ from reechain.engine.units import KG_PER_T
 
 
 @njit
-def floors_paid(
+def floors(
     t: int,
     b: int,
-    floors: Floors,
+    price_floors: Floors,
     price: FloatArray,
     output: FloatArray,
     extra: FloatArray,
@@ -21,16 +21,17 @@ def floors_paid(
 ) -> None:
     """Price-floor payments: max(floor − P, 0) × covered output (kg), booked to the payer."""
     payment[:] = 0.0
-    for f in range(floors.commodity.shape[1]):
-        if not floors.active[b, t, f]:
+    fl = price_floors
+    for f in range(fl.commodity.shape[1]):
+        if not fl.active[b, t, f]:
             continue
-        c = floors.commodity[b, f]
+        c = fl.commodity[b, f]
         paid = 0.0
         for r in range(price.shape[0]):
-            if floors.producers[b, f, r]:
-                gap = max(floors.usd_per_kg[b, f] - price[r, c], 0.0)
+            if fl.producers[b, f, r]:
+                gap = max(fl.usd_per_kg[b, f] - price[r, c], 0.0)
                 paid += gap * (output[r, c] - extra[r, c])
-        payment[floors.payer[b, f]] += paid * KG_PER_T
+        payment[fl.payer[b, f]] += paid * KG_PER_T
 
 
 @njit
