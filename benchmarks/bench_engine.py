@@ -1,13 +1,13 @@
 """Benchmark: scenario-months per second of the vectorized and reference engines.
 
 Run: ``.venv/bin/python benchmarks/bench_engine.py [--sizes 1,100,10000] [--reference 1,100]
-[--months 120] [--chunk N] [--backends compiled,numpy]``. Each case runs in a fresh child
+[--months 120] [--chunk N]``. Each case runs in a fresh child
 process so its peak memory (``ru_maxrss``) is its own. On the default chain it measures:
 
-- the vectorized engine at each size and with each backend (``compiled``: the numba
-  kernel; ``numpy``: the fallback): data preparation (``prepare`` per scenario, then
-  stacking) and the monthly step (:func:`run_vectorized`, KPIs reduced on the fly, as
-  :func:`run_batch` does) apart and together, in scenario-months per second;
+- the batch engine (the compiled numba kernel) at each size: data preparation
+  (``prepare`` per scenario, then stacking) and the monthly step (:func:`run_vectorized`,
+  KPIs reduced on the fly, as :func:`run_batch` does) apart and together, in
+  scenario-months per second;
 - the reference engine at each size (per scenario-month, so the ratio holds);
 - the machine's memory bandwidth (a large numpy copy), and from it the bound on
   scenario-months per second set by the bytes one scenario-month must touch: its own
@@ -119,10 +119,9 @@ def case(engine: str, size: int, months: int, chunk: int | None) -> dict[str, An
         total = time.perf_counter() - start
         record |= {"prepare_s": prep_s, "step_s": total - prep_s, "total_s": total}
     else:
-        backend = engine.partition(":")[2] or None
-        chunk_size = chunk or default_chunk_size(chain, months, backend)
+        chunk_size = chunk or default_chunk_size(chain, months)
         # the baseline run also loads the compiled kernel, outside the timing
-        base = run_vectorized(prepare_batch(chain, [None], months=months), backend=backend)
+        base = run_vectorized(prepare_batch(chain, [None], months=months))
         prep_s = step_s = 0.0
         for lo in range(0, size, chunk_size):
             part = scenarios[lo : lo + chunk_size]
@@ -130,7 +129,7 @@ def case(engine: str, size: int, months: int, chunk: int | None) -> dict[str, An
             batch = prepare_batch(chain, part, months=months)
             t1 = time.perf_counter()
             acc = _Accumulator(chain, base, len(part), months)
-            run_vectorized(batch, record=(), on_month=acc.month, backend=backend)
+            run_vectorized(batch, record=(), on_month=acc.month)
             acc.finish()
             prep_s += t1 - t0
             step_s += time.perf_counter() - t1
@@ -158,7 +157,6 @@ def main() -> None:
     parser.add_argument("--reference", default="1,100")
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--chunk", type=int, default=None)
-    parser.add_argument("--backends", default="compiled,numpy")
     parser.add_argument("--case", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
@@ -181,13 +179,7 @@ def main() -> None:
     )
     results = []
     todo = [("reference", int(n)) for n in args.reference.split(",") if n]
-    todo += [
-        (f"vectorized:{backend}", int(n))
-        for backend in args.backends.split(",")
-        if backend
-        for n in args.sizes.split(",")
-        if n
-    ]
+    todo += [("vectorized", int(n)) for n in args.sizes.split(",") if n]
     for engine, size in todo:
         extra = ["--months", str(args.months)] + (
             ["--chunk", str(args.chunk)] if args.chunk else []

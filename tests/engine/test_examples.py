@@ -21,7 +21,7 @@ import pytest
 
 from reechain.chain import Chain
 from reechain.engine import prepare, run_reference, simulate
-from reechain.engine.reference import RunArrays
+from reechain.engine.arrays import RunArrays
 from reechain.scenario import Scenario
 
 from .chains import make_chain, month

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reechain.chain import Chain
 from reechain.engine import prepare, run_reference
-from reechain.engine.reference import RunArrays
+from reechain.engine.arrays import RunArrays
 from reechain.scenario import Scenario
 
 from .chains import month, random_chains

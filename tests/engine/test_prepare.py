@@ -7,6 +7,7 @@ import pytest
 
 import reechain
 from reechain.engine import prepare, prepare_batch
+from reechain.engine.groups import TABLES
 from reechain.engine.prepare import _check_stages
 from reechain.errors import ConsistencyError
 from reechain.scenario import Scenario
@@ -38,7 +39,7 @@ def test_months_nothing_changes_are_one_read_only_slice(chain: reechain.Chain) -
         assert months.strides[0] == 0, name
         assert not months.flags.writeable, name
     batch = prepare_batch(chain, [None, None], months=120)
-    assert all(table.values.shape[0] == 1 for table in batch.tables.values())
+    assert all(getattr(batch.tables, name).shape[0] == 1 for name in TABLES)
 
 
 def test_a_restriction_keeps_one_slice_of_caps_per_distinct_month(

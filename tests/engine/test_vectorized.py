@@ -1,4 +1,5 @@
-"""The vectorized engine against the reference engine (the oracle), and chunking.
+"""The batch engine (the compiled kernel) against the reference engine (the oracle), and
+chunking.
 
 DESIGN.md §4: the two implementations agree to 1e-9 relative on random chains and
 scenarios; results are bit-identical for any chunking of the scenario axis.
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,10 +22,8 @@ from reechain.engine import (
     run_vectorized,
     stack_prepared,
     waterfill,
-    waterfill_rows,
 )
-from reechain.engine.vectorized import BACKENDS, RUN_FIELDS, default_backend, resolve_backend
-from reechain.errors import InputError
+from reechain.engine.vectorized import RUN_FIELDS
 from reechain.scenario import Scenario
 
 from .chains import random_chains
@@ -63,66 +61,30 @@ def _close(name: str, want: np.ndarray, got: np.ndarray) -> None:
 
 @given(chains_and_batches())
 def test_vectorized_agrees_with_reference(case: tuple[Chain, list[Scenario]]) -> None:
-    """Every field of every month of every scenario agrees with the reference to 1e-9,
-    on both backends (the compiled kernel and the numpy fallback)."""
+    """Every field of every month of every scenario agrees with the reference to 1e-9."""
     chain, scenarios = case
     preps = [prepare(chain, s, months=T) for s in scenarios]
-    batch = stack_prepared(preps)
     wants = [run_reference(prep) for prep in preps]
-    for backend in BACKENDS:
-        run = run_vectorized(batch, backend=backend)
-        for b, want in enumerate(wants):
-            got = run.scenario(b)
-            for name in (*RUN_FIELDS, "initial_user_inventory"):
-                _close(f"{backend}: {name}", getattr(want, name), getattr(got, name))
+    run = run_vectorized(stack_prepared(preps))
+    for b, want in enumerate(wants):
+        got = run.scenario(b)
+        for name in (*RUN_FIELDS, "initial_user_inventory"):
+            _close(name, getattr(want, name), getattr(got, name))
 
 
 @given(chains_and_batches(), st.sampled_from([1, 3]))
 def test_results_bit_identical_for_any_chunking(
     case: tuple[Chain, list[Scenario]], size: int
 ) -> None:
-    """Chunks of 1, 3 and K scenarios give bit-identical arrays, on both backends."""
+    """Chunks of 1, 3 and K scenarios give bit-identical arrays."""
     chain, scenarios = case
     scenarios = scenarios * 2  # K of 2–8 so that chunks of 3 split unevenly
     batch = prepare_batch(chain, scenarios, months=T)
-    for backend in BACKENDS:
-        whole = run_vectorized(batch, backend=backend)
-        parts = [
-            run_vectorized(batch.take(slice(lo, lo + size)), backend=backend)
-            for lo in range(0, batch.size, size)
-        ]
-        for name in RUN_FIELDS:
-            glued = np.concatenate([_pad_to(p.arrays[name], whole.arrays[name]) for p in parts])
-            assert np.array_equal(glued, whole.arrays[name]), (backend, name)
-
-
-def test_the_compiled_backend_is_the_default_where_numba_is_installed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The test environment installs numba (the ``fast`` extra), so the kernel runs by
-    default; ``REECHAIN_ENGINE_BACKEND`` chooses the other."""
-    monkeypatch.delenv("REECHAIN_ENGINE_BACKEND", raising=False)
-    assert default_backend() == "compiled"
-    monkeypatch.setenv("REECHAIN_ENGINE_BACKEND", "numpy")
-    assert default_backend() == "numpy"
-
-
-def test_an_unknown_backend_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(InputError, match=r"'gpu' is not known; expected one of compiled, numpy"):
-        resolve_backend("gpu")
-    monkeypatch.setenv("REECHAIN_ENGINE_BACKEND", "gpu")
-    with pytest.raises(InputError, match="'gpu' is not known"):
-        default_backend()
-
-
-def test_the_compiled_backend_without_numba_says_how_to_get_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("reechain.engine.vectorized.COMPILED", False)
-    with pytest.raises(InputError, match=r"needs numba: pip install 'reechain\[fast\]'"):
-        resolve_backend("compiled")
-    monkeypatch.delenv("REECHAIN_ENGINE_BACKEND", raising=False)
-    assert default_backend() == "numpy"
+    whole = run_vectorized(batch)
+    parts = [run_vectorized(batch.take(slice(lo, lo + size))) for lo in range(0, batch.size, size)]
+    for name in RUN_FIELDS:
+        glued = np.concatenate([_pad_to(p.arrays[name], whole.arrays[name]) for p in parts])
+        assert np.array_equal(glued, whole.arrays[name]), name
 
 
 def _pad_to(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -158,36 +120,29 @@ def waterfill_cases(draw: st.DrawFn) -> list[tuple[float, Any, Any]]:
 
 
 @given(waterfill_cases())
-def test_vectorized_waterfill_is_exact(rows: list[tuple[float, Any, Any]]) -> None:
-    """Capped proportional fill, n + 1 passes: each pass places the whole remaining amount
-    or fills at least one entry to its limit and removes it, so it ends in at most n + 1
-    passes with the reference's answer; rows do not disturb one another.
-    """
-    amount = np.array([a for a, _, _ in rows])
-    weights = np.stack([w for _, w, _ in rows])
-    limits = np.stack([lim for _, _, lim in rows])
-    got = waterfill_rows(amount, weights, limits)
-    for k, (a, w, lim) in enumerate(rows):
+def test_the_kernels_waterfill_is_the_references(rows: list[tuple[float, Any, Any]]) -> None:
+    """Capped proportional fill: the kernel's answer is the reference's to 1e-12, places
+    min(amount, what the limits allow) and gives no entry more than its limit."""
+    from reechain.engine.kernel import waterfill as kernel_waterfill
+
+    for a, w, lim in rows:
         want = waterfill(a, w, lim)
-        np.testing.assert_allclose(got[k], want, rtol=1e-12, atol=1e-12 * max(1.0, a))
-        alone = waterfill_rows(np.array([a]), w[None], lim[None])[0]
-        assert np.array_equal(alone, got[k])
+        n = len(w)
+        got, offer, active = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+        placed = kernel_waterfill(a, w, lim, got, offer, active)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * max(1.0, a))
         placeable = np.where((w > 0) & (lim > 0), lim, 0.0).sum()
-        np.testing.assert_allclose(got[k].sum(), min(a, placeable), rtol=1e-12, atol=1e-12)
-        assert (got[k] <= lim * (1 + 1e-15)).all()
+        np.testing.assert_allclose(placed, min(a, placeable), rtol=1e-12, atol=1e-12)
+        assert (got <= lim * (1 + 1e-15)).all()
 
 
-def test_chunks_are_small_on_the_compiled_backend_and_large_on_numpy() -> None:
-    """The compiled kernel is fastest when a chunk's month stays in cache; numpy wants
-    large chunks. Memory bounds both."""
+def test_chunks_are_small_enough_to_stay_in_cache() -> None:
+    """The compiled kernel is fastest when a chunk's month stays in cache; memory bounds
+    the chunk too."""
     import reechain
     from reechain.engine import default_chunk_size
     from reechain.engine.runs import COMPILED_CHUNK
 
     chain = reechain.compile_chain(reechain.load_dataset("default"))
-    numpy_size = default_chunk_size(chain, 120, backend="numpy")
-    assert numpy_size > COMPILED_CHUNK
-    assert default_chunk_size(chain, 120, backend="compiled") == COMPILED_CHUNK
-    assert default_chunk_size(chain, 100_000, backend="compiled") <= max(
-        1, default_chunk_size(chain, 100_000, backend="numpy")
-    )
+    assert default_chunk_size(chain, 120) == COMPILED_CHUNK
+    assert 1 <= default_chunk_size(chain, 1_000_000) < COMPILED_CHUNK

@@ -1,8 +1,9 @@
-"""A batch of prepared scenarios stacked on a leading scenario axis, for the vectorized engine.
+"""A batch of prepared scenarios stacked on a leading scenario axis, for the batch engine.
 
 Shared data preparation only: each scenario is prepared by
-:func:`reechain.engine.prepare.prepare` exactly as for the reference engine, then stacked.
-Nothing of the monthly step is here.
+:func:`reechain.engine.prepare.prepare` exactly as for the reference engine, then stacked
+into the typed groups of :mod:`reechain.engine.groups`, which the kernel takes as they
+are. Nothing of the monthly step is here.
 
 Axes: ``B`` scenarios (leading), ``T`` months, ``R`` regions, ``C`` commodities, ``S``
 sectors, ``P`` processes, ``Q`` strategic stockpiles, ``F`` price floors. Scenarios may
@@ -14,121 +15,99 @@ many entries are a scenario's own.
 
 The large per-month arrays (sourcing shares and link caps ``(T, C, R, R)``, intensities
 ``(T, R, S, C)``, end-use requirement ``(T, S, R)`` and extra supply ``(T, R, C)``) change
-in few months of a scenario, so they are held as a
-:class:`MonthTable`: the distinct month slices of the whole batch, and an index
-``(B, T)`` into them. This keeps a batch of thousands of scenarios in memory and lets the
-step broadcast one slice when every scenario of a chunk uses it.
+in few months of a scenario, so they are held as :class:`~reechain.engine.groups.MonthTables`:
+the distinct month slices of the whole batch, and an index ``(B, T)`` into them. This
+keeps a batch of thousands of scenarios in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
-from reechain.engine.prepare import TRIGGER_NEVER, Prepared, prepare
+from reechain.engine.groups import (
+    TABLES,
+    TRIGGER_NEVER,
+    Allocation,
+    BoolArray,
+    ChainArrays,
+    FloatArray,
+    Floors,
+    IntArray,
+    MonthTables,
+    Processes,
+    Stockpiles,
+)
+from reechain.engine.prepare import Prepared, prepare
 from reechain.errors import ConsistencyError
 from reechain.scenario.models import Scenario
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
-
-SHARED = (
-    "regions",
-    "commodities",
-    "sectors",
-    "months",
-    "stage_order",
-    "commodity_stage",
-    "producer_stock_build",
-    "user_sink",
-    "inventory_target_days",
-    "inventory_restoration_months",
-    "price0_usd_per_kg",
-    "elasticity",
-    "price_cap_multiple",
-    "sector_key_commodity",
-    "value_usd_per_unit",
-    "jobs_per_unit",
-    "baseline_output_per_month",
-)
-"""Fields of :class:`Prepared` that come from the chain alone (equal in every scenario)."""
-
-TABLES = ("intensity", "sourcing_share", "link_cap", "end_use_requirement", "extra_supply")
-"""Per-month fields held as a :class:`MonthTable`."""
-
-PROCESS_FIELDS: dict[str, float] = {
-    "process_region": 0,
-    "process_stage": -1,
-    "utilisation0": 0.0,
-    "max_utilisation": 0.0,
-    "ramp_rate_per_month": 0.0,
-    "baseline_activity_per_month": 0.0,
-}
-STOCKPILE_FIELDS: dict[str, float] = {
-    "stockpile_holder": 0,
-    "stockpile_commodity": 0,
-    "stockpile_initial": 0.0,
-    "stockpile_size": 0.0,
-    "stockpile_max_release": 0.0,
-    "stockpile_refill": 0.0,
-    "stockpile_trigger": TRIGGER_NEVER,
-    "stockpile_trigger_value": 0.0,
-}
-LIGHT = (
-    "processes",
-    *PROCESS_FIELDS,
-    "process_inputs",
-    "process_outputs",
-    "capacity_per_month",
-    "floor_activity_per_month",
-    *STOCKPILE_FIELDS,
-    "floor_commodity",
-    "floor_usd_per_kg",
-    "floor_payer",
-    "floor_producers",
-    "floor_active",
-    "sector_rank",
-    "partner_mask",
-)
-"""Per-scenario fields kept whole (small); the rest go to month tables."""
-FLOOR_FIELDS: dict[str, float] = {
-    "floor_commodity": 0,
-    "floor_usd_per_kg": 0.0,
-    "floor_payer": 0,
-}
+G = TypeVar("G", Processes, Stockpiles, Floors, Allocation)
 
 
 @dataclass(frozen=True, eq=False)
-class MonthTable:
-    """Per-month arrays of a batch, deduplicated: ``values[index[b, t]]`` is month t of b."""
+class PreparedBatch:
+    """Prepared scenarios stacked on a leading axis B (axes in the module docstring), as
+    the typed groups the kernel takes."""
 
-    values: FloatArray
-    """(U, ...) the distinct month slices."""
-    index: IntArray
-    """(B, T) slice of each scenario and month."""
+    regions: tuple[str, ...]
+    commodities: tuple[str, ...]
+    sectors: tuple[str, ...]
+    months: int
+    """T, the horizon."""
+    chain: ChainArrays
+    """The chain's arrays, one copy."""
+    tables: MonthTables
+    """Per-month arrays, distinct slices and (B, T) indices."""
+    processes: Processes
+    stockpiles: Stockpiles
+    floors: Floors
+    allocation: Allocation
+    process_count: IntArray
+    """(B,) processes of each scenario (the rest is padding)."""
+    stockpile_count: IntArray
+    """(B,)"""
+    floor_count: IntArray
+    """(B,)"""
+    process_names: tuple[tuple[str, ...], ...]
+    """Process names of each scenario."""
 
-    def at(self, t: int) -> FloatArray:
-        """Return month ``t`` of every scenario, (B, ...): a broadcast view when all share it."""
-        idx = self.index[:, t]
-        if (idx == idx[0]).all():
-            one = self.values[idx[0]]
-            return np.broadcast_to(one, (len(idx), *one.shape))
-        return self.values[idx]
+    @property
+    def size(self) -> int:
+        """B, the number of scenarios."""
+        return len(self.process_count)
 
-    def take(self, rows: slice) -> MonthTable:
-        """Return the table of scenarios ``rows`` (slices shared, not copied)."""
-        return MonthTable(self.values, self.index[rows])
+    def take(self, rows: slice) -> PreparedBatch:
+        """Return the batch of scenarios ``rows`` (a chunk; month slices shared)."""
 
-    def full(self, b: int) -> FloatArray:
-        """Return scenario ``b``'s (T, ...) array."""
-        out: FloatArray = self.values[self.index[b]]
-        return out
+        def cut(group: G) -> G:
+            return group._replace(
+                **{name: np.ascontiguousarray(getattr(group, name)[rows]) for name in group._fields}
+            )
+
+        at = {f"{name}_at": getattr(self.tables, f"{name}_at")[rows] for name in TABLES}
+        tables = self.tables._replace(**{k: np.ascontiguousarray(v) for k, v in at.items()})
+        return PreparedBatch(
+            regions=self.regions,
+            commodities=self.commodities,
+            sectors=self.sectors,
+            months=self.months,
+            chain=self.chain,
+            tables=tables,
+            processes=cut(self.processes),
+            stockpiles=cut(self.stockpiles),
+            floors=cut(self.floors),
+            allocation=cut(self.allocation),
+            process_count=self.process_count[rows],
+            stockpile_count=self.stockpile_count[rows],
+            floor_count=self.floor_count[rows],
+            process_names=self.process_names[rows],
+        )
 
 
 class _TableBuilder:
@@ -171,55 +150,117 @@ class _TableBuilder:
             self.slices.append(np.array(one))
         return found
 
-    def table(self, index: list[IntArray]) -> MonthTable:
-        return MonthTable(np.stack(self.slices), np.stack(index))
+    def values(self) -> FloatArray:
+        """(U, ...) the distinct slices."""
+        return np.ascontiguousarray(np.stack(self.slices), dtype=np.float64)
 
 
-@dataclass(frozen=True, eq=False)
-class PreparedBatch:
-    """Prepared scenarios stacked on a leading axis B (axes in the module docstring).
+def _float(value: Any) -> FloatArray:
+    return np.ascontiguousarray(value, dtype=np.float64)
 
-    Chain fields (see ``SHARED``) are held once, as in :class:`Prepared`; every other field
-    of :class:`Prepared` gains a leading B axis (those in ``TABLES`` as :class:`MonthTable`).
-    """
 
-    shared: dict[str, Any]
-    """Chain fields, one copy (names as in :class:`Prepared`)."""
-    arrays: dict[str, Any]
-    """Per-scenario fields (B, ...), padded."""
-    tables: dict[str, MonthTable]
-    """``intensity`` (U, R, S, C), ``sourcing_share`` and ``link_cap`` (U, C, R, R),
-    ``end_use_requirement`` (U, S, R), ``extra_supply`` (U, R, C)."""
-    process_count: IntArray
-    """(B,) processes of each scenario (the rest is padding)."""
-    stockpile_count: IntArray
-    """(B,)"""
-    floor_count: IntArray
-    """(B,)"""
-    processes: tuple[tuple[str, ...], ...]
-    """Process names of each scenario."""
+def _int(value: Any) -> IntArray:
+    return np.ascontiguousarray(value, dtype=np.int64)
 
-    @property
-    def size(self) -> int:
-        """B, the number of scenarios."""
-        return len(self.process_count)
 
-    @property
-    def months(self) -> int:
-        """T, the horizon."""
-        return int(self.shared["months"])
+def _bool(value: Any) -> BoolArray:
+    return np.ascontiguousarray(value, dtype=np.bool_)
 
-    def take(self, rows: slice) -> PreparedBatch:
-        """Return the batch of scenarios ``rows`` (a chunk; large slices shared)."""
-        return PreparedBatch(
-            shared=self.shared,
-            arrays={k: v[rows] for k, v in self.arrays.items()},
-            tables={k: v.take(rows) for k, v in self.tables.items()},
-            process_count=self.process_count[rows],
-            stockpile_count=self.stockpile_count[rows],
-            floor_count=self.floor_count[rows],
-            processes=self.processes[rows],
-        )
+
+def _own_processes(prep: Prepared) -> Processes:
+    """Scenario ``prep``'s processes (no B axis, not padded; recipe lists made later)."""
+    none = np.zeros((0, 0), dtype=np.int64)
+    return Processes(
+        prep.process_region,
+        prep.process_stage,
+        prep.process_inputs,
+        prep.process_outputs,
+        none,
+        none,
+        prep.capacity_per_month,
+        prep.floor_activity_per_month,
+        prep.utilisation0,
+        prep.max_utilisation,
+        prep.ramp_rate_per_month,
+        prep.baseline_activity_per_month,
+    )
+
+
+def _own_stockpiles(prep: Prepared) -> Stockpiles:
+    return Stockpiles(
+        prep.stockpile_holder,
+        prep.stockpile_commodity,
+        prep.stockpile_initial,
+        prep.stockpile_size,
+        prep.stockpile_max_release,
+        prep.stockpile_refill,
+        prep.stockpile_trigger,
+        prep.stockpile_trigger_value,
+    )
+
+
+def _own_floors(prep: Prepared) -> Floors:
+    R, T = len(prep.regions), prep.months
+    return Floors(
+        prep.floor_commodity,
+        prep.floor_usd_per_kg,
+        prep.floor_payer,
+        prep.floor_producers.reshape(-1, R),
+        prep.floor_active.reshape(T, -1),
+    )
+
+
+def _pad(arr: NDArray[Any], n: int, fill: float, axis: int) -> NDArray[Any]:
+    missing = n - arr.shape[axis]
+    if missing <= 0:
+        return arr
+    shape = list(arr.shape)
+    shape[axis] = missing
+    return np.concatenate([arr, np.full(shape, fill, dtype=arr.dtype)], axis=axis)
+
+
+def _stack(
+    own: list[G],
+    n: int,
+    fills: dict[str, float],
+    axes: dict[str, int],
+    convert: Mapping[str, Callable[[Any], NDArray[Any]]],
+) -> G:
+    """Return the groups ``own`` stacked on a new leading axis, each field padded to ``n``
+    entries along its axis (default 0) with its fill (default 0)."""
+    stacked: dict[str, NDArray[Any]] = {}
+    for k, name in enumerate(own[0]._fields):
+        padded = [_pad(np.asarray(g[k]), n, fills.get(name, 0), axes.get(name, 0)) for g in own]
+        to: Callable[[Any], NDArray[Any]] = convert.get(name, _float)
+        stacked[name] = to(np.stack(padded))
+    return own[0]._replace(**stacked)
+
+
+_INT = {
+    "region": _int,
+    "stage": _int,
+    "holder": _int,
+    "commodity": _int,
+    "trigger": _int,
+    "payer": _int,
+    "producers": _bool,
+    "active": _bool,
+    "input_list": _int,
+    "output_list": _int,
+    "sector_rank": _int,
+    "partner_mask": _bool,
+}
+"""Fields that are not float64."""
+
+
+def _nonzero_lists(recipe: FloatArray) -> IntArray:
+    """(B, P, n) the commodities with a non-zero coefficient in each process's recipe
+    (B, P, C), in index order, −1 after the last."""
+    nonzero = np.asarray(recipe) != 0
+    n = max(1, int(nonzero.sum(axis=-1).max(initial=0)))
+    order = np.argsort(~nonzero, axis=-1, kind="stable")[..., :n]
+    kept = np.take_along_axis(nonzero, order, axis=-1)
+    return _int(np.where(kept, order, -1))
 
 
 def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
@@ -235,12 +276,16 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
     >>> from reechain.engine.prepare import prepare
     >>> chain = reechain.compile_chain(reechain.load_dataset("sample"))
     >>> batch = stack_prepared([prepare(chain, months=3)] * 2)
-    >>> batch.size, batch.tables["sourcing_share"].values.shape[0]
+    >>> batch.size, batch.tables.sourcing_share.shape[0]
     (2, 1)
     """
     builders = {name: _TableBuilder() for name in TABLES}
     index: dict[str, list[IntArray]] = {name: [] for name in TABLES}
-    light: list[dict[str, Any]] = []
+    procs: list[Processes] = []
+    stocks: list[Stockpiles] = []
+    floors: list[Floors] = []
+    allocation: list[Allocation] = []
+    names: list[tuple[str, ...]] = []
     first: Prepared | None = None
     for prep in preps:
         if first is None:
@@ -254,52 +299,53 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
                 )
             else:
                 index[name].append(builders[name].add(getattr(prep, name)))
-        light.append({name: getattr(prep, name) for name in LIGHT})
+        procs.append(_own_processes(prep))
+        stocks.append(_own_stockpiles(prep))
+        floors.append(_own_floors(prep))
+        allocation.append(Allocation(prep.sector_rank, prep.partner_mask))
+        names.append(prep.processes)
     if first is None:
         raise ConsistencyError("a batch needs at least one prepared scenario")
-    shared = {name: getattr(first, name) for name in SHARED}
-    P = max(len(p["processes"]) for p in light)
-    Q = max(len(p["stockpile_holder"]) for p in light)
-    F = max(len(p["floor_commodity"]) for p in light)
-    T, C, R = first.months, len(first.commodities), len(first.regions)
-
-    def pad(value: Any, n: int, fill: float, axis: int = 0) -> Any:
-        arr = np.asarray(value)
-        missing = n - arr.shape[axis]
-        if missing <= 0:
-            return arr
-        shape = list(arr.shape)
-        shape[axis] = missing
-        return np.concatenate([arr, np.full(shape, fill, dtype=arr.dtype)], axis=axis)
-
-    arrays: dict[str, Any] = {}
-
-    def stack(name: str, values: list[Any]) -> None:
-        arrays[name] = np.stack(values)
-
-    for name, fill in PROCESS_FIELDS.items():
-        stack(name, [pad(p[name], P, fill) for p in light])
-    for name in ("process_inputs", "process_outputs"):
-        stack(name, [pad(p[name], P, 0.0) for p in light])
-    for name in ("capacity_per_month", "floor_activity_per_month"):
-        stack(name, [pad(p[name], P, 0.0, axis=1) for p in light])
-    for name, fill in STOCKPILE_FIELDS.items():
-        stack(name, [pad(p[name], Q, fill) for p in light])
-    for name, fill in FLOOR_FIELDS.items():
-        stack(name, [pad(p[name], F, fill) for p in light])
-    stack("floor_producers", [pad(p["floor_producers"].reshape(-1, R), F, False) for p in light])
-    stack("floor_active", [pad(p["floor_active"].reshape(T, -1), F, False, axis=1) for p in light])
-    for name in ("sector_rank", "partner_mask"):
-        stack(name, [p[name] for p in light])
-    arrays["partner_mask"] = arrays["partner_mask"].reshape(len(light), C, R)
+    P = max(len(n) for n in names)
+    Q = max(len(s.holder) for s in stocks)
+    F = max(len(f.commodity) for f in floors)
+    processes = _stack(procs, P, {"stage": -1}, {"capacity": 1, "floor_activity": 1}, _INT)
+    processes = processes._replace(
+        input_list=_nonzero_lists(processes.inputs),
+        output_list=_nonzero_lists(processes.outputs),
+    )
+    columns: dict[str, NDArray[Any]] = {name: builders[name].values() for name in TABLES}
+    columns |= {f"{name}_at": _int(np.stack(index[name])) for name in TABLES}
+    tables = MonthTables(**columns)
+    pair_s, pair_c = np.nonzero((tables.intensity > 0).any(axis=(0, 1)))
     return PreparedBatch(
-        shared=shared,
-        arrays=arrays,
-        tables={name: builders[name].table(index[name]) for name in TABLES},
-        process_count=np.array([len(p["processes"]) for p in light], dtype=np.int64),
-        stockpile_count=np.array([len(p["stockpile_holder"]) for p in light], dtype=np.int64),
-        floor_count=np.array([len(p["floor_commodity"]) for p in light], dtype=np.int64),
-        processes=tuple(p["processes"] for p in light),
+        regions=first.regions,
+        commodities=first.commodities,
+        sectors=first.sectors,
+        months=first.months,
+        chain=ChainArrays(
+            stage_order=_int(first.stage_order),
+            commodity_stage=_int(first.commodity_stage),
+            producer_stock_build=_float(first.producer_stock_build),
+            user_sink=_float(first.user_sink),
+            inventory_target_days=_float(first.inventory_target_days),
+            inventory_restoration_months=_float(first.inventory_restoration_months),
+            price0=_float(first.price0_usd_per_kg),
+            elasticity=_float(first.elasticity),
+            price_cap_multiple=_float(first.price_cap_multiple),
+            sector_key_commodity=_int(first.sector_key_commodity),
+            pair_sector=_int(pair_s),
+            pair_commodity=_int(pair_c),
+        ),
+        tables=tables,
+        processes=processes,
+        stockpiles=_stack(stocks, Q, {"trigger": TRIGGER_NEVER}, {}, _INT),
+        floors=_stack(floors, F, {}, {"active": 1}, _INT),
+        allocation=_stack(allocation, 0, {}, {}, _INT),
+        process_count=np.array([len(n) for n in names], dtype=np.int64),
+        stockpile_count=np.array([len(s.holder) for s in stocks], dtype=np.int64),
+        floor_count=np.array([len(f.commodity) for f in floors], dtype=np.int64),
+        process_names=tuple(names),
     )
 
 
@@ -319,7 +365,7 @@ def prepare_batch(
     --------
     >>> import reechain
     >>> chain = reechain.compile_chain(reechain.load_dataset("sample"))
-    >>> prepare_batch(chain, [None, None], months=4).arrays["capacity_per_month"].shape[:2]
+    >>> prepare_batch(chain, [None, None], months=4).processes.capacity.shape[:2]
     (2, 4)
     """
     return stack_prepared(

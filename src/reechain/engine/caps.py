@@ -17,12 +17,8 @@ from numpy.typing import NDArray
 from reechain.chain import Chain
 from reechain.engine.select import importer_mask, name_mask, region_mask
 from reechain.engine.sourcing import embodied_use, origin_content
-from reechain.scenario.models import (
-    DAYS_PER_MONTH,
-    WORKING_DAYS_PER_MONTH,
-    ExportRestriction,
-    LogisticsDelay,
-)
+from reechain.engine.units import DAYS_PER_MONTH
+from reechain.scenario.models import WORKING_DAYS_PER_MONTH, ExportRestriction, LogisticsDelay
 from reechain.scenario.validate import month_index
 
 FloatArray = NDArray[np.float64]

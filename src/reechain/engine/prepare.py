@@ -74,8 +74,16 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
+from reechain.engine.curves import (
+    demand_path_array,
+    outage_curve,
+    outage_processes,
+    ramp,
+    template,
+)
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
+from reechain.engine.stockpiles import stockpiles
 from reechain.errors import ConsistencyError
 from reechain.scenario.models import (
     CapacityOutage,
@@ -88,7 +96,6 @@ from reechain.scenario.models import (
     Recycling,
     Scenario,
     SectorPriority,
-    StockpilePolicy,
     Substitution,
 )
 from reechain.scenario.validate import check_against_chain, month_index
@@ -96,9 +103,6 @@ from reechain.scenario.validate import check_against_chain, month_index
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-TRIGGER_NEVER, TRIGGER_DATE, TRIGGER_SHORTFALL, TRIGGER_PRICE = 0, 1, 2, 3
-"""Stockpile trigger kinds."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,24 +260,24 @@ def prepare(
         )
     util0 = list(u0)
     max_util = list(chain.max_utilisation)
-    ramp = list(chain.ramp_rate_per_month)
+    ramps = list(chain.ramp_rate_per_month)
     availability = [np.ones(T) for _ in names]
     for i, policy in enumerate(policies):
         if not isinstance(policy, NewCapacity):
             continue
         r, g = chain.region_index(policy.region), chain.stage_index(policy.stage)
-        template = _template(chain, r, g, policy.recipe)
+        model = template(chain, r, g, policy.recipe)
         names.append(f"new_capacity[{i}]:{policy.region}:{policy.stage}")
         region.append(r)
         stage.append(g)
-        q = chain.recipes.index(policy.recipe) if policy.recipe else chain.process_recipe[template]
+        q = chain.recipes.index(policy.recipe) if policy.recipe else chain.process_recipe[model]
         inputs.append(chain.recipe_inputs[q])
         outputs.append(chain.recipe_outputs[q])
         capacity.append(policy.capacity_per_year)
-        util0.append(float(chain.max_utilisation[template]) if template >= 0 else 1.0)
+        util0.append(float(chain.max_utilisation[model]) if model >= 0 else 1.0)
         max_util.append(util0[-1])
-        ramp.append(float(chain.ramp_rate_per_month[template]) if template >= 0 else 0.0)
-        availability.append(_ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
+        ramps.append(float(chain.ramp_rate_per_month[model]) if model >= 0 else 0.0)
+        availability.append(ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
     P = len(names)
     process_region = np.array(region, dtype=np.int64)
     process_stage = np.array(stage, dtype=np.int64)
@@ -282,8 +286,8 @@ def prepare(
     avail = np.array(availability).reshape(P, T).T.copy()
     for event in events:
         if isinstance(event, CapacityOutage):
-            hit = _outage_processes(chain, event, P, process_region, process_stage)
-            avail[:, hit] *= _outage_curve(T, month_index(chain, event.start), event)[:, None]
+            hit = outage_processes(chain, event, P, process_region, process_stage)
+            avail[:, hit] *= outage_curve(T, month_index(chain, event.start), event)[:, None]
     _check_stages(chain, process_stage, process_inputs, process_outputs)
     baseline_activity = (
         np.concatenate([chain.activity_per_year, np.zeros(P - len(chain.processes))]) / 12
@@ -307,7 +311,7 @@ def prepare(
     for policy in policies:
         if isinstance(policy, Recycling):
             r, c = chain.region_index(policy.region), chain.commodity_index(policy.commodity)
-            curve = _ramp(T, month_index(chain, policy.start), policy.ramp_up_months)
+            curve = ramp(T, month_index(chain, policy.start), policy.ramp_up_months)
             added = policy.quantity_t_per_year / 12 * curve
             extra[:, r, c] += added
             shift_shares(share, c, r, [r], added, requirement[:, c] / 12)
@@ -323,7 +327,7 @@ def prepare(
             p_new += 1
 
     # --- end use ------------------------------------------------------------------------
-    path = _demand_path(demand_path, T, S, R)
+    path = demand_path_array(demand_path, T, S, R)
     N = chain.output_per_year[None] / 12 * path
     substitution = any(isinstance(p, Substitution) for p in policies)
     intensity = _every_month(
@@ -356,7 +360,7 @@ def prepare(
     cap_slices, cap_index = month_caps(event_caps, (C, R, R), T)
 
     # --- policies: stockpiles, partners, floors, priority -------------------------------------
-    stockpiles = _stockpiles(chain, policies, use)
+    stocks = stockpiles(chain, policies, use)
     partner = np.zeros((C, R), dtype=bool)
     for policy in policies:
         if isinstance(policy, PartnerPreference):
@@ -403,7 +407,7 @@ def prepare(
         capacity_per_month=np.array(capacity)[None, :] / 12 * avail,
         utilisation0=np.array(util0),
         max_utilisation=np.array(max_util),
-        ramp_rate_per_month=np.array(ramp),
+        ramp_rate_per_month=np.array(ramps),
         baseline_activity_per_month=baseline_activity,
         floor_activity_per_month=floor_activity,
         end_use_requirement=N,
@@ -432,63 +436,18 @@ def prepare(
         floor_producers=floor_producers,
         floor_payer=np.array([chain.region_index(p.payer) for p in floors], dtype=np.int64),
         floor_active=floor_active,
-        **stockpiles,
+        stockpile_holder=stocks.holder,
+        stockpile_commodity=stocks.commodity,
+        stockpile_initial=stocks.initial,
+        stockpile_size=stocks.size,
+        stockpile_max_release=stocks.max_release,
+        stockpile_refill=stocks.refill,
+        stockpile_trigger=stocks.trigger,
+        stockpile_trigger_value=stocks.trigger_value,
     )
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _template(chain: Chain, r: int, g: int, recipe: str | None) -> int:
-    here = np.nonzero((chain.process_region == r) & (chain.process_stage == g))[0]
-    anywhere = np.nonzero(chain.process_stage == g)[0]
-    if len(here):
-        return int(here[0])
-    if len(anywhere):
-        return int(anywhere[0])
-    if recipe is None:
-        raise ConsistencyError(
-            f"new_capacity: no process at stage {chain.stages[g]!r} to copy a recipe from; "
-            "name one with 'recipe'"
-        )
-    return -1
-
-
-def _ramp(T: int, start: int, ramp_months: int) -> FloatArray:
-    """(T,) 0 before ``start``, then (k+1)/ramp in the k-th month, capped at 1."""
-    curve = np.zeros(T)
-    k = np.arange(T) - start
-    on = k >= 0
-    curve[on] = 1.0 if ramp_months <= 0 else np.minimum(1.0, (k[on] + 1) / ramp_months)
-    return curve
-
-
-def _outage_curve(T: int, start: int, event: CapacityOutage) -> FloatArray:
-    """(T,) availability multiplier of an outage: 1 − f in the window, then recovery."""
-    curve = np.ones(T)
-    end = start + event.duration_months
-    curve[start : min(end, T)] = 1 - event.fraction
-    if event.recovery.curve == "linear" and event.recovery.months > 0:
-        m = event.recovery.months
-        for k in range(m):
-            if end + k < T:
-                curve[end + k] = 1 - event.fraction * (m - k - 1) / m
-    return curve
-
-
-def _outage_processes(
-    chain: Chain, event: CapacityOutage, P: int, region: IntArray, stage: IntArray
-) -> BoolArray:
-    hit = np.zeros(P, dtype=bool)
-    if event.process is not None:
-        hit[chain.processes.index(event.process)] = True
-    else:
-        assert event.region is not None
-        assert event.stage is not None
-        hit = (region == chain.region_index(event.region)) & (
-            stage == chain.stage_index(event.stage)
-        )
-    return hit
 
 
 _BASE_SHARES: WeakKeyDictionary[Chain, FloatArray] = WeakKeyDictionary()
@@ -524,74 +483,3 @@ def _check_stages(chain: Chain, stage: IntArray, inputs: FloatArray, outputs: Fl
             f"process {bad[0]}: the engine needs outputs at the process's stage and inputs "
             "from earlier stages"
         )
-
-
-def _demand_path(path: Any, T: int, S: int, R: int) -> FloatArray:
-    if path is None:
-        return np.ones((T, S, R))
-    arr = np.asarray(path, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr[:, None, None]
-    if arr.shape[0] != T or np.any(arr < 0) or not np.all(np.isfinite(arr)):
-        raise ConsistencyError(
-            f"demand path: got shape {arr.shape}, expected {T} non-negative months"
-        )
-    return np.broadcast_to(arr, (T, S, R)).copy()
-
-
-def _stockpiles(chain: Chain, policies: Any, use: FloatArray) -> dict[str, Any]:
-    holder = list(chain.stockpile_holder)
-    commodity = list(chain.stockpile_commodity)
-    initial = list(chain.stockpile_quantity)
-    size = list(chain.stockpile_quantity)
-    release = list(chain.stockpile_max_release_per_month)
-    refill = [0.0] * len(holder)
-    trigger = [TRIGGER_NEVER] * len(holder)
-    value = [0.0] * len(holder)
-    for policy in policies:
-        if not isinstance(policy, StockpilePolicy):
-            continue
-        r, c = chain.region_index(policy.holder), chain.commodity_index(policy.commodity)
-        if policy.trigger.date is not None:
-            kind, v = TRIGGER_DATE, float(month_index(chain, policy.trigger.date))
-        elif policy.trigger.shortfall_pct is not None:
-            kind, v = TRIGGER_SHORTFALL, policy.trigger.shortfall_pct / 100
-        else:
-            assert policy.trigger.price_multiple is not None
-            kind, v = TRIGGER_PRICE, policy.trigger.price_multiple
-        if policy.size_t is None and policy.size_days is None:
-            ks = [
-                k
-                for k in range(len(chain.stockpile_holder))
-                if holder[k] == r and commodity[k] == c
-            ]
-        else:
-            quantity = (
-                policy.size_t
-                if policy.size_t is not None
-                else ((policy.size_days or 0.0) * use[r, c] / 365)
-            )
-            holder.append(r)
-            commodity.append(c)
-            initial.append(quantity)
-            size.append(quantity)
-            release.append(0.0)
-            refill.append(0.0)
-            trigger.append(TRIGGER_NEVER)
-            value.append(0.0)
-            ks = [len(holder) - 1]
-        for k in ks:
-            release[k] = policy.max_release_t_per_month
-            refill[k] = policy.refill_t_per_month
-            trigger[k] = kind
-            value[k] = v
-    return {
-        "stockpile_holder": np.array(holder, dtype=np.int64),
-        "stockpile_commodity": np.array(commodity, dtype=np.int64),
-        "stockpile_initial": np.array(initial, dtype=np.float64),
-        "stockpile_size": np.array(size, dtype=np.float64),
-        "stockpile_max_release": np.array(release, dtype=np.float64),
-        "stockpile_refill": np.array(refill, dtype=np.float64),
-        "stockpile_trigger": np.array(trigger, dtype=np.int64),
-        "stockpile_trigger_value": np.array(value, dtype=np.float64),
-    }

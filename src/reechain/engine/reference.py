@@ -59,76 +59,67 @@ Decisions where DESIGN.md is silent (the preparation's own are in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from reechain.engine.prepare import (
-    TRIGGER_DATE,
-    TRIGGER_PRICE,
-    TRIGGER_SHORTFALL,
-    Prepared,
-)
+from reechain.engine.arrays import RunArrays, run_shapes
+from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
+from reechain.engine.prepare import Prepared
+from reechain.engine.reference_trade import trade
+from reechain.engine.units import DAYS_PER_MONTH, KG_PER_T
 
 FloatArray = NDArray[np.float64]
-DAYS_PER_MONTH = 365 / 12
-KG_PER_T = 1000.0
 
 
-@dataclass(frozen=True, eq=False)
-class RunArrays:
-    """What one run of the engine produced, month by month (units per month).
+class Required(NamedTuple):
+    """What step 1 (:func:`require`) gives the month."""
 
-    Axes: T months, R regions, C commodities, S sectors, P processes, K stockpiles.
-    """
+    use: FloatArray
+    """(R, C) use requirement U."""
+    request: FloatArray
+    """(R, C) requests sent to suppliers."""
+    activity: FloatArray
+    """(P,) required activity."""
+    sector_need: FloatArray
+    """(R, S, C) N × intensity."""
+
+
+class Supplied(NamedTuple):
+    """What step 2 (:func:`supply`) gives the month."""
 
     activity: FloatArray
-    """(T, P) process activity."""
-    utilisation: FloatArray
-    """(T, P) utilisation in force during the month."""
-    production: FloatArray
-    """(T, R, C) output of processes."""
-    extra_supply: FloatArray
-    """(T, R, C) output outside processes (unreported output, recycling)."""
-    requirement: FloatArray
-    """(T, R, C) use requirement U (processes + sectors + sink), the N of the price rule."""
-    requests: FloatArray
-    """(T, R, C) requests sent to suppliers (U + inventory restoration, at least 0)."""
-    shipments: FloatArray
-    """(T, C, R, R) supplier → requester deliveries to users (diagonal: domestic)."""
-    purchases: FloatArray
-    """(T, C, R, R) supplier → holder purchases into strategic stockpiles (refill)."""
+    """(P,)"""
+    output: FloatArray
+    """(R, C) output, processes and extra supply."""
+    shipped: FloatArray
+    """(C, R, R)"""
     deliveries: FloatArray
-    """(T, R, C) received by users."""
-    inventory_draw: FloatArray
-    """(T, R, C) taken from user inventories."""
-    stockpile_release: FloatArray
-    """(T, R, C) released from strategic stockpiles to users."""
+    """(R, C)"""
+    draw: FloatArray
+    """(R, C) from user inventories."""
+    released: FloatArray
+    """(R, C) from strategic stockpiles."""
     available: FloatArray
-    """(T, R, C) A = deliveries + inventory draws + stockpile releases."""
-    consumption: FloatArray
-    """(T, R, C) used by processes, sectors and the sink."""
+    """(R, C) A."""
+    ratio: FloatArray
+    """(R, C) share of requirement available."""
+
+
+class Made(NamedTuple):
+    """What step 4 (:func:`make`) gives the month."""
+
+    target: FloatArray
+    """(S, R)"""
+    made: FloatArray
+    """(S, R)"""
+    consumed: FloatArray
+    """(R, C)"""
     process_consumption: FloatArray
-    """(T, R, C) used by processes."""
-    user_inventory: FloatArray
-    """(T, R, C) at the end of the month."""
-    producer_stock: FloatArray
-    """(T, R, C) at the end of the month."""
-    stockpile_level: FloatArray
-    """(T, K) at the end of the month."""
-    price: FloatArray
-    """(T, R, C) USD/kg."""
-    end_use_requirement: FloatArray
-    """(T, S, R) N, sector units per month."""
-    end_use_target: FloatArray
-    """(T, S, R) N × (P(t−1)/P₀)^ε."""
-    end_use_output: FloatArray
-    """(T, S, R) output made."""
-    floor_payment_usd: FloatArray
-    """(T, R) price-floor payments by payer region, USD per month."""
-    initial_user_inventory: FloatArray
-    """(R, C) at the start of month 0."""
+    """(R, C)"""
+    user_stock: FloatArray
+    """(R, C) at the end of the month."""
 
 
 def run_reference(prep: Prepared) -> RunArrays:
@@ -145,15 +136,17 @@ def run_reference(prep: Prepared) -> RunArrays:
     """
     T, R, C = prep.months, len(prep.regions), len(prep.commodities)
     S, P, K = len(prep.sectors), len(prep.processes), len(prep.stockpile_holder)
-    out = {name: np.zeros(shape) for name, shape in _shapes(T, R, C, S, P, K).items()}
+    shapes = run_shapes(T, R, C, S, P, K)
+    initial_stock = np.zeros((R, C))
+    run = RunArrays(
+        **{name: np.zeros(shape) for name, shape in shapes.items()},
+        initial_user_inventory=initial_stock,
+    )
     user_stock = np.zeros((R, C))
     producer_stock = np.zeros((R, C))
     utilisation = prep.utilisation0.copy()
     level = prep.stockpile_initial.copy()
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
-    stages = prep.stage_order
-    initial_stock = np.zeros((R, C))
-
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
         intensity = prep.intensity[t]  # (R, S, C)
@@ -161,193 +154,246 @@ def run_reference(prep: Prepared) -> RunArrays:
         cap = prep.link_cap[t]  # (C, R, R)
         in_force = utilisation.copy()  # (P,) utilisation during this month
         effective = prep.capacity_per_month[t] * utilisation  # (P,)
-
-        # 1. Require: downstream → upstream --------------------------------------------
-        sector_need = np.einsum("sr,rsc->rsc", N, intensity)  # (R, S, C)
-        U = sector_need.sum(axis=1) + prep.user_sink
-        request = np.zeros((R, C))
-        required_activity = np.zeros(P)
-        for g in reversed(stages):
-            cs = prep.commodity_stage == g
-            if t == 0:
-                user_stock[:, cs] = _target(prep, U)[:, cs]
-                initial_stock[:, cs] = user_stock[:, cs]
-            restoration = (_target(prep, U) - user_stock) / prep.inventory_restoration_months
-            request[:, cs] = np.maximum(U + restoration, 0.0)[:, cs]
-            wanted = np.einsum("cij,jc->ic", share, request) + prep.producer_stock_build
-            from_processes = np.maximum(wanted - prep.extra_supply[t], 0.0)
-            for p in np.nonzero(prep.process_stage == g)[0].tolist():
-                required_activity[p] = _required_activity(prep, p, effective, from_processes)
-                required_activity[p] = max(
-                    required_activity[p], prep.floor_activity_per_month[t, p]
-                )
-                U[prep.process_region[p]] += required_activity[p] * prep.process_inputs[p]
-
-        # 2. Produce, trade, buffer: upstream → downstream ------------------------------
-        A = np.zeros((R, C))
-        D = np.zeros((R, C))
-        ratio = np.ones((R, C))  # share of requirement each user gets of A
-        activity = np.zeros(P)
-        output = prep.extra_supply[t].copy()
-        shipped = np.zeros((C, R, R))
-        draw = np.zeros((R, C))
-        released = np.zeros((R, C))
-        for g in stages:
-            cs_idx = np.nonzero(prep.commodity_stage == g)[0].tolist()
-            for p in np.nonzero(prep.process_stage == g)[0].tolist():
-                r = prep.process_region[p]
-                inputs = np.nonzero(prep.process_inputs[p])[0]
-                on_hand = min((ratio[r, c] for c in inputs), default=1.0)
-                activity[p] = min(effective[p], required_activity[p] * on_hand)
-                output[r] += activity[p] * prep.process_outputs[p]
-            for c in cs_idx:
-                has = output[:, c] + producer_stock[:, c]
-                shipped[c] = _trade_round_1(share[c] * request[None, :, c], cap[c], has)
-                _trade_round_2(shipped[c], cap[c], has, request[:, c], prep.partner_mask[c])
-                producer_stock[:, c] = np.maximum(has - shipped[c].sum(axis=1), 0.0)
-                D[:, c] = shipped[c].sum(axis=0)
-                # buffer: user inventory first, then strategic stockpiles
-                gap = np.maximum(U[:, c] - D[:, c], 0.0)
-                draw[:, c] = np.minimum(gap, user_stock[:, c])
-                for k in np.nonzero(prep.stockpile_commodity == c)[0].tolist():
-                    r = int(prep.stockpile_holder[k])
-                    if _triggered(prep, k, t, U[r, c], D[r, c], price_prev[r, c], c):
-                        remaining = gap[r] - draw[r, c] - released[r, c]
-                        x = max(min(prep.stockpile_max_release[k], level[k], remaining), 0.0)
-                        level[k] -= x
-                        released[r, c] += x
-                A[:, c] = D[:, c] + draw[:, c] + released[:, c]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
-
-        # 3. Price ------------------------------------------------------------------------
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            cover = np.where(U > 0, np.minimum(1.0, A / np.where(U > 0, U, 1.0)), 1.0)
-            multiple = np.where(cover > 0, cover ** (1 / prep.elasticity[None, :]), np.inf)
-        price = prep.price0_usd_per_kg[None, :] * np.minimum(
-            multiple, prep.price_cap_multiple[None, :]
+        need = require(prep, t, N, intensity, share, effective, user_stock, initial_stock)
+        got = supply(
+            prep, t, share, cap, need, effective, user_stock, producer_stock, level, price_prev
         )
-
-        # 4. Make ---------------------------------------------------------------------------
-        target = N.copy()
-        for s in range(S):
-            key = prep.sector_key_commodity[s]
-            if key >= 0:
-                signal = price_prev[:, key] / prep.price0_usd_per_kg[key]
-                target[s] = N[s] * signal ** prep.elasticity[key]
-        process_use = np.einsum("p,pc->pc", activity, prep.process_inputs)
-        consumed_by_processes = np.zeros((R, C))
-        np.add.at(consumed_by_processes, prep.process_region, process_use)
-        made = np.zeros((S, R))
-        for r in range(R):
-            for_sectors = _share_by_rank(
-                ratio[r] * sector_need[r].sum(axis=0), sector_need[r], prep.sector_rank[r]
-            )  # (S, C)
-            for s in range(S):
-                uses = intensity[r, s] > 0
-                possible = (for_sectors[s, uses] / intensity[r, s, uses]).min(initial=np.inf)
-                made[s, r] = max(min(target[s, r], possible), 0.0)
-        consumed_by_sectors = np.einsum("sr,rsc->rc", made, intensity)
-        consumed = consumed_by_processes + consumed_by_sectors + ratio * prep.user_sink
-        user_stock = np.maximum(user_stock + D + released - consumed, 0.0)
-
-        # refill strategic stockpiles after everything else is served
-        purchases = np.zeros((C, R, R))
-        for k in range(K):
-            c, r = int(prep.stockpile_commodity[k]), int(prep.stockpile_holder[k])
-            if prep.stockpile_refill[k] <= 0 or _triggered(
-                prep, k, t, U[r, c], D[r, c], price_prev[r, c], c
-            ):
-                continue
-            want = min(prep.stockpile_refill[k], prep.stockpile_size[k] - level[k])
-            for i in range(R):
-                if want <= 0:
-                    break
-                room = cap[c, i, r] - shipped[c, i, r] - purchases[c, i, r]
-                x = max(min(want, producer_stock[i, c], room), 0.0)
-                purchases[c, i, r] += x
-                producer_stock[i, c] -= x
-                level[k] += x
-                want -= x
-
-        # price floors
-        floor_payment = np.zeros(R)
-        for f in np.nonzero(prep.floor_active[t])[0].tolist():
-            c = prep.floor_commodity[f]
-            covered = prep.floor_producers[f]
-            gap_usd = np.maximum(prep.floor_usd_per_kg[f] - price[covered, c], 0.0)
-            paid = (gap_usd * (output[covered, c] - prep.extra_supply[t][covered, c])).sum()
-            floor_payment[prep.floor_payer[f]] += paid * KG_PER_T
-
-        # utilisation for next month
-        binding = required_activity > prep.capacity_per_month[t] * utilisation * (1 + 1e-12)
-        utilisation = np.where(
-            binding,
-            np.minimum(prep.max_utilisation, utilisation + prep.ramp_rate_per_month),
-            utilisation,
-        )
-        at_or_below = required_activity <= prep.baseline_activity_per_month * (1 + 1e-12)
-        utilisation = np.where(
-            at_or_below & ~binding,
-            np.maximum(prep.utilisation0, utilisation - prep.ramp_rate_per_month),
-            utilisation,
-        )
-
+        prices = price(prep, need.use, got.available)
+        used = make(prep, N, intensity, need, got, price_prev, user_stock)
+        user_stock = used.user_stock
+        purchases = refill(prep, t, cap, need, got, price_prev, producer_stock, level)
+        paid = floors(prep, t, prices, got.output)
+        utilisation = next_utilisation(prep, t, need.activity, utilisation)
         for name, value in (
-            ("activity", activity),
+            ("activity", got.activity),
             ("utilisation", in_force),
-            ("production", output - prep.extra_supply[t]),
+            ("production", got.output - prep.extra_supply[t]),
             ("extra_supply", prep.extra_supply[t]),
-            ("requirement", U),
-            ("requests", request),
-            ("shipments", shipped),
+            ("requirement", need.use),
+            ("requests", need.request),
+            ("shipments", got.shipped),
             ("purchases", purchases),
-            ("deliveries", D),
-            ("inventory_draw", draw),
-            ("stockpile_release", released),
-            ("available", A),
-            ("consumption", consumed),
-            ("process_consumption", consumed_by_processes),
+            ("deliveries", got.deliveries),
+            ("inventory_draw", got.draw),
+            ("stockpile_release", got.released),
+            ("available", got.available),
+            ("consumption", used.consumed),
+            ("process_consumption", used.process_consumption),
             ("user_inventory", user_stock),
             ("producer_stock", producer_stock),
             ("stockpile_level", level),
-            ("price", price),
+            ("price", prices),
             ("end_use_requirement", N),
-            ("end_use_target", target),
-            ("end_use_output", made),
-            ("floor_payment_usd", floor_payment),
+            ("end_use_target", used.target),
+            ("end_use_output", used.made),
+            ("floor_payment_usd", paid),
         ):
-            out[name][t] = value
-        price_prev = price
-    return RunArrays(initial_user_inventory=initial_stock, **out)
+            getattr(run, name)[t] = value
+        price_prev = prices
+    return run
 
 
-def _shapes(T: int, R: int, C: int, S: int, P: int, K: int) -> dict[str, tuple[int, ...]]:
-    rc, crr, sr = (T, R, C), (T, C, R, R), (T, S, R)
-    return {
-        "activity": (T, P),
-        "utilisation": (T, P),
-        "production": rc,
-        "extra_supply": rc,
-        "requirement": rc,
-        "requests": rc,
-        "shipments": crr,
-        "purchases": crr,
-        "deliveries": rc,
-        "inventory_draw": rc,
-        "stockpile_release": rc,
-        "available": rc,
-        "consumption": rc,
-        "process_consumption": rc,
-        "user_inventory": rc,
-        "producer_stock": rc,
-        "stockpile_level": (T, K),
-        "price": rc,
-        "end_use_requirement": sr,
-        "end_use_target": sr,
-        "end_use_output": sr,
-        "floor_payment_usd": (T, R),
-    }
+def require(
+    prep: Prepared,
+    t: int,
+    N: FloatArray,
+    intensity: FloatArray,
+    share: FloatArray,
+    effective: FloatArray,
+    user_stock: FloatArray,
+    initial_stock: FloatArray,
+) -> Required:
+    """1. Require, downstream → upstream: use requirement, requests, required activity.
+    In month 0 the user stock (in place) and ``initial_stock`` start at their target."""
+    R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
+    sector_need = np.einsum("sr,rsc->rsc", N, intensity)  # (R, S, C)
+    U = sector_need.sum(axis=1) + prep.user_sink
+    request = np.zeros((R, C))
+    required_activity = np.zeros(P)
+    for g in reversed(prep.stage_order):
+        cs = prep.commodity_stage == g
+        if t == 0:
+            user_stock[:, cs] = _target(prep, U)[:, cs]
+            initial_stock[:, cs] = user_stock[:, cs]
+        restoration = (_target(prep, U) - user_stock) / prep.inventory_restoration_months
+        request[:, cs] = np.maximum(U + restoration, 0.0)[:, cs]
+        wanted = np.einsum("cij,jc->ic", share, request) + prep.producer_stock_build
+        from_processes = np.maximum(wanted - prep.extra_supply[t], 0.0)
+        for p in np.nonzero(prep.process_stage == g)[0].tolist():
+            required_activity[p] = _required_activity(prep, p, effective, from_processes)
+            required_activity[p] = max(required_activity[p], prep.floor_activity_per_month[t, p])
+            U[prep.process_region[p]] += required_activity[p] * prep.process_inputs[p]
+    return Required(U, request, required_activity, sector_need)
+
+
+def supply(
+    prep: Prepared,
+    t: int,
+    share: FloatArray,
+    cap: FloatArray,
+    need: Required,
+    effective: FloatArray,
+    user_stock: FloatArray,
+    producer_stock: FloatArray,
+    level: FloatArray,
+    price_prev: FloatArray,
+) -> Supplied:
+    """2. Produce, trade, buffer, upstream → downstream, so deliveries reach the next stage
+    in the same month (``producer_stock`` and stockpile ``level`` change in place)."""
+    R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
+    U, request = need.use, need.request
+    A = np.zeros((R, C))
+    D = np.zeros((R, C))
+    ratio = np.ones((R, C))  # share of requirement each user gets of A
+    activity = np.zeros(P)
+    output = prep.extra_supply[t].copy()
+    shipped = np.zeros((C, R, R))
+    draw = np.zeros((R, C))
+    released = np.zeros((R, C))
+    for g in prep.stage_order:
+        cs_idx = np.nonzero(prep.commodity_stage == g)[0].tolist()
+        for p in np.nonzero(prep.process_stage == g)[0].tolist():
+            r = prep.process_region[p]
+            inputs = np.nonzero(prep.process_inputs[p])[0]
+            on_hand = min((ratio[r, c] for c in inputs), default=1.0)
+            activity[p] = min(effective[p], need.activity[p] * on_hand)
+            output[r] += activity[p] * prep.process_outputs[p]
+        for c in cs_idx:
+            has = output[:, c] + producer_stock[:, c]
+            shipped[c] = trade(
+                share[c] * request[None, :, c], cap[c], has, request[:, c], prep.partner_mask[c]
+            )
+            producer_stock[:, c] = np.maximum(has - shipped[c].sum(axis=1), 0.0)
+            D[:, c] = shipped[c].sum(axis=0)
+            # buffer: user inventory first, then strategic stockpiles
+            gap = np.maximum(U[:, c] - D[:, c], 0.0)
+            draw[:, c] = np.minimum(gap, user_stock[:, c])
+            for k in np.nonzero(prep.stockpile_commodity == c)[0].tolist():
+                r = int(prep.stockpile_holder[k])
+                if triggered(prep, k, t, U[r, c], D[r, c], price_prev[r, c], c):
+                    remaining = gap[r] - draw[r, c] - released[r, c]
+                    x = max(min(prep.stockpile_max_release[k], level[k], remaining), 0.0)
+                    level[k] -= x
+                    released[r, c] += x
+            A[:, c] = D[:, c] + draw[:, c] + released[:, c]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
+    return Supplied(activity, output, shipped, D, draw, released, A, ratio)
+
+
+def price(prep: Prepared, U: FloatArray, A: FloatArray) -> FloatArray:
+    """3. Price: (R, C) P₀ × min(1, A/U)^(1/ε), capped."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cover = np.where(U > 0, np.minimum(1.0, A / np.where(U > 0, U, 1.0)), 1.0)
+        multiple = np.where(cover > 0, cover ** (1 / prep.elasticity[None, :]), np.inf)
+    prices: FloatArray = prep.price0_usd_per_kg[None, :] * np.minimum(
+        multiple, prep.price_cap_multiple[None, :]
+    )
+    return prices
+
+
+def make(
+    prep: Prepared,
+    N: FloatArray,
+    intensity: FloatArray,
+    need: Required,
+    got: Supplied,
+    price_prev: FloatArray,
+    user_stock: FloatArray,
+) -> Made:
+    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity); then
+    consumption and the user inventory."""
+    R, C, S = len(prep.regions), len(prep.commodities), len(prep.sectors)
+    ratio, sector_need = got.ratio, need.sector_need
+    target = N.copy()
+    for s in range(S):
+        key = prep.sector_key_commodity[s]
+        if key >= 0:
+            signal = price_prev[:, key] / prep.price0_usd_per_kg[key]
+            target[s] = N[s] * signal ** prep.elasticity[key]
+    process_use = np.einsum("p,pc->pc", got.activity, prep.process_inputs)
+    consumed_by_processes = np.zeros((R, C))
+    np.add.at(consumed_by_processes, prep.process_region, process_use)
+    made = np.zeros((S, R))
+    for r in range(R):
+        for_sectors = share_by_rank(
+            ratio[r] * sector_need[r].sum(axis=0), sector_need[r], prep.sector_rank[r]
+        )  # (S, C)
+        for s in range(S):
+            uses = intensity[r, s] > 0
+            possible = (for_sectors[s, uses] / intensity[r, s, uses]).min(initial=np.inf)
+            made[s, r] = max(min(target[s, r], possible), 0.0)
+    consumed_by_sectors = np.einsum("sr,rsc->rc", made, intensity)
+    consumed = consumed_by_processes + consumed_by_sectors + ratio * prep.user_sink
+    stock = np.maximum(user_stock + got.deliveries + got.released - consumed, 0.0)
+    return Made(target, made, consumed, consumed_by_processes, stock)
+
+
+def refill(
+    prep: Prepared,
+    t: int,
+    cap: FloatArray,
+    need: Required,
+    got: Supplied,
+    price_prev: FloatArray,
+    producer_stock: FloatArray,
+    level: FloatArray,
+) -> FloatArray:
+    """Return (C, R, R) the purchases of strategic stockpiles not triggered: from producer
+    stocks left after everything else is served, suppliers in region-index order, within
+    the links' remaining caps (``producer_stock`` and ``level`` change in place)."""
+    R, C = len(prep.regions), len(prep.commodities)
+    U, D, shipped = need.use, got.deliveries, got.shipped
+    purchases = np.zeros((C, R, R))
+    for k in range(len(prep.stockpile_holder)):
+        c, r = int(prep.stockpile_commodity[k]), int(prep.stockpile_holder[k])
+        if prep.stockpile_refill[k] <= 0 or triggered(
+            prep, k, t, U[r, c], D[r, c], price_prev[r, c], c
+        ):
+            continue
+        want = min(prep.stockpile_refill[k], prep.stockpile_size[k] - level[k])
+        for i in range(R):
+            if want <= 0:
+                break
+            room = cap[c, i, r] - shipped[c, i, r] - purchases[c, i, r]
+            x = max(min(want, producer_stock[i, c], room), 0.0)
+            purchases[c, i, r] += x
+            producer_stock[i, c] -= x
+            level[k] += x
+            want -= x
+    return purchases
+
+
+def floors(prep: Prepared, t: int, prices: FloatArray, output: FloatArray) -> FloatArray:
+    """Return (R,) price-floor payments: max(floor − P, 0) × covered output (kg), booked
+    to the payer."""
+    floor_payment = np.zeros(len(prep.regions))
+    for f in np.nonzero(prep.floor_active[t])[0].tolist():
+        c = prep.floor_commodity[f]
+        covered = prep.floor_producers[f]
+        gap_usd = np.maximum(prep.floor_usd_per_kg[f] - prices[covered, c], 0.0)
+        paid = (gap_usd * (output[covered, c] - prep.extra_supply[t][covered, c])).sum()
+        floor_payment[prep.floor_payer[f]] += paid * KG_PER_T
+    return floor_payment
+
+
+def next_utilisation(
+    prep: Prepared, t: int, required_activity: FloatArray, utilisation: FloatArray
+) -> FloatArray:
+    """Return (P,) utilisation for next month: +ramp when capacity bound and requirement
+    unmet, −ramp (not below baseline) when required activity was at or below baseline."""
+    binding = required_activity > prep.capacity_per_month[t] * utilisation * (1 + 1e-12)
+    utilisation = np.where(
+        binding,
+        np.minimum(prep.max_utilisation, utilisation + prep.ramp_rate_per_month),
+        utilisation,
+    )
+    at_or_below = required_activity <= prep.baseline_activity_per_month * (1 + 1e-12)
+    return np.where(
+        at_or_below & ~binding,
+        np.maximum(prep.utilisation0, utilisation - prep.ramp_rate_per_month),
+        utilisation,
+    )
 
 
 def _target(prep: Prepared, use: FloatArray) -> FloatArray:
@@ -369,62 +415,7 @@ def _required_activity(
     return best
 
 
-def _trade_round_1(wanted: FloatArray, cap: FloatArray, has: FloatArray) -> FloatArray:
-    """(R, R) round 1: min(share × request, cap), scaled pro rata where a supplier is short."""
-    ship = np.minimum(wanted, cap)
-    total = ship.sum(axis=1)
-    for i in np.nonzero(total > has)[0].tolist():
-        ship[i] *= has[i] / total[i]
-    return ship
-
-
-def _trade_round_2(
-    ship: FloatArray,
-    cap: FloatArray,
-    has: FloatArray,
-    request: FloatArray,
-    partners: NDArray[np.bool_],
-) -> None:
-    """Round 2, in place: suppliers in index order offer leftovers to unmet requests."""
-    R = len(has)
-    for i in range(R):
-        leftover = has[i] - ship[i].sum()
-        if leftover <= 0:
-            continue
-        groups = [partners, ~partners] if partners[i] and partners.any() else [np.ones(R, bool)]
-        for members in groups:
-            unmet = np.maximum(request - ship.sum(axis=0), 0.0) * members
-            room = np.maximum(cap[i] - ship[i], 0.0)
-            given = waterfill(leftover, unmet, np.minimum(unmet, room))
-            ship[i] += given
-            leftover -= given.sum()
-            if leftover <= 0:
-                break
-
-
-def waterfill(amount: float, weights: FloatArray, limits: FloatArray) -> FloatArray:
-    """Return ``amount`` shared pro rata to ``weights``, none above its limit, excess passed on.
-
-    Examples
-    --------
-    >>> waterfill(10.0, np.array([1.0, 1.0]), np.array([2.0, 100.0])).tolist()
-    [2.0, 8.0]
-    """
-    given = np.zeros_like(weights)
-    active = (weights > 0) & (limits > 0)
-    while amount > 0 and active.any():
-        offer = amount * np.where(active, weights, 0.0) / weights[active].sum()
-        over = active & (given + offer >= limits)
-        if not over.any():
-            given += offer
-            break
-        amount -= (limits[over] - given[over]).sum()
-        given[over] = limits[over]
-        active &= ~over
-    return given
-
-
-def _share_by_rank(amount: FloatArray, need: FloatArray, rank: NDArray[np.int64]) -> FloatArray:
+def share_by_rank(amount: FloatArray, need: FloatArray, rank: NDArray[np.int64]) -> FloatArray:
     """(S, C) ``amount`` (C,) shared over sectors: lowest rank first, equal ranks pro rata."""
     out = np.zeros_like(need)
     left = amount.copy()
@@ -438,9 +429,10 @@ def _share_by_rank(amount: FloatArray, need: FloatArray, rank: NDArray[np.int64]
     return out
 
 
-def _triggered(
+def triggered(
     prep: Prepared, k: int, t: int, use: float, delivered: float, last_price: float, c: int
 ) -> bool:
+    """Whether stockpile ``k``'s trigger fires in month ``t``."""
     kind, value = prep.stockpile_trigger[k], prep.stockpile_trigger_value[k]
     if kind == TRIGGER_DATE:
         return bool(t >= value)

@@ -5,21 +5,10 @@ demand path, no events, no policies) with the vectorized engine (or, with
 ``engine="reference"``, the reference engine) and returns
 :class:`Results`: monthly arrays with documented axes and the shortfalls between the two.
 
-Shortfall definitions (decisions where DESIGN.md is silent):
-
-- **lost units** (T, S, R) = max(min(baseline-run output, N) − output, 0): a demand shock
-  that lowers N is not a loss; **rationed** = the part of it below the target
-  (min(lost, target − output)); **priced out** = the rest (target cut by price).
-- **value lost** = lost units × value per unit (USD); **jobs at risk** = lost units per
-  month × 12 × jobs per unit (jobs per unit of annual output), a monthly reading.
-- **material shortfall** (T, R, C) = max(U − A, 0) − the baseline run's, at least 0, in
-  commodity units.
-- KPIs per region and sector: **peak shortfall %** = max over months of lost ÷ baseline-run
-  output; **cumulative shortfall** in units and USD; **months to recovery** = months from
-  the first month with a loss (above 1e-9 relative) to the first month after which no loss
-  remains (None: not recovered within the horizon); per region and commodity:
-  **cumulative shortfall (t)**, **days of cover at onset** = (user inventory + strategic
-  stockpiles) at the start of the first event month ÷ daily use requirement.
+The shortfall and KPI definitions are those of :mod:`reechain.engine.kpis` (lost units,
+rationed and priced out, value lost, jobs at risk, material shortfall, months to
+recovery); per region and commodity, **days of cover at onset** = (user inventory +
+strategic stockpiles) at the start of the first event month ÷ daily use requirement.
 """
 
 from __future__ import annotations
@@ -32,17 +21,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import stack_prepared
+from reechain.engine.kpis import (
+    gap,
+    jobs_at_risk,
+    lost_units,
+    material_shortfall,
+    months_to_recovery,
+    priced_out_units,
+    rationed_units,
+    share_pct,
+    value_lost_usd,
+)
 from reechain.engine.prepare import Prepared, prepare
-from reechain.engine.reference import DAYS_PER_MONTH, RunArrays, run_reference
+from reechain.engine.reference import run_reference
+from reechain.engine.units import DAYS_PER_MONTH
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import InputError
 from reechain.scenario.models import Scenario
 from reechain.scenario.validate import month_index
 
 FloatArray = NDArray[np.float64]
-LOSS_TOLERANCE = 1e-9
-"""Relative loss below which a month counts as recovered."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,11 +198,9 @@ def compare(
     name: str, start_year: int, prep: Prepared, run: RunArrays, base: RunArrays, onset: int
 ) -> Results:
     """Return :class:`Results` of ``run`` measured against the baseline run ``base``."""
-    reference = np.minimum(base.end_use_output, run.end_use_requirement)
-    lost = np.maximum(reference - run.end_use_output, 0.0)
-    rationed = np.minimum(lost, np.maximum(run.end_use_target - run.end_use_output, 0.0))
-    short = np.maximum(run.requirement - run.available, 0.0)
-    base_short = np.maximum(base.requirement - base.available, 0.0)
+    lost = lost_units(base.end_use_output, run.end_use_requirement, run.end_use_output)
+    rationed = rationed_units(lost, run.end_use_target, run.end_use_output)
+    base_gap = gap(base.requirement, base.available)
     return Results(
         scenario=name,
         regions=prep.regions,
@@ -214,10 +212,10 @@ def compare(
         baseline=base,
         lost_units=lost,
         rationed_units=rationed,
-        priced_out_units=lost - rationed,
-        value_lost_usd=lost * prep.value_usd_per_unit[None],
-        jobs_at_risk=lost * 12 * prep.jobs_per_unit[None],
-        material_shortfall=np.maximum(short - base_short, 0.0),
+        priced_out_units=priced_out_units(lost, rationed),
+        value_lost_usd=value_lost_usd(lost, prep.value_usd_per_unit[None]),
+        jobs_at_risk=jobs_at_risk(lost, prep.jobs_per_unit[None]),
+        material_shortfall=material_shortfall(run.requirement, run.available, base_gap),
         stockpile_holder=tuple(prep.regions[r] for r in prep.stockpile_holder),
         stockpile_commodity=tuple(prep.commodities[c] for c in prep.stockpile_commodity),
         stockpile_initial=prep.stockpile_initial,
@@ -237,20 +235,6 @@ def price_index(results: Results) -> FloatArray:
     return np.asarray((results.run.price * weight).sum(axis=(1, 2)) / total)
 
 
-def months_to_recovery(loss: FloatArray, reference: FloatArray) -> int | None:
-    """Return months from the first loss to full recovery (0: no loss; None: not recovered).
-
-    ``loss`` and ``reference`` are (T,) series in the same unit.
-    """
-    hit = loss > LOSS_TOLERANCE * np.maximum(reference, 1e-300)
-    if not hit.any():
-        return 0
-    first, last = int(np.argmax(hit)), int(len(hit) - 1 - np.argmax(hit[::-1]))
-    if last == len(hit) - 1:
-        return None
-    return last + 1 - first
-
-
 def sector_kpis(results: Results) -> list[dict[str, Any]]:
     """Return KPIs per region and sector with a baseline output (records; units in names)."""
     records = []
@@ -261,13 +245,11 @@ def sector_kpis(results: Results) -> list[dict[str, Any]]:
             if ref.sum() <= 0:
                 continue
             lost = results.lost_units[:, s, r]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pct = np.where(ref > 0, lost / ref, 0.0)
             records.append(
                 {
                     "region": region,
                     "sector": sector,
-                    "peak_shortfall_pct": float(100 * pct.max()),
+                    "peak_shortfall_pct": float(share_pct(lost, ref).max()),
                     "cumulative_shortfall_units": float(lost.sum()),
                     "cumulative_rationed_units": float(results.rationed_units[:, s, r].sum()),
                     "cumulative_priced_out_units": float(results.priced_out_units[:, s, r].sum()),
@@ -298,17 +280,12 @@ def commodity_kpis(results: Results) -> list[dict[str, Any]]:
             if results.baseline.requirement[:, r, c].sum() <= 0:
                 continue
             short = results.material_shortfall[:, r, c]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pct = np.where(
-                    results.baseline.requirement[:, r, c] > 0,
-                    short / results.baseline.requirement[:, r, c],
-                    0.0,
-                )
+            base_use = results.baseline.requirement[:, r, c]
             records.append(
                 {
                     "region": region,
                     "commodity": commodity,
-                    "peak_shortfall_pct": float(100 * pct.max()),
+                    "peak_shortfall_pct": float(share_pct(short, base_use).max()),
                     "cumulative_shortfall_t": float(short.sum()),
                     "peak_price_usd_per_kg": float(run.price[:, r, c].max()),
                     "days_of_cover_at_onset": float(
@@ -316,9 +293,7 @@ def commodity_kpis(results: Results) -> list[dict[str, Any]]:
                     )
                     if use > 0
                     else None,
-                    "months_to_recovery": months_to_recovery(
-                        short, results.baseline.requirement[:, r, c]
-                    ),
+                    "months_to_recovery": months_to_recovery(short, base_use),
                 }
             )
     return records

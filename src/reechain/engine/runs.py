@@ -1,8 +1,8 @@
-"""Many scenarios at once: :func:`run_batch` runs the vectorized engine in chunks and keeps
+"""Many scenarios at once: :func:`run_batch` runs the batch engine in chunks and keeps
 per-scenario KPI arrays, never the full monthly arrays, so memory stays bounded.
 
-The KPIs are those of :mod:`reechain.engine.results` (same definitions, reduced month by
-month): lost units against the baseline run, split into rationed and priced out, value
+The KPIs are those of :mod:`reechain.engine.kpis` (the definitions simulate uses, reduced
+month by month): lost units against the baseline run, split into rationed and priced out, value
 lost, jobs at risk, months to recovery; material shortfall and peak prices per region and
 commodity; price-floor payments. Each scenario's numbers depend on that scenario alone, so
 they are bit-identical for any ``chunk_size``.
@@ -10,17 +10,28 @@ they are bit-identical for any ``chunk_size``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.batch import prepare_batch
-from reechain.engine.results import LOSS_TOLERANCE
-from reechain.engine.vectorized import BatchRun, resolve_backend, run_vectorized
+from reechain.engine.groups import Month
+from reechain.engine.kpis import (
+    gap,
+    jobs_at_risk,
+    loss_month,
+    lost_units,
+    material_shortfall,
+    priced_out_units,
+    rationed_units,
+    share_pct,
+    value_lost_usd,
+)
+from reechain.engine.vectorized import BatchRun, run_vectorized
 from reechain.scenario.models import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -80,22 +91,19 @@ class BatchResults:
 
 
 COMPILED_CHUNK = 32
-"""Scenarios a chunk holds on the compiled backend: a month of 32 scenarios' arrays stays
-in cache, where 400 do not (1,000 scenarios × 120 months with preparation: 19,400
-scenario-months per CPU-second in chunks of 32, 15,200 in chunks of 413). The numpy
-backend wants large chunks, to spread Python's cost per operation."""
+"""Scenarios a chunk holds at most: a month of 32 scenarios' arrays stays in cache, where
+400 do not (1,000 scenarios × 120 months with preparation: 19,400 scenario-months per
+CPU-second in chunks of 32, 15,200 in chunks of 413)."""
 
 
-def default_chunk_size(chain: Chain, months: int, backend: str | None = None) -> int:
-    """Return how many scenarios a chunk holds within ``CHUNK_BUDGET_BYTES`` (estimate), and
-    at most ``COMPILED_CHUNK`` on the compiled backend (``backend`` None: the default)."""
+def default_chunk_size(chain: Chain, months: int) -> int:
+    """Return how many scenarios a chunk holds: at most ``COMPILED_CHUNK``, and within
+    ``CHUNK_BUDGET_BYTES`` (estimate)."""
     R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
     P = len(chain.processes) + 4
     per_scenario = 8 * (14 * C * R * R + 8 * R * S * C + 4 * months * (P + R) + 40 * R * C)
     size = int(max(1, min(4096, CHUNK_BUDGET_BYTES // per_scenario)))
-    if resolve_backend(backend) == "compiled":
-        return min(size, COMPILED_CHUNK)
-    return size
+    return min(size, COMPILED_CHUNK)
 
 
 def run_batch(
@@ -138,7 +146,7 @@ def run_batch(
     T = months if months is not None else max(horizons, default=24)
     base = run_vectorized(prepare_batch(chain, [None], months=T, demand_path=demand_path))
     size = chunk_size or default_chunk_size(chain, T)
-    parts: list[dict[str, Any]] = []
+    parts: list[Totals] = []
     for lo in range(0, len(scenarios), size):
         chunk = list(scenarios[lo : lo + size])
         batch = prepare_batch(chain, chunk, months=T, demand_path=demand_path)
@@ -147,7 +155,7 @@ def run_batch(
         parts.append(acc.finish())
         if progress is not None:
             progress(min(lo + size, len(scenarios)), len(scenarios))
-    joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    joined = {k: np.concatenate([getattr(p, k) for p in parts]) for k in Totals._fields}
     return BatchResults(
         scenarios=tuple(s.name if s is not None else "baseline" for s in scenarios),
         regions=chain.regions,
@@ -159,86 +167,83 @@ def run_batch(
     )
 
 
-def _share_of(part: FloatArray, whole: FloatArray, out: FloatArray) -> None:
-    """``out`` = 100 × part ÷ whole where whole > 0, else 0 (``whole`` broadcast)."""
-    positive = whole > 0
-    np.divide(part, np.where(positive, whole, 1.0), out=out)
-    np.copyto(out, 0.0, where=~positive)
-    np.multiply(100, out, out=out)
+class Totals(NamedTuple):
+    """A chunk's KPI arrays (the per-scenario fields of :class:`BatchResults`)."""
+
+    lost_units: FloatArray
+    rationed_units: FloatArray
+    priced_out_units: FloatArray
+    value_lost_usd: FloatArray
+    peak_shortfall_pct: FloatArray
+    peak_jobs_at_risk: FloatArray
+    months_to_recovery: IntArray
+    monthly_value_lost_usd: FloatArray
+    material_shortfall_t: FloatArray
+    peak_material_shortfall_pct: FloatArray
+    peak_price_usd_per_kg: FloatArray
+    floor_payment_usd: FloatArray
 
 
 class _Accumulator:
-    """Reduces each month of a chunk into KPI arrays (definitions of engine.results)."""
+    """Reduces each month of a chunk into KPI arrays (definitions of
+    :mod:`reechain.engine.kpis`, into buffers reused every month)."""
 
     def __init__(self, chain: Chain, base: BatchRun, B: int, T: int) -> None:
         R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
-        self.base = base.arrays
+        self.base_output = base.arrays["end_use_output"][0]  # (T, S, R)
+        self.base_requirement = base.arrays["requirement"][0]  # (T, R, C)
+        self.base_gap = gap(self.base_requirement, base.arrays["available"][0])
         self.T = T
         self.value = np.asarray(chain.value_usd_per_unit)
         self.jobs = np.asarray(chain.jobs_per_unit)
         z = np.zeros
-        self.kpi: dict[str, Any] = {
-            "lost_units": z((B, S, R)),
-            "rationed_units": z((B, S, R)),
-            "priced_out_units": z((B, S, R)),
-            "value_lost_usd": z((B, S, R)),
-            "peak_shortfall_pct": z((B, S, R)),
-            "peak_jobs_at_risk": z((B, S, R)),
-            "monthly_value_lost_usd": z((B, T, R)),
-            "material_shortfall_t": z((B, R, C)),
-            "peak_material_shortfall_pct": z((B, R, C)),
-            "peak_price_usd_per_kg": z((B, R, C)),
-            "floor_payment_usd": z((B, R)),
-        }
+        self.totals = Totals(
+            lost_units=z((B, S, R)),
+            rationed_units=z((B, S, R)),
+            priced_out_units=z((B, S, R)),
+            value_lost_usd=z((B, S, R)),
+            peak_shortfall_pct=z((B, S, R)),
+            peak_jobs_at_risk=z((B, S, R)),
+            months_to_recovery=np.zeros((B, S, R), dtype=np.int64),
+            monthly_value_lost_usd=z((B, T, R)),
+            material_shortfall_t=z((B, R, C)),
+            peak_material_shortfall_pct=z((B, R, C)),
+            peak_price_usd_per_kg=z((B, R, C)),
+            floor_payment_usd=z((B, R)),
+        )
         self.first = np.full((B, S, R), -1, dtype=np.int64)
         self.last = np.full((B, S, R), -1, dtype=np.int64)
-        # work space, reused every month (the same operations as written out in
-        # engine.results, into buffers instead of new arrays)
-        self.sr = (z((B, S, R)), z((B, S, R)), z((B, S, R)))
-        self.rc = (z((B, R, C)), z((B, R, C)))
-        self.hit = (np.zeros((B, S, R), dtype=bool), np.zeros((B, S, R), dtype=bool))
+        self.lost, self.rationed, self.work = z((B, S, R)), z((B, S, R)), z((B, S, R))
+        self.short, self.short_pct = z((B, R, C)), z((B, R, C))
+        self.hit, self.new = np.zeros((B, S, R), dtype=bool), np.zeros((B, S, R), dtype=bool)
 
-    def month(self, t: int, m: Mapping[str, FloatArray]) -> None:
-        k, base = self.kpi, self.base
-        lost, rationed, work = self.sr
-        ref = base["end_use_output"][0, t]  # (S, R)
-        np.minimum(ref, m["end_use_requirement"], out=lost)  # the reference output
-        np.subtract(lost, m["end_use_output"], out=lost)
-        np.maximum(lost, 0.0, out=lost)
-        np.subtract(m["end_use_target"], m["end_use_output"], out=rationed)
-        np.maximum(rationed, 0.0, out=rationed)
-        np.minimum(lost, rationed, out=rationed)
-        k["lost_units"] += lost
-        k["rationed_units"] += rationed
-        k["priced_out_units"] += np.subtract(lost, rationed, out=work)
-        np.multiply(lost, self.value, out=work)  # value lost
-        k["value_lost_usd"] += work
-        k["monthly_value_lost_usd"][:, t] = work.sum(axis=1)
-        _share_of(lost, ref, work)
-        np.maximum(k["peak_shortfall_pct"], work, out=k["peak_shortfall_pct"])
-        np.multiply(lost, 12, out=work)
-        np.multiply(work, self.jobs, out=work)
-        np.maximum(k["peak_jobs_at_risk"], work, out=k["peak_jobs_at_risk"])
-        hit, new = self.hit
-        np.greater(lost, LOSS_TOLERANCE * np.maximum(ref, 1e-300), out=hit)
-        np.less(self.first, 0, out=new)
-        np.copyto(self.first, t, where=new & hit)
-        np.copyto(self.last, t, where=hit)
-        short, spct = self.rc
-        base_req = base["requirement"][0, t]
-        base_short = np.maximum(base_req - base["available"][0, t], 0.0)
-        np.subtract(m["requirement"], m["available"], out=short)
-        np.maximum(short, 0.0, out=short)
-        np.subtract(short, base_short, out=short)
-        np.maximum(short, 0.0, out=short)
-        k["material_shortfall_t"] += short
-        _share_of(short, base_req, spct)
-        peak = k["peak_material_shortfall_pct"]
-        np.maximum(peak, spct, out=peak)
-        np.maximum(k["peak_price_usd_per_kg"], m["price"], out=k["peak_price_usd_per_kg"])
-        k["floor_payment_usd"] += m["floor_payment_usd"]
+    def month(self, t: int, m: Month) -> None:
+        k, lost, rationed, work = self.totals, self.lost, self.rationed, self.work
+        ref = self.base_output[t]  # (S, R)
+        lost_units(ref, m.end_use_requirement, m.end_use_output, out=lost)
+        rationed_units(lost, m.end_use_target, m.end_use_output, out=rationed)
+        k.lost_units[...] += lost
+        k.rationed_units[...] += rationed
+        k.priced_out_units[...] += priced_out_units(lost, rationed, out=work)
+        value_lost_usd(lost, self.value, out=work)
+        k.value_lost_usd[...] += work
+        k.monthly_value_lost_usd[:, t] = work.sum(axis=1)
+        share_pct(lost, ref, out=work)
+        np.maximum(k.peak_shortfall_pct, work, out=k.peak_shortfall_pct)
+        jobs_at_risk(lost, self.jobs, out=work)
+        np.maximum(k.peak_jobs_at_risk, work, out=k.peak_jobs_at_risk)
+        loss_month(lost, ref, out=self.hit)
+        np.less(self.first, 0, out=self.new)
+        np.copyto(self.first, t, where=self.new & self.hit)
+        np.copyto(self.last, t, where=self.hit)
+        short = material_shortfall(m.requirement, m.available, self.base_gap[t], out=self.short)
+        k.material_shortfall_t[...] += short
+        share_pct(short, self.base_requirement[t], out=self.short_pct)
+        np.maximum(k.peak_material_shortfall_pct, self.short_pct, out=k.peak_material_shortfall_pct)
+        np.maximum(k.peak_price_usd_per_kg, m.price, out=k.peak_price_usd_per_kg)
+        k.floor_payment_usd[...] += m.floor_payment_usd
 
-    def finish(self) -> dict[str, Any]:
+    def finish(self) -> Totals:
         recovered = np.where(self.last == self.T - 1, -1, self.last + 1 - self.first)
-        self.kpi["months_to_recovery"] = np.where(self.first < 0, 0, recovered)
-        return self.kpi
+        self.totals.months_to_recovery[...] = np.where(self.first < 0, 0, recovered)
+        return self.totals

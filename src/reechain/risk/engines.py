@@ -24,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.groups import Month
+from reechain.engine.kpis import gap, lost_units, material_shortfall, value_lost_usd
 from reechain.engine.prepare import prepare
 from reechain.engine.reference import run_reference
 from reechain.engine.results import compare
@@ -119,7 +121,7 @@ def vectorized_engine(
     ``run_batch`` keeps cumulative KPIs only; the risk summaries need monthly losses by
     sector and monthly material shortfalls, so this reduces each month itself through
     ``run_vectorized``'s ``on_month`` hook, with the definitions of
-    :func:`reechain.engine.results.compare`.
+    :mod:`reechain.engine.kpis` (those of :func:`reechain.engine.results.compare`).
     """
     from reechain.engine import default_chunk_size, prepare_batch, run_vectorized
 
@@ -138,19 +140,17 @@ def vectorized_engine(
     short = np.zeros((K, T, R, C))
     base_out = base.arrays["end_use_output"][0]
     base_req = base.arrays["requirement"][0]
-    base_short = np.maximum(base_req - base.arrays["available"][0], 0.0)
+    base_gap = gap(base_req, base.arrays["available"][0])
 
-    def into(rows: slice) -> Callable[[int, Any], None]:
-        def month(t: int, m: Any) -> None:
-            reference = np.minimum(base_out[t], m["end_use_requirement"])
-            lost[rows, t] = np.maximum(reference - m["end_use_output"], 0.0)
-            gap = np.maximum(m["requirement"] - m["available"], 0.0)
-            short[rows, t] = np.maximum(gap - base_short[t], 0.0)
+    def into(rows: slice) -> Callable[[int, Month], None]:
+        def month(t: int, m: Month) -> None:
+            lost[rows, t] = lost_units(base_out[t], m.end_use_requirement, m.end_use_output)
+            short[rows, t] = material_shortfall(m.requirement, m.available, base_gap[t])
 
         return month
 
-    # in blocks of the engine's own chunk size (small on the compiled backend, which is
-    # fastest when a month of a block stays in cache); results do not depend on it
+    # in blocks of the engine's own chunk size (small: the kernel is fastest when a month
+    # of a block stays in cache); results do not depend on it
     block = default_chunk_size(chain, T)
     for lo in range(0, K, block):
         rows = slice(lo, min(K, lo + block))
@@ -158,7 +158,7 @@ def vectorized_engine(
         run_vectorized(batch, record=(), on_month=into(rows))
     return EngineBatch(
         lost_units=lost,
-        value_lost_usd=lost * np.asarray(chain.value_usd_per_unit)[None, None],
+        value_lost_usd=value_lost_usd(lost, np.asarray(chain.value_usd_per_unit)[None, None]),
         material_shortfall=short,
         baseline_requirement=np.broadcast_to(base_req, (K, *base_req.shape)),
     )

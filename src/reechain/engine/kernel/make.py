@@ -1,0 +1,157 @@
+"""Steps 3 and 4 of the kernel, Price and Make (the reference's
+:func:`~reechain.engine.reference.price` and :func:`~reechain.engine.reference.make`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reechain.engine.groups import ChainArrays, FloatArray, IntArray, Processes, Work
+from reechain.engine.jit import njit
+
+
+@njit
+def price(
+    U: FloatArray,
+    A: FloatArray,
+    p0: FloatArray,
+    elasticity: FloatArray,
+    cap: FloatArray,
+    out: FloatArray,
+) -> None:
+    """3. Price: P₀ × min(1, A/U)^(1/ε), capped (``out`` (R, C) is written)."""
+    R, C = U.shape
+    for r in range(R):
+        for c in range(C):
+            cover = min(1.0, A[r, c] / U[r, c]) if U[r, c] > 0 else 1.0
+            # 1 ** x is exactly 1 (IEEE 754): skip pow, the step's dearest operation
+            if cover == 1.0:
+                multiple = 1.0
+            elif cover > 0:
+                multiple = cover ** (1 / elasticity[c])
+            else:
+                multiple = np.inf
+            out[r, c] = p0[c] * min(multiple, cap[c])
+
+
+@njit
+def make(
+    b: int,
+    N: FloatArray,
+    intensity: FloatArray,
+    chain: ChainArrays,
+    procs: Processes,
+    rank: IntArray,
+    pp: FloatArray,
+    activity: FloatArray,
+    D: FloatArray,
+    released: FloatArray,
+    us: FloatArray,
+    target: FloatArray,
+    need_out: FloatArray,
+    made: FloatArray,
+    consumed_p: FloatArray,
+    consumed: FloatArray,
+    work: Work,
+) -> None:
+    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity); then
+    consumption and the user inventory ``us``."""
+    user_sink, p0, elasticity = chain.user_sink, chain.price0, chain.elasticity
+    key_commodity, pair_s, pair_c = (
+        chain.sector_key_commodity,
+        chain.pair_sector,
+        chain.pair_commodity,
+    )
+    region, inputs, ins = procs.region[b], procs.inputs[b], procs.input_list[b]
+    need_k, for_sectors, possible, left = work.need_k, work.for_sectors, work.possible, work.left
+    ratio, has_need = work.ratio, work.has_need
+    S, R = N.shape
+    C = ratio.shape[1]
+    K = pair_s.shape[0]
+    for s in range(S):
+        key = key_commodity[s]
+        for r in range(R):
+            if key >= 0:
+                signal = pp[r, key] / p0[key]
+                scale = 1.0 if signal == 1.0 else signal ** elasticity[key]
+                target[s, r] = N[s, r] * scale
+            else:
+                target[s, r] = N[s, r]
+            need_out[s, r] = N[s, r]
+    consumed_p[:] = 0.0
+    for p in range(region.shape[0]):
+        r = region[p]
+        for m in range(ins.shape[1]):
+            c = ins[p, m]
+            if c < 0:
+                break
+            consumed_p[r, c] += activity[p] * inputs[p, c]
+    for r in range(R):
+        if not has_need[r]:
+            # nothing needed: nothing given, nothing made (target 0), nothing used
+            for s in range(S):
+                made[s, r] = 0.0
+            for c in range(C):
+                consumed[r, c] = consumed_p[r, c] + ratio[r, c] * user_sink[r, c]
+                us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)
+            continue
+        left[:] = 0.0
+        for k in range(K):
+            s, c = pair_s[k], pair_c[k]
+            x = N[s, r] * intensity[r, s, c]
+            need_k[k] = x
+            left[c] += x
+            for_sectors[k] = 0.0
+        for c in range(C):
+            left[c] = ratio[r, c] * left[c]
+        share_by_rank(rank[r], pair_s, pair_c, need_k, left, work.part, for_sectors)
+        possible[:] = np.inf
+        for k in range(K):
+            s, c = pair_s[k], pair_c[k]
+            if intensity[r, s, c] > 0:
+                possible[s] = min(possible[s], for_sectors[k] / intensity[r, s, c])
+        for s in range(S):
+            made[s, r] = max(min(target[s, r], possible[s]), 0.0)
+        for c in range(C):
+            left[c] = 0.0
+        for k in range(K):
+            s, c = pair_s[k], pair_c[k]
+            left[c] += made[s, r] * intensity[r, s, c]
+        for c in range(C):
+            consumed[r, c] = consumed_p[r, c] + left[c] + ratio[r, c] * user_sink[r, c]
+            us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)
+
+
+@njit
+def share_by_rank(
+    rank: IntArray,
+    pair_s: IntArray,
+    pair_c: IntArray,
+    need_k: FloatArray,
+    left: FloatArray,
+    part: FloatArray,
+    given: FloatArray,
+) -> None:
+    """A region's available ``left`` (C,) given to its (sector, commodity) pairs: lowest
+    rank first, equal ranks pro rata to ``need_k`` (K,); ``given`` (K,) is written."""
+    done = -(2**62)
+    while True:
+        now = 2**62
+        for s in range(rank.shape[0]):
+            if done < rank[s] < now:
+                now = rank[s]
+        if now == 2**62:
+            return
+        done = now
+        part[:] = 0.0
+        for k in range(pair_s.shape[0]):
+            if rank[pair_s[k]] == now:
+                part[pair_c[k]] += need_k[k]
+        for c in range(part.shape[0]):
+            part[c] = min(1.0, left[c] / part[c]) if part[c] > 0 else 0.0
+        for k in range(pair_s.shape[0]):
+            if rank[pair_s[k]] == now:
+                x = need_k[k] * part[pair_c[k]]
+                given[k] = x
+                left[pair_c[k]] -= x
+        for c in range(left.shape[0]):
+            left[c] = max(left[c], 0.0)

@@ -1,0 +1,122 @@
+"""Trade rounds 1 and 2 of the kernel (the reference's :func:`~reechain.engine.reference.trade`
+and :func:`~reechain.engine.reference.waterfill`)."""
+
+from __future__ import annotations
+
+from reechain.engine.groups import BoolArray, FloatArray, Work
+from reechain.engine.jit import njit
+
+
+@njit
+def waterfill(
+    amount: float,
+    weights: FloatArray,
+    limits: FloatArray,
+    given: FloatArray,
+    offer: FloatArray,
+    active: BoolArray,
+) -> float:
+    """Fill ``given`` (n,) with ``amount`` pro rata to ``weights`` under ``limits``; return
+    the total given. ``offer`` and ``active`` are scratch."""
+    n = weights.shape[0]
+    for j in range(n):
+        given[j] = 0.0
+        active[j] = weights[j] > 0 and limits[j] > 0
+    while amount > 0:
+        total = 0.0
+        anyone = False
+        for j in range(n):
+            if active[j]:
+                total += weights[j]
+                anyone = True
+        if not anyone:
+            break
+        any_over = False
+        for j in range(n):
+            if active[j]:
+                offer[j] = amount * weights[j] / total
+                if given[j] + offer[j] >= limits[j]:
+                    any_over = True
+        if not any_over:
+            for j in range(n):
+                if active[j]:
+                    given[j] += offer[j]
+            break
+        capped = 0.0
+        for j in range(n):
+            if active[j] and given[j] + offer[j] >= limits[j]:
+                capped += limits[j] - given[j]
+                given[j] = limits[j]
+                active[j] = False
+        amount -= capped
+    out = 0.0
+    for j in range(n):
+        out += given[j]
+    return out
+
+
+@njit
+def trade(
+    c: int, share: FloatArray, cap: FloatArray, request: FloatArray, partners: BoolArray, work: Work
+) -> int:
+    """Trade rounds 1 and 2 of commodity c on the regions with something to offer
+    (``work.has`` > 0): their indices go to ``work.suppliers`` (count returned) and their
+    rows to ``work.ship`` (R, R); every other row ships nothing (it has nothing), so it is
+    left out. ``work.received`` (R,) gets what each requester receives."""
+    has, ship, suppliers, received = work.has, work.ship, work.suppliers, work.received
+    R = has.shape[0]
+    n = 0
+    for i in range(R):
+        if has[i] > 0:
+            suppliers[n] = i
+            n += 1
+    for j in range(R):
+        received[j] = 0.0
+    for k in range(n):
+        i = suppliers[k]
+        total = 0.0
+        for j in range(R):
+            x = min(share[c, i, j] * request[j, c], cap[c, i, j])
+            ship[i, j] = x
+            total += x
+        if total > has[i]:
+            factor = has[i] / total
+            for j in range(R):
+                ship[i, j] *= factor
+        for j in range(R):
+            received[j] += ship[i, j]
+    # round 2 can change nothing when every request is met: unmet requests only shrink
+    some_unmet = False
+    for j in range(R):
+        if request[j, c] - received[j] > 0:
+            some_unmet = True
+            break
+    if not some_unmet:
+        return n
+    any_partner = False
+    for j in range(R):
+        if partners[c, j]:
+            any_partner = True
+    unmet, limit, given, offer = work.unmet, work.limit, work.given, work.offer
+    for k in range(n):
+        i = suppliers[k]
+        leftover = has[i]
+        for j in range(R):
+            leftover -= ship[i, j]
+        if leftover <= 0:
+            continue
+        grouped = partners[c, i] and any_partner
+        for group in range(2 if grouped else 1):
+            for j in range(R):
+                member = (partners[c, j] if group == 0 else not partners[c, j]) if grouped else True
+                u = max(request[j, c] - received[j], 0.0) if member else 0.0
+                unmet[j] = u
+                limit[j] = min(u, max(cap[c, i, j] - ship[i, j], 0.0))
+            placed = waterfill(leftover, unmet, limit, given, offer, work.active)
+            for j in range(R):
+                ship[i, j] += given[j]
+                received[j] += given[j]
+            leftover -= placed
+            if leftover <= 0:
+                break
+    return n
