@@ -18,7 +18,10 @@ from tests.api.conftest import LOCAL
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def wait_for(client: TestClient, run_id: str, timeout: float = 30) -> dict[str, Any]:
+def wait_for(client: TestClient, run_id: str, timeout: float = 300) -> dict[str, Any]:
+    """Return the run once finished. The wait is long because a fresh checkout's first run
+    compiles the engine's kernel (about 20 s alone, more beside other tests); it bounds a
+    hang, it does not time anything."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run: dict[str, Any] = client.get(f"/api/runs/{run_id}").json()

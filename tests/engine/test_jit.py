@@ -9,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reechain.engine.jit import ENGINE, KERNEL_SOURCES, source_hash
+from reechain.engine.jit import KERNEL_SOURCES, PACKAGE, source_hash
 
 
 def _copy_sources(to: Path) -> None:
     for pattern in KERNEL_SOURCES:
-        for path in ENGINE.glob(pattern):
-            target = to / path.relative_to(ENGINE)
+        for path in PACKAGE.glob(pattern):
+            target = to / path.relative_to(PACKAGE)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
 
@@ -24,9 +24,15 @@ def test_a_change_to_any_kernel_file_changes_the_cache_key(tmp_path: Path) -> No
     _copy_sources(tmp_path)
     first = source_hash(tmp_path, "0.68.1")
     assert first == source_hash(tmp_path, "0.68.1")
-    assert first == source_hash(ENGINE, "0.68.1")
+    assert first == source_hash(PACKAGE, "0.68.1")
     seen = {first, source_hash(tmp_path, "0.69.0")}
-    for name in ("kernel/close.py", "kernel/__init__.py", "units.py", "groups.py", "jit.py"):
+    for name in (
+        "engine/kernel/close.py",
+        "engine/kernel/__init__.py",
+        "units.py",
+        "engine/groups.py",
+        "engine/jit.py",
+    ):
         path = tmp_path / name
         path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
         seen.add(source_hash(tmp_path, "0.68.1"))

@@ -13,7 +13,7 @@ refill, floors, next_utilisation): the readable oracle and the fast kernel.
   scenarios, scenario axis first (the engine users run).
 - :mod:`~reechain.engine.kpis` defines the KPIs once; :mod:`~reechain.engine.results`
   compares a run with its baseline run, :mod:`~reechain.engine.runs` reduces many runs
-  month by month; :mod:`~reechain.engine.units` holds the units.
+  month by month; :mod:`reechain.units` holds the units.
 
 **Many scenarios** (Monte Carlo, sweeps): :func:`run_batch` ::
 

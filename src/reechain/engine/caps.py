@@ -17,9 +17,9 @@ from numpy.typing import NDArray
 from reechain.chain import Chain
 from reechain.engine.select import importer_mask, name_mask, region_mask
 from reechain.engine.sourcing import embodied_use, origin_content
-from reechain.engine.units import DAYS_PER_MONTH
-from reechain.scenario.models import WORKING_DAYS_PER_MONTH, ExportRestriction, LogisticsDelay
+from reechain.scenario.models import ExportRestriction, LogisticsDelay
 from reechain.scenario.validate import month_index
+from reechain.units import DAYS_PER_MONTH, WORKING_DAYS_PER_MONTH
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -32,12 +32,12 @@ from typing import TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
 
-ENGINE = Path(__file__).parent
-KERNEL_SOURCES = ("jit.py", "units.py", "groups.py", "kernel/*.py")
-"""Files (globs under ``reechain/engine``) whose content keys the kernel's cache."""
+PACKAGE = Path(__file__).parents[1]
+KERNEL_SOURCES = ("engine/jit.py", "units.py", "engine/groups.py", "engine/kernel/*.py")
+"""Files (globs under the ``reechain`` package) whose content keys the kernel's cache."""
 
 
-def source_hash(root: Path = ENGINE, numba_version: str | None = None) -> str:
+def source_hash(root: Path = PACKAGE, numba_version: str | None = None) -> str:
     """Return the sha256 of the kernel's source files under ``root`` (names and contents,
     in name order) and of numba's version (default: the installed one)."""
     h = hashlib.sha256()

@@ -68,7 +68,7 @@ from reechain.engine.arrays import RunArrays, run_shapes
 from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
 from reechain.engine.prepare import Prepared
 from reechain.engine.reference_trade import trade
-from reechain.engine.units import DAYS_PER_MONTH, KG_PER_T
+from reechain.units import DAYS_PER_MONTH, KG_PER_T
 
 FloatArray = NDArray[np.float64]
 

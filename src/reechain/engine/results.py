@@ -36,11 +36,11 @@ from reechain.engine.kpis import (
 )
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import run_reference
-from reechain.engine.units import DAYS_PER_MONTH
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import InputError
 from reechain.scenario.models import Scenario
 from reechain.scenario.validate import month_index
+from reechain.units import DAYS_PER_MONTH
 
 FloatArray = NDArray[np.float64]
 

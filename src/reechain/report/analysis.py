@@ -16,8 +16,9 @@ import numpy as np
 
 from reechain.data.dataset import Dataset
 from reechain.report import figures
-from reechain.report.briefing import confidence_counts, dataset_sources, usd
+from reechain.report.briefing import confidence_counts, dataset_sources
 from reechain.store import RunInfo
+from reechain.units import usd
 from reechain.version import __version__
 
 KINDS = ("risk", "optimize")

@@ -22,6 +22,7 @@ from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
 from reechain.report import figures
 from reechain.store.run_tables import RunTables
+from reechain.units import usd
 from reechain.version import __version__
 
 if TYPE_CHECKING:
@@ -278,16 +279,6 @@ def dataset_sources(dataset: Any) -> list[dict[str, Any]]:
     for entry in out:
         entry["confidence"] = ", ".join(sorted(entry["confidence"]))
     return out
-
-
-def usd(value: float) -> str:
-    if abs(value) >= 1e9:
-        return f"${value / 1e9:,.2f} bn"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f} m"
-    if abs(value) >= 100:
-        return f"${value:,.0f}"
-    return f"${value:,.2f}"
 
 
 def _days(value: Any) -> str:

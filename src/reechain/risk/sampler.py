@@ -56,8 +56,8 @@ from reechain.scenario.models import (
     LogisticsDelay,
     Scenario,
 )
+from reechain.units import DAYS_PER_MONTH
 
-DAYS_PER_MONTH = 365 / 12
 CHINA, MYANMAR = "CHN", "MMR"
 SHIPPING = "shipping"
 """Supplier label of logistics events in attributions."""

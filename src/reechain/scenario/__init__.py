@@ -17,8 +17,6 @@ Scenarios compose with ``+`` (see :func:`compose`):
 from reechain.scenario.compose import compose, load_composed, split_name
 from reechain.scenario.library import library_path, library_root, library_scenarios
 from reechain.scenario.models import (
-    DAYS_PER_MONTH,
-    WORKING_DAYS_PER_MONTH,
     CapacityOutage,
     DemandShock,
     ExportRestriction,
@@ -46,8 +44,6 @@ from reechain.scenario.validate import (
 )
 
 __all__ = [
-    "DAYS_PER_MONTH",
-    "WORKING_DAYS_PER_MONTH",
     "CapacityOutage",
     "DemandShock",
     "ExportRestriction",

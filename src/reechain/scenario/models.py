@@ -29,11 +29,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-WORKING_DAYS_PER_MONTH = 21
-"""A licensing delay in working days is converted at 21 working days a month."""
-DAYS_PER_MONTH = 365 / 12
-"""A calendar delay in days is converted at 365/12 days a month."""
-
 
 def _fraction(value: float) -> float:
     if not 0 <= value <= 1:

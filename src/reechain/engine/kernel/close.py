@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reechain.engine.groups import FloatArray, Floors, Processes
 from reechain.engine.jit import njit
-from reechain.engine.units import KG_PER_T
+from reechain.units import KG_PER_T
 
 
 @njit

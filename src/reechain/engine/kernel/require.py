@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reechain.engine.groups import ChainArrays, FloatArray, Processes, State, Work
 from reechain.engine.jit import njit
-from reechain.engine.units import DAYS_PER_MONTH
+from reechain.units import DAYS_PER_MONTH
 
 
 @njit

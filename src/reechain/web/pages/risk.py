@@ -18,6 +18,7 @@ from dash import Input, Output, State, dcc, html
 from reechain import workflows
 from reechain.errors import ReechainError
 from reechain.store import Store, User
+from reechain.units import usd
 from reechain.web import figures
 from reechain.web.auth import can_run, request_user
 from reechain.web.context import services
@@ -147,10 +148,6 @@ def _tables(store: Store, run_id: str, workspace: str) -> dict[str, Any]:
     return out
 
 
-def _usd(value: float) -> str:
-    return f"${value / 1e9:,.2f} bn" if abs(value) >= 1e8 else f"${value / 1e6:,.1f} m"
-
-
 def register(app: dash.Dash) -> None:
     """Add the page's callbacks to ``app``."""
     if not available():
@@ -262,14 +259,14 @@ def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
         cards = [
             card(
                 "Expected value lost",
-                _usd(world["mean"]),
+                usd(world["mean"]),
                 f"mean over {world['n']} histories on top of {scenario}",
                 card_id="risk-mean",
             ),
             card(
                 "1-in-20 loss (P95)",
-                _usd(world["p95"]),
-                f"expected shortfall beyond it: {_usd(world['es95'])}",
+                usd(world["p95"]),
+                f"expected shortfall beyond it: {usd(world['es95'])}",
                 card_id="risk-p95",
             ),
             card(
