@@ -68,6 +68,7 @@ if _typing.TYPE_CHECKING:  # the names below, for type checkers; at run time the
         validate_dataset,
         validate_scenario,
         validate_scenario_text,
+        validate_upload,
         write_plot,
     )
 
@@ -127,6 +128,7 @@ _LAZY: dict[str, str] = {
     "validate_dataset": "reechain.workflows",
     "validate_scenario": "reechain.workflows",
     "validate_scenario_text": "reechain.workflows",
+    "validate_upload": "reechain.workflows",
     "write_plot": "reechain.workflows",
     "OptimizeRun": "reechain.workflows",
     "optimize_partnership": "reechain.workflows",
@@ -198,6 +200,7 @@ __all__ = [
     "validate_dataset",
     "validate_scenario",
     "validate_scenario_text",
+    "validate_upload",
     "write_plot",
 ]
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from reechain.names import COMPOSED_REGEX, NAME_REGEX
+
 
 def _utc(value: datetime) -> datetime:
     """Return ``value`` in UTC; a naive time (SQLite keeps no zone) is taken as UTC."""
@@ -57,7 +59,7 @@ class DatasetIn(BaseModel):
 class ScenarioIn(BaseModel):
     """A scenario file (YAML text, which names its dataset) to save under ``name``."""
 
-    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+\-]*$")
+    name: str = Field(min_length=1, max_length=64, pattern=NAME_REGEX)
     body: str = Field(max_length=1_000_000)
 
 
@@ -88,8 +90,8 @@ class RunIn(BaseModel):
     """A run to start: its kind, dataset, scenario and parameters."""
 
     kind: str = Field(min_length=1, max_length=32)
-    dataset: str = Field(min_length=1, max_length=64)
-    scenario: str = Field("", max_length=256)
+    dataset: str = Field(min_length=1, max_length=64, pattern=NAME_REGEX)
+    scenario: str = Field("", max_length=256, pattern=f"^$|{COMPOSED_REGEX}")
     params: dict[str, Any] = Field(default_factory=dict)
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import Path as PathParam
 
 from reechain import workflows
 from reechain.api.auth import Admin, Analyst, StoreDep, Viewer
@@ -24,6 +25,7 @@ from reechain.api.models import (
 from reechain.chain import compile_chain
 from reechain.chain.summary import commodity_summary, residual_summary, stage_summary
 from reechain.errors import InputError, ReechainError
+from reechain.names import NAME_REGEX
 from reechain.store import Store
 
 router = APIRouter(prefix="/api")
@@ -34,6 +36,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut},
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+NamePath = Annotated[str, PathParam(min_length=1, max_length=64, pattern=NAME_REGEX)]
+"""A stored or bundled thing's name in a route's path: a name, never a path."""
 
 
 @router.get("/datasets", response_model=list[DatasetOut], responses=ERRORS)
@@ -71,7 +76,7 @@ def list_datasets(user: Viewer, store: StoreDep) -> list[DatasetOut]:
 
 @router.get("/datasets/{name}/rows", responses=ERRORS)
 def dataset_rows(
-    name: str,
+    name: NamePath,
     user: Viewer,
     store: StoreDep,
     table: Annotated[str | None, Query(max_length=32)] = None,
@@ -84,7 +89,7 @@ def dataset_rows(
 
 @router.get("/datasets/{name}/summary", responses=ERRORS)
 def dataset_summary(
-    name: str,
+    name: NamePath,
     user: Viewer,
     store: StoreDep,
     by: Literal["stage", "commodity", "residual"] = "stage",
@@ -134,14 +139,14 @@ async def import_dataset_xlsx(
                 await anyio.to_thread.run_sync(out.write, chunk)
         if not size:
             raise InputError("body: got an empty upload, expected an .xlsx workbook")
-        dataset = await anyio.to_thread.run_sync(workflows.validate_dataset, path)
+        dataset = await anyio.to_thread.run_sync(workflows.validate_upload, path)
     add = partial(store.add_dataset, origin="upload", replace=replace, workspace=user.workspace)
     await anyio.to_thread.run_sync(add, dataset)
     return await anyio.to_thread.run_sync(_dataset_out, dataset.name, user.workspace, store)
 
 
 @router.delete("/datasets/{name}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_dataset(name: str, user: Admin, store: StoreDep) -> None:
+def delete_dataset(name: NamePath, user: Admin, store: StoreDep) -> None:
     """Remove a stored dataset from the caller's workspace."""
     store.delete_dataset(name, workspace=user.workspace)
 
@@ -182,7 +187,7 @@ def list_scenarios(user: Viewer, store: StoreDep) -> list[ScenarioOut]:
 
 
 @router.get("/scenarios/{name}", response_model=ScenarioOut, responses=ERRORS)
-def get_scenario(name: str, user: Viewer, store: StoreDep) -> ScenarioOut:
+def get_scenario(name: NamePath, user: Viewer, store: StoreDep) -> ScenarioOut:
     """A saved scenario with its YAML text."""
     body = store.get_scenario(name, workspace=user.workspace)
     found = next(s for s in store.list_scenarios(workspace=user.workspace) if s["name"] == name)
@@ -208,7 +213,7 @@ def create_scenario(scenario: ScenarioIn, user: Analyst, store: StoreDep) -> Sce
 
 @router.put("/scenarios/{name}", response_model=ScenarioOut, responses=ERRORS)
 def update_scenario(
-    name: str, scenario: ScenarioBody, user: Analyst, store: StoreDep
+    name: NamePath, scenario: ScenarioBody, user: Analyst, store: StoreDep
 ) -> ScenarioOut:
     """Replace a scenario's text (or create it) after validating it."""
     _save(name, scenario.body, user.workspace, store)
@@ -216,7 +221,7 @@ def update_scenario(
 
 
 @router.delete("/scenarios/{name}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_scenario(name: str, user: Analyst, store: StoreDep) -> None:
+def delete_scenario(name: NamePath, user: Admin, store: StoreDep) -> None:
     """Remove a saved scenario."""
     store.delete_scenario(name, workspace=user.workspace)
 

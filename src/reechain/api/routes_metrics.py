@@ -14,13 +14,14 @@ from fastapi import APIRouter, Query
 from reechain.api.auth import StoreDep, Viewer
 from reechain.api.routes_data import ERRORS
 from reechain.metrics.concentration import AggregateTreatment
+from reechain.names import NAME_REGEX
 from reechain.workflows import metrics as wm
 from reechain.workflows.datasets import DEFAULT_DATASET
 
 router = APIRouter(prefix="/api/metrics")
 Name = Annotated[str | None, Query(max_length=64)]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
-Dataset = Annotated[str, Query(min_length=1, max_length=64)]
+Dataset = Annotated[str, Query(min_length=1, max_length=64, pattern=NAME_REGEX)]
 
 
 @router.get("/concentration", responses=ERRORS)

@@ -26,6 +26,7 @@ from reechain.workflows.datasets import (
     open_store,
     show_rows,
     validate_dataset,
+    validate_upload,
 )
 from reechain.workflows.demand import (
     demand_path,
@@ -97,6 +98,7 @@ __all__ = [
     "validate_dataset",
     "validate_scenario",
     "validate_scenario_text",
+    "validate_upload",
     "write_plot",
 ]
 

@@ -28,7 +28,7 @@ from reechain.data.dataset import load_dataset as read_dataset
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.data.writers import write_dataset
 from reechain.errors import InputError, NotFoundError
-from reechain.names import did_you_mean
+from reechain.names import check_name, did_you_mean, paths_allowed
 from reechain.store import DEFAULT_WORKSPACE, Store
 
 BUNDLED_PACKAGE = "reechain.data"
@@ -90,12 +90,14 @@ def load_dataset(
     """Return a validated dataset from a path, a stored dataset name or a bundled name.
 
     A path (folder or .xlsx) is read from disk; a name is looked up in ``store`` first,
-    then among the bundled datasets.
+    then among the bundled datasets. Inside a server (:func:`reechain.names.names_only`)
+    only names are resolved.
     """
-    path = Path(source)
-    if path.exists() or path.suffix.lower() == ".xlsx" or len(path.parts) > 1:
-        return load_dataset_path(path)
-    name = str(source)
+    if paths_allowed():
+        path = Path(source)
+        if path.exists() or path.suffix.lower() == ".xlsx" or len(path.parts) > 1:
+            return load_dataset_path(path)
+    name = check_name(str(source), "dataset")
     if store is not None and store.has_dataset(name, workspace=workspace):
         return store.get_dataset(name, workspace=workspace)
     stored = [d.name for d in store.list_datasets(workspace=workspace)] if store else []
@@ -109,17 +111,36 @@ def load_dataset(
 
 
 def validate_dataset(source: str | Path) -> Dataset:
-    """Return the dataset at ``source`` if valid; raise DatasetError listing every problem."""
-    return load_dataset_path(Path(source))
+    """Return the dataset at ``source`` (a path, or a bundled name) if valid; raise
+    DatasetError listing every problem."""
+    return load_dataset_path(_local_path(source))
+
+
+def validate_upload(path: Path) -> Dataset:
+    """Return the dataset in ``path``, a file the server itself wrote from an upload."""
+    return load_dataset_path(path)
+
+
+def _local_path(source: str | Path) -> Path:
+    """Return the path ``source`` names: a bundled dataset's folder, else ``source`` itself
+    (refused inside a server, where only names are resolved)."""
+    if not isinstance(source, Path) and str(source) in bundled_datasets():
+        return bundled_path(str(source))
+    if not paths_allowed():
+        check_name(str(source), "dataset")
+        raise InputError(
+            f"dataset: {str(source)!r} is not a bundled dataset; a server reads no path"
+        )
+    return Path(source)
 
 
 def import_dataset(
     source: str | Path, store: Store, *, replace: bool = False, workspace: str = DEFAULT_WORKSPACE
 ) -> Dataset:
-    """Validate the dataset at ``source`` (a path or a bundled name) and store it atomically."""
-    path = Path(source)
-    if not path.exists() and str(source) in bundled_datasets():
-        path = bundled_path(str(source))
+    """Validate the dataset at ``source`` (a path or a bundled name) and store it atomically.
+
+    A bundled name wins over a folder of the same name in the working directory."""
+    path = _local_path(source)
     dataset = load_dataset_path(path)
     store.add_dataset(dataset, origin=str(path), replace=replace, workspace=workspace)
     return dataset

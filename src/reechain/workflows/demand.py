@@ -32,7 +32,7 @@ from reechain.demand import (
 )
 from reechain.demand.tables import DemandTables, load_demand_tables
 from reechain.errors import InputError, NotFoundError
-from reechain.names import did_you_mean
+from reechain.names import check_name, did_you_mean, paths_allowed
 
 Kind = Literal["demand", "recycling"]
 DIMENSIONS: tuple[str, ...] = ("region", "sector", "element")
@@ -73,6 +73,8 @@ def load_demand_scenario(
     if name in FAMILIES:
         return builtin_scenario(name)
     path = Path(name)
+    if not paths_allowed():
+        return builtin_scenario(check_name(name, "demand"))
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if not path.is_file():
             raise NotFoundError(f"demand scenario file {name!r} does not exist")

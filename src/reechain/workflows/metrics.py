@@ -33,6 +33,7 @@ from reechain.metrics.criticality import CriticalityInputs, CriticalityResult, p
 from reechain.metrics.criticality import assess as _assess
 from reechain.metrics.exposure import Exposure, chain_exposure, origin_model
 from reechain.metrics.reliance import Reliance, chain_reliance
+from reechain.names import local_path
 from reechain.store import DEFAULT_WORKSPACE, Store
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def read_table_file(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     Headers are normalized with :func:`reechain.metrics.bom.normalize_header`; blank rows
     are skipped; lines count from 1 for the header.
     """
-    path = Path(path)
+    path = Path(local_path(path, "file"))
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -213,7 +214,7 @@ def criticality_path() -> Path:
 
 def load_criticality_inputs(folder: str | Path | None = None) -> CriticalityInputs:
     """Return the criticality inputs of ``folder`` (default: the bundled ones)."""
-    root = Path(folder) if folder is not None else criticality_path()
+    root = Path(local_path(folder, "inputs")) if folder is not None else criticality_path()
     tables: dict[str, list[tuple[int, Mapping[str, str]]]] = {}
     for name in CRITICALITY_TABLES:
         path = root / f"{name}.csv"

@@ -23,6 +23,7 @@ from typing import Any
 
 from reechain.chain import compile_chain
 from reechain.errors import InputError
+from reechain.names import check_name, paths_allowed
 from reechain.optimize.analysis import PartnershipAnalysis, analyse
 from reechain.optimize.candidates import CandidateTable, bundled_candidates, read_candidates
 from reechain.optimize.partnership import (
@@ -50,9 +51,12 @@ class OptimizeRun:
 
 
 def partnership_source(name_or_path: str | Path) -> tuple[str, str]:
-    """Return (file name, YAML text) of a partnership file or bundled name."""
+    """Return (file name, YAML text) of a partnership file or bundled name (only a bundled
+    name inside a server)."""
     path = Path(name_or_path)
-    if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
+    local = paths_allowed() and (path.suffix.lower() in (".yaml", ".yml") or path.exists())
+    if not local:
+        check_name(str(name_or_path), "partnership")
         bundled = bundled_partnerships()
         if str(name_or_path) in bundled:
             path = bundled[str(name_or_path)]
@@ -68,10 +72,20 @@ def load_candidates(partnership: Partnership, base: Path | None = None) -> Candi
     """Return the partnership's candidate table: ``default`` or a CSV path (relative to base)."""
     if partnership.candidates == "default":
         return bundled_candidates()
+    _local_file(partnership.candidates, "candidates")
     path = Path(partnership.candidates)
     if not path.is_absolute() and base is not None:
         path = base / path
     return read_candidates(path)
+
+
+def _local_file(value: str, what: str) -> None:
+    """Refuse a file named inside a server, where only bundled tables are read."""
+    if not paths_allowed():
+        raise InputError(
+            f"{what}: got {value[:80]!r}, expected 'default' (a server reads no file named "
+            "in a request)"
+        )
 
 
 def _analyse(
@@ -188,6 +202,8 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     if params.get("horizon_years"):
         partnership = partnership.model_copy(update={"horizon_years": int(params["horizon_years"])})
     source = params.get("candidates_file", "default")
+    if source != "default":
+        _local_file(str(source), "candidates_file")
     table = bundled_candidates() if source == "default" else read_candidates(str(source))
     analysis = _analyse(partnership, table, ctx.store, ctx.workspace, params, ctx.progress)
     return analysis_outputs(analysis)

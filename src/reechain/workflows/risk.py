@@ -231,20 +231,6 @@ def run_risk_analysis(
         return RiskRun(run.result, run.tables, run_id, run.resumed_chunks)
 
 
-def _for_dataset(name: str, dataset: str, store: Store, workspace: str) -> str:
-    """A bundled name (e.g. ``baseline``) means the library's scenario for ``dataset``."""
-    from reechain.errors import NotFoundError
-    from reechain.scenario.library import library_path
-
-    stored = {str(s["name"]) for s in store.list_scenarios(workspace=workspace)}
-    if name in stored or Path(name).suffix.lower() in (".yaml", ".yml"):
-        return name
-    try:
-        return str(library_path(name, dataset))
-    except NotFoundError:
-        return name
-
-
 def _risk_job(ctx: JobContext) -> Outputs:
     """The ``risk`` kind of run (REST API): histories on top of ``ctx.scenario``, here.
 
@@ -257,10 +243,11 @@ def _risk_job(ctx: JobContext) -> Outputs:
     horizon = int(p.get("horizon_months", 120))
     chain = compile_chain(ctx.load_dataset())
     base = validate_scenario(
-        _for_dataset(ctx.scenario or "baseline", ctx.dataset, ctx.store, ctx.workspace),
+        ctx.scenario or "baseline",
         ctx.store,
         chain=chain,
         workspace=ctx.workspace,
+        dataset=ctx.dataset,  # a bundled name means the library's scenario for this dataset
     )
     policies = _policies(p.get("policy") or None, ctx.store, chain)
     path = None

@@ -292,7 +292,7 @@ def import_upload(contents: str, filename: str, replace: bool, workspace: str) -
             path = _unzip(payload, Path(tmp), filename)
         else:
             raise InputError(f"{filename}: expected an .xlsx workbook or a .zip folder")
-        dataset = workflows.validate_dataset(path)
+        dataset = workflows.validate_upload(path)
         services().store.add_dataset(
             dataset, origin=f"dashboard upload {filename}", replace=replace, workspace=workspace
         )
