@@ -910,7 +910,10 @@ class YearBuilder:
             net = {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions}
             need = {r: max(v, 0.0) for r, v in net.items()}
             if c in GRADE_RECIPES:
-                self.customs_flows(c, need)
+                # customs-reported imports serve the importer's users first, so a producer
+                # that also imports (Japan) offers that much more of its own output
+                for imp, q in self.customs_flows(c, need).items():
+                    net[imp] -= q
             for exporter, rows in pushes.items():
                 surplus = max(-net[exporter], 0.0)
                 for row in rows:
@@ -948,12 +951,14 @@ class YearBuilder:
                     )
                     self.add_trade(c, CHINA, r, need[r], p)
 
-    def customs_flows(self, c: str, need: dict[str, float]) -> None:
+    def customs_flows(self, c: str, need: dict[str, float]) -> dict[str, float]:
         """China's reported magnet exports to a partner (magnet_customs.csv), before anyone
         else serves it: finished t ÷ machining yield = blanks, split over the sintered
-        grades in the importer's own use mix; what exceeds the need is left to residuals."""
+        grades in the importer's own use mix; what exceeds the need is left to residuals.
+        Returns the tonnes of ``c`` added per importer."""
         b = self.b
         y = b.value("magnet_machining_yield")
+        added: dict[str, float] = defaultdict(float)
         for row in self.rows("magnet_customs"):
             imp = row["importer"]
             uses = {g: self.use[(imp, g)] for g in GRADE_RECIPES}
@@ -970,6 +975,8 @@ class YearBuilder:
             p = b.prov_of(row, method=method, lower=lo, upper=hi)
             self.add_trade(c, row["exporter"], imp, q, p)
             need[imp] = max(need[imp] - q, 0.0)
+            added[imp] += q
+        return added
 
     def close_balances(self) -> None:
         """Residual rows: what production + imports − use − exports leaves, by sign."""
