@@ -8,9 +8,13 @@ number, so that anyone can trace a figure to its inputs and regenerate the bundl
   from stoichiometry and a yield, blank-basis magnet intensities from finished-magnet ones;
 - China's process activities from its quotas and imported feed, metal activities from the
   magnet makers' needs and sourcing shares;
-- trade: concentrate routes, then for oxides and magnets each non-Chinese producer serves
-  its own users first and offers its surplus to named partners (capped by their need);
-  China fills every remaining need; metals follow the importers' sourcing shares;
+- sintered magnets in four grades: sectors' magnet mass split by grade (magnet_grades.csv),
+  plants split by their home users' grade mix (China: the world's);
+- trade: concentrate routes; China's customs-reported magnet exports (magnet_customs.csv)
+  first; then for oxides and magnets each non-Chinese producer serves its own users first
+  and offers its surplus to named partners (capped by their need); China fills every
+  remaining need except where customs report its flow; metals follow the importers'
+  sourcing shares;
 - residual rows: whatever production + imports − use − exports leaves, per region,
   commodity and year, so the baseline balances exactly and the gap is visible.
 
