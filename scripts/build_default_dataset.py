@@ -8,9 +8,13 @@ number, so that anyone can trace a figure to its inputs and regenerate the bundl
   from stoichiometry and a yield, blank-basis magnet intensities from finished-magnet ones;
 - China's process activities from its quotas and imported feed, metal activities from the
   magnet makers' needs and sourcing shares;
-- trade: concentrate routes, then for oxides and magnets each non-Chinese producer serves
-  its own users first and offers its surplus to named partners (capped by their need);
-  China fills every remaining need; metals follow the importers' sourcing shares;
+- sintered magnets in four grades: sectors' magnet mass split by grade (magnet_grades.csv),
+  plants split by their home users' grade mix (China: the world's);
+- trade: concentrate routes; China's customs-reported magnet exports (magnet_customs.csv)
+  first; then for oxides and magnets each non-Chinese producer serves its own users first
+  and offers its surplus to named partners (capped by their need); China fills every
+  remaining need except where customs report its flow; metals follow the importers'
+  sourcing shares;
 - residual rows: whatever production + imports − use − exports leaves, per region,
   commodity and year, so the baseline balances exactly and the gap is visible.
 
@@ -47,7 +51,14 @@ META = {
     ),
 }
 SEP_METAL = {"NdPr_metal": "ndpr", "Dy_metal": "dy", "Tb_metal": "tb", "Sm_metal": "sm"}
-MAGNET_RECIPES = {"ndfeb_sintering", "ndfeb_bonding", "smco_making"}
+GRADE_RECIPES = {
+    "NdFeB_sintered_lowdy": "ndfeb_sintering_lowdy",
+    "NdFeB_sintered": "ndfeb_sintering",
+    "NdFeB_sintered_highdy": "ndfeb_sintering_highdy",
+    "NdFeB_sintered_gbd": "ndfeb_sintering_gbd",
+}
+MAGNET_RECIPES = {*GRADE_RECIPES.values(), "ndfeb_bonding", "smco_making"}
+SWARF_BASIS = "swarf_average_blank"
 CHINA = "CHN"
 Record = dict[str, Any]
 Balance = dict[tuple[str, str], float]
@@ -247,8 +258,12 @@ class Builder:
         ):
             p = self.prov("reechain_assumption", "one t of metal per unit of activity", "high")
             self.add_recipe_row(recipe, metal, "output", 1.0, p)
+        self.swarf_basis: list[tuple[str, float]] = []
         for row in self.raw["magnet_recipes"]:
             q = float(row["quantity_per_unit"])
+            if row["recipe"] == SWARF_BASIS:
+                self.swarf_basis.append((row["commodity"], q))
+                continue
             self.add_recipe_row(row["recipe"], row["commodity"], row["role"], q, self.prov_of(row))
         self.build_swarf_recipe()
 
@@ -271,19 +286,20 @@ class Builder:
         self.add_recipe_row(recipe, feed, "input", q / kept, p)
 
     def build_swarf_recipe(self) -> None:
-        """Recycling of magnet-making swarf: oxides in the proportions of a sintered blank."""
+        """Recycling of magnet-making swarf: oxides in the proportions of the average sintered
+        blank (``swarf_average_blank`` rows of magnet_recipes.csv: swarf of all grades mixed)."""
         oxide_per_metal: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for row in self.raw["metal_recipes"]:
             stoich = float(row["element_share"]) * float(row["oxide_per_element"])
             oxide_per_metal[row["metal"]].append((row["oxide"], stoich))
         content: dict[str, float] = defaultdict(float)
-        for metal, q in self.inputs_of("ndfeb_sintering"):
+        for metal, q in self.swarf_basis:
             for oxide, stoich in oxide_per_metal[metal]:
                 content[oxide] += q * stoich
         self.swarf_oxide_per_blank = sum(content.values())
         for oxide, q in content.items():
             method = (
-                f"{q:.6g} t {oxide} per t blank (ndfeb_sintering inputs × oxide per metal) ÷ "
+                f"{q:.6g} t {oxide} per t blank (average blank × oxide per metal) ÷ "
                 f"{self.swarf_oxide_per_blank:.6g} t oxide per t blank"
             )
             note = "oxide split of recycled swarf = composition of a sintered blank"
@@ -318,7 +334,14 @@ class Builder:
         y = self.value("magnet_machining_yield")
         y_lo, y_hi = self.bounds("magnet_machining_yield")
         self.intensity: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        grades: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for g in self.raw["magnet_grades"]:
+            grades[g["sector"]].append(g)
         for row in self.raw["intensities"]:
+            if row["commodity"] == "NdFeB_sintered":
+                for g in grades[row["sector"]]:
+                    self.add_grade_intensity(row, g, y, y_lo, y_hi)
+                continue
             q = float(row["quantity_per_unit"])
             p = self.prov_of(row)
             if row["blank_basis"] == "true":
@@ -338,6 +361,27 @@ class Builder:
                 }
             )
             self.intensity[row["sector"]].append((row["commodity"], q))
+
+    def add_grade_intensity(
+        self, row: dict[str, str], g: dict[str, str], y: float, y_lo: float, y_hi: float
+    ) -> None:
+        """Add the intensity of one sintered grade: sector magnet mass × the grade's share."""
+        q, share = float(row["quantity_per_unit"]), float(g["share"])
+        s_lo = num(g["lower"]) if g["lower"] else share
+        s_hi = num(g["upper"]) if g["upper"] else share
+        lo = (num(row["lower"]) or q) * (s_lo or 0.0) / y_hi
+        hi = (num(row["upper"]) or q) * (s_hi or 0.0) / y_lo
+        method = (
+            f"{q:g} t finished sintered NdFeB per unit ({row['note']}; {row['source_key']}) "
+            f"× {share:g} ({g['commodity']} share: {g['note']}) ÷ {y} (machining yield, "
+            "blank basis)"
+        )
+        p = self.prov_of(g, confidence="low", method=method, lower=lo, upper=hi)
+        qty = q * share / y
+        self.tables["intensities"].append(
+            {"sector": row["sector"], "commodity": g["commodity"], "quantity_per_unit": qty, **p}
+        )
+        self.intensity[row["sector"]].append((g["commodity"], qty))
 
     def inputs_of(self, recipe: str) -> list[tuple[str, float]]:
         """Return (commodity, quantity) inputs per unit of activity of ``recipe``."""
@@ -378,8 +422,8 @@ class YearBuilder:
         """Derive the whole chain of this year, upstream to downstream, then close it."""
         self.build_mines()
         self.build_separation()
-        self.build_magnets_and_metals()
         self.build_end_uses()
+        self.build_magnets_and_metals()
         self.balance_stage("separate", "oxide_push")
         self.balance_stage("magnet", "magnet_push")
         self.b.tables["trade"].extend(self.trade.values())
@@ -584,9 +628,10 @@ class YearBuilder:
                     t_lo - float(bonded["upper"]) - float(smco["upper"]),
                     t_hi - float(bonded["lower"]) - float(smco["lower"]),
                 )
-                self.add_process(row, tot - bo - sm, num(s["capacity_t"]), p)
+                self.add_magnet_plant(row, tot - bo - sm, num(s["capacity_t"]), p)
             else:
-                self.add_process(row, float(s["activity_t"]), num(s["capacity_t"]), b.prov_of(s))
+                act = float(s["activity_t"])
+                self.add_magnet_plant(row, act, num(s["capacity_t"]), b.prov_of(s))
         need: Balance = defaultdict(float)
         for proc in b.tables["processes"]:
             if proc["year"] == self.year and proc["recipe"] in MAGNET_RECIPES:
@@ -635,6 +680,43 @@ class YearBuilder:
             self.add_process(row, act, None, b.prov("reechain_derived", note, "medium", method))
         self.build_recycling()
 
+    def grade_mix(self, region: str) -> dict[str, float]:
+        """Grade shares of a region's sintered output: its own users' mix outside China
+        (makers serve home users first), the world's use mix in China (it supplies all)."""
+        regions = self.regions if region == CHINA else [region]
+        use = {g: sum(self.use[(r, g)] for r in regions) for g in GRADE_RECIPES}
+        if sum(use.values()) <= 0:
+            use = {g: sum(self.use[(r, g)] for r in self.regions) for g in GRADE_RECIPES}
+        total = sum(use.values())
+        return {g: q / total for g, q in use.items()}
+
+    def add_magnet_plant(
+        self, row: Record, activity: float, capacity: float | None, p: Record
+    ) -> None:
+        """Add a magnet plant; an operating sintering plant is split into one process per
+        grade in the world's use mix (the medium grade keeps the plant's name)."""
+        if row["recipe"] != "ndfeb_sintering" or activity <= 0:
+            self.add_process(row, activity, capacity, p)
+            return
+        for grade, share in self.grade_mix(row["region"]).items():
+            recipe = GRADE_RECIPES[grade]
+            suffix = recipe.removeprefix("ndfeb_sintering")
+            part = {**row, "process": f"{row['process']}{suffix}", "recipe": recipe}
+            method = (
+                f"{activity:.6g} t sintered output × {share:.6g} (use share of {grade}: makers "
+                "assumed to make their home users' grade mix; China the world's)"
+            )
+            if p["method"]:
+                method = f"({p['method']}) × {share:.6g} (world use share of {grade})"
+            lo = p["lower"] * share if p["lower"] is not None else None
+            hi = p["upper"] * share if p["upper"] is not None else None
+            conf = "low" if p["confidence"] == "low" else "medium"
+            q = {**p, "method": method, "confidence": conf, "lower": lo, "upper": hi}
+            if conf == "low" and lo is None:
+                q = {**q, "lower": activity * share * 0.5, "upper": activity * share * 1.5}
+            cap = round(capacity * share, 3) if capacity is not None else None
+            self.add_process(part, activity * share, cap, q)
+
     def build_recycling(self) -> None:
         """Swarf recycling where makers recycle: blanks × (1 − yield) × content × recovery."""
         b = self.b
@@ -647,7 +729,7 @@ class YearBuilder:
                 for p in b.tables["processes"]
                 if p["year"] == self.year
                 and p["region"] == r["region"]
-                and p["recipe"] == "ndfeb_sintering"
+                and p["recipe"] in GRADE_RECIPES.values()
             )
             rec, rec_lo, rec_hi = (float(r[k]) for k in ("recovery", "lower", "upper"))
             act = blanks * (1 - y) * content * rec
@@ -831,6 +913,11 @@ class YearBuilder:
         for c in (c for c in self.commodities if b.stage_of[c] == stage):
             net = {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions}
             need = {r: max(v, 0.0) for r, v in net.items()}
+            if c in GRADE_RECIPES:
+                # customs-reported imports serve the importer's users first, so a producer
+                # that also imports (Japan) offers that much more of its own output
+                for imp, q in self.customs_flows(c, need).items():
+                    net[imp] -= q
             for exporter, rows in pushes.items():
                 surplus = max(-net[exporter], 0.0)
                 for row in rows:
@@ -854,7 +941,10 @@ class YearBuilder:
                     else:
                         p = self.scaled(row, q, share, method)
                     self.add_trade(c, exporter, imp, q, p)
+            reported = {row["importer"] for row in self.rows("magnet_customs")}
             for r in self.regions:
+                if c in GRADE_RECIPES and r in reported:
+                    continue  # customs give China's flow: the rest of the gap is a residual
                 if r != CHINA and need[r] > 1e-9:
                     method = (
                         f"{r} use {self.use[(r, c)]:.6g} − production "
@@ -864,6 +954,33 @@ class YearBuilder:
                         "reechain_derived", "remaining need supplied by China", "medium", method
                     )
                     self.add_trade(c, CHINA, r, need[r], p)
+
+    def customs_flows(self, c: str, need: dict[str, float]) -> dict[str, float]:
+        """China's reported magnet exports to a partner (magnet_customs.csv), before anyone
+        else serves it: finished t ÷ machining yield = blanks, split over the sintered
+        grades in the importer's own use mix; what exceeds the need is left to residuals.
+        Returns the tonnes of ``c`` added per importer."""
+        b = self.b
+        y = b.value("magnet_machining_yield")
+        added: dict[str, float] = defaultdict(float)
+        for row in self.rows("magnet_customs"):
+            imp = row["importer"]
+            uses = {g: self.use[(imp, g)] for g in GRADE_RECIPES}
+            share = uses[c] / sum(uses.values())
+            fin = float(row["finished_t"])
+            q = fin / y * share
+            if q <= 1e-9:
+                continue
+            method = (
+                f"{fin:g} t finished ({row['method']}) ÷ {y} (machining yield: finished magnet "
+                f"≈ customs gross weight, on blank basis) × {share:.6g} ({imp} use share of {c})"
+            )
+            lo, hi = float(row["lower"]) / y * share, float(row["upper"]) / y * share
+            p = b.prov_of(row, method=method, lower=lo, upper=hi)
+            self.add_trade(c, row["exporter"], imp, q, p)
+            need[imp] = max(need[imp] - q, 0.0)
+            added[imp] += q
+        return added
 
     def close_balances(self) -> None:
         """Residual rows: what production + imports − use − exports leaves, by sign."""

@@ -102,7 +102,10 @@ def test_it_covers_every_oxide_metal_magnet_and_deposit_type(dataset: Dataset) -
     assert {c: "separate" for c in OXIDES}.items() <= stage.items()
     assert {"NdPr_metal", "Dy_metal", "Tb_metal"} <= {c for c, s in stage.items() if s == "metal"}
     assert {c for c, s in stage.items() if s == "magnet"} == {
+        "NdFeB_sintered_lowdy",
         "NdFeB_sintered",
+        "NdFeB_sintered_highdy",
+        "NdFeB_sintered_gbd",
         "NdFeB_bonded",
         "SmCo",
     }

@@ -18,6 +18,7 @@ LIBRARY = (
     "cn-2010",
     "cn-2025-april",
     "cn-2025-october",
+    "cn-magnets-japan",
     "cn-processing-ban",
     "mmr-closure",
     "us-japan-package",
@@ -103,7 +104,9 @@ def test_cn_2010_price_spike_builds_over_months(chain: Chain) -> None:
     index = price_index(chain, res.run.price, res.baseline.requirement[0])
     onset = 6  # July 2025
     assert index[onset] == pytest.approx(1.0)
-    peak = int(index.argmax())
+    # the peak: the first month within 1 % of the highest index (a later plateau month can
+    # top it by a hair after a small dip)
+    peak = int(np.flatnonzero(index >= 0.99 * index.max())[0])
     assert peak >= onset + 3
     assert (np.diff(index[onset : peak + 1]) >= 0).all()
     assert index[peak] > 2.0

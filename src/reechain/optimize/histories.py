@@ -49,7 +49,14 @@ MOUNTAIN_PASS_RATE_PER_YEAR = 0.03
 COMMODITY_SETS: dict[str, tuple[str, ...]] = {
     "heavy": ("Dy2O3", "Tb4O7", "Dy_metal", "Tb_metal"),
     "light": ("Nd2O3", "Pr6O11", "NdPr_metal"),
-    "magnets": ("NdFeB_sintered", "NdFeB_bonded", "SmCo"),
+    "magnets": (
+        "NdFeB_sintered_lowdy",
+        "NdFeB_sintered",
+        "NdFeB_sintered_highdy",
+        "NdFeB_sintered_gbd",
+        "NdFeB_bonded",
+        "SmCo",
+    ),
     "processed": (
         "Dy2O3",
         "Tb4O7",
@@ -58,7 +65,10 @@ COMMODITY_SETS: dict[str, tuple[str, ...]] = {
         "Nd2O3",
         "Pr6O11",
         "NdPr_metal",
+        "NdFeB_sintered_lowdy",
         "NdFeB_sintered",
+        "NdFeB_sintered_highdy",
+        "NdFeB_sintered_gbd",
         "SmCo",
     ),
 }
