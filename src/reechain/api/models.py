@@ -122,3 +122,85 @@ class HealthOut(BaseModel):
     version: str
     auth: bool
     database: str
+
+
+class ConcentrationOut(BaseModel):
+    """How concentrated one commodity's (or stage's) production is: shares and HHI."""
+
+    year: int
+    stage: str
+    commodity: str
+    unit: str
+    production_per_year: float
+    producing_regions: int
+    hhi: float = Field(description="Herfindahl–Hirschman index of output shares, 0–10,000")
+    top1_region: str
+    top1_share: float
+    top3_regions: str
+    top3_share: float
+    regions_for_90pct: int | None = Field(description="None when 90 % is never reached")
+    aggregate_share: float = Field(description="Share of output booked to aggregates (ROW …)")
+    aggregates: str
+
+
+class RelianceOut(BaseModel):
+    """A region's net import reliance for a commodity, and its share from one supplier."""
+
+    year: int
+    region: str
+    stage: str
+    commodity: str
+    unit: str
+    production_per_year: float
+    imports_per_year: float
+    exports_per_year: float
+    stock_change_per_year: float
+    apparent_consumption_per_year: float
+    import_reliance: float | None = Field(description="None where nothing is consumed")
+    net_exporter: bool
+    supplier: str
+    supplied_by_supplier_per_year: float
+    supplier_share: float
+    import_share_from_supplier: float | None = Field(description="None where nothing is imported")
+
+
+class ExposureOut(BaseModel):
+    """Where a region's supply truly comes from, stage by stage (true origin)."""
+
+    target: str
+    stage: str
+    commodity: str
+    origin_region: str
+    embodied_per_year: float
+    unit: str
+    origin_share: float
+
+
+class CriticalityOut(BaseModel):
+    """A material's criticality by one method; method-specific terms are left out elsewhere."""
+
+    method: str
+    material: str
+    region: str
+    term: str
+    supply_risk: float
+    importance: float
+    supply_risk_threshold: float | None = None
+    importance_threshold: float | None = None
+    critical: bool | None = None
+    notes: str = ""
+    hhi_wgi_global: float | None = None
+    hhi_wgi_sourcing: float | None = None
+    import_reliance: float | None = None
+    eol_rir: float | None = None
+    si_sr: float | None = None
+    si_ei: float | None = None
+    top_producer_share: float | None = None
+    disruption_potential: float | None = None
+    trade_exposure: float | None = None
+    economic_vulnerability: float | None = None
+    basic_availability_score: float | None = None
+    competing_demand_score: float | None = None
+    political_score: float | None = None
+    codependence_score: float | None = None
+    producer_diversity_score: float | None = None

@@ -7,11 +7,12 @@ caller's workspace.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from reechain.api.auth import StoreDep, Viewer
+from reechain.api.models import ConcentrationOut, CriticalityOut, ExposureOut, RelianceOut
 from reechain.api.routes_data import ERRORS
 from reechain.metrics.concentration import AggregateTreatment
 from reechain.names import NAME_REGEX
@@ -24,7 +25,12 @@ Year = Annotated[int | None, Query(ge=1900, le=2100)]
 Dataset = Annotated[str, Query(min_length=1, max_length=64, pattern=NAME_REGEX)]
 
 
-@router.get("/concentration", responses=ERRORS)
+@router.get(
+    "/concentration",
+    response_model=list[ConcentrationOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
 def concentration(
     user: Viewer,
     store: StoreDep,
@@ -34,7 +40,7 @@ def concentration(
     year: Year = None,
     per: Literal["commodity", "stage"] = "commodity",
     aggregates: AggregateTreatment = AggregateTreatment.FRAGMENTED,
-) -> list[dict[str, Any]]:
+) -> list[ConcentrationOut]:
     """Production by region, shares, HHI (0–10,000), top-1/top-3 shares, regions for 90 %."""
     found = wm.concentration(
         dataset,
@@ -46,10 +52,15 @@ def concentration(
         store=store,
         workspace=user.workspace,
     )
-    return wm.records(found)
+    return [ConcentrationOut.model_validate(r) for r in wm.records(found)]
 
 
-@router.get("/reliance", responses=ERRORS)
+@router.get(
+    "/reliance",
+    response_model=list[RelianceOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
 def reliance(
     user: Viewer,
     store: StoreDep,
@@ -60,7 +71,7 @@ def reliance(
     supplier: Annotated[str, Query(max_length=64)] = "CHN",
     year: Year = None,
     per: Literal["commodity", "stage"] = "commodity",
-) -> list[dict[str, Any]]:
+) -> list[RelianceOut]:
     """Net import reliance and the share supplied directly by ``supplier`` (a region, group,
     or ``not:GROUP``), per region (all countries when none is named)."""
     found = wm.reliance(
@@ -74,10 +85,15 @@ def reliance(
         store=store,
         workspace=user.workspace,
     )
-    return wm.records(found)
+    return [RelianceOut.model_validate(r) for r in wm.records(found)]
 
 
-@router.get("/exposure", responses=ERRORS)
+@router.get(
+    "/exposure",
+    response_model=list[ExposureOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
 def exposure(
     user: Viewer,
     store: StoreDep,
@@ -86,7 +102,7 @@ def exposure(
     commodity: Name = None,
     sector: Name = None,
     year: Year = None,
-) -> list[dict[str, Any]]:
+) -> list[ExposureOut]:
     """True-origin exposure of a region's supply (or end use) by origin region and stage."""
     found = wm.exposure(
         dataset,
@@ -97,10 +113,15 @@ def exposure(
         store=store,
         workspace=user.workspace,
     )
-    return wm.records(found)
+    return [ExposureOut.model_validate(r) for r in wm.records(found)]
 
 
-@router.get("/criticality", responses=ERRORS)
+@router.get(
+    "/criticality",
+    response_model=list[CriticalityOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
 def criticality(
     user: Viewer,
     store: StoreDep,
@@ -109,7 +130,7 @@ def criticality(
     region: Name = None,
     material: Name = None,
     year: Year = None,
-) -> list[dict[str, Any]]:
+) -> list[CriticalityOut]:
     """Criticality of each material by each method (EU CRM, USGS-style, DOE-style)."""
     found = wm.criticality(
         dataset,
@@ -120,4 +141,4 @@ def criticality(
         store=store,
         workspace=user.workspace,
     )
-    return wm.records(found)
+    return [CriticalityOut.model_validate(r) for r in wm.records(found)]
