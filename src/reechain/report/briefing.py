@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import yaml
 
 from reechain import __version__, workflows
 from reechain.chain import Chain, compile_chain
 from reechain.report import figures
 from reechain.report.runs import RunTables, load_run, run_fresh
+from reechain.scenario.yamlfile import safe_load
 from reechain.store import DEFAULT_WORKSPACE, Store
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def briefing_for(
 def _briefing(tables: RunTables, store: Store | None, workspace: str) -> Briefing:
     dataset = workflows.load_dataset(tables.dataset, store, workspace=workspace)
     chain = compile_chain(dataset)
-    scenario = yaml.safe_load(tables.scenario_text) if tables.scenario_text else {}
+    scenario = safe_load(tables.scenario_text) if tables.scenario_text else {}
     months = tables.monthly_commodity["month"].astype(str)
     ks, kc = tables.kpis_sector, tables.kpis_commodity
     value_lost = float(ks["cumulative_value_lost_usd"].sum())
