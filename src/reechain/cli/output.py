@@ -15,6 +15,7 @@ from rich.table import Table
 
 from reechain.errors import InputError
 from reechain.exporting import columns_of, csv_safe, records_csv
+from reechain.finite import json_safe
 
 
 class OutputFormat(StrEnum):
@@ -58,7 +59,10 @@ def emit(
     if fmt is OutputFormat.CSV:
         text = records_csv(records)
     elif fmt is OutputFormat.JSON:
-        text = json.dumps(records, indent=2, default=str, allow_nan=False) + "\n"
+        safe, replaced = json_safe(records)
+        text = json.dumps(safe, indent=2, default=str, allow_nan=False) + "\n"
+        if replaced:
+            sys.stderr.write(f"note: {replaced} value(s) not finite (NaN or infinity), as null\n")
     else:
         if out is not None:
             raise InputError("--out needs --format csv, json or xlsx")

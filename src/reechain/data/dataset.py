@@ -200,8 +200,10 @@ def _expected(err: Any) -> str:
     kind = err["type"]
     if kind == "missing":
         return "a value (this column is required)"
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind in ("float_parsing", "float_type"):
         return "a number"
+    if kind == "finite_number":
+        return "a finite number (not NaN or infinity)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "a whole number"
     if kind == "greater_than_equal":

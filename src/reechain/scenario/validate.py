@@ -252,6 +252,7 @@ def _expected(err: Any) -> str:
     ):
         return str(err["msg"])
     table = {
+        "finite_number": "a finite number (not NaN or infinity)",
         "greater_than_equal": "a number at or above {ge}",
         "greater_than": "a number above {gt}",
         "less_than_equal": "a number at or below {le}",
