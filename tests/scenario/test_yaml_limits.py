@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from reechain.cli import app
@@ -22,6 +24,7 @@ from reechain.scenario.yamlfile import (
     MAX_ALIASES,
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_NODES,
     YAMLLimitError,
     load_yaml,
     safe_load,
@@ -109,3 +112,29 @@ def test_the_cli_exits_2_with_one_line(tmp_path: Path, text: str) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert f"{path}, line" in result.output
+
+
+@given(
+    fanout=st.integers(min_value=1, max_value=12),
+    levels=st.integers(min_value=1, max_value=12),
+    depth=st.integers(min_value=0, max_value=80),
+)
+def test_any_alias_tree_or_nesting_is_read_or_refused_as_one_problem(
+    fanout: int, levels: int, depth: int
+) -> None:
+    lines = ["name: x", "l0: &l0 [1]"]
+    for i in range(1, levels + 1):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * fanout) + "]")
+    lines.append("deep: " + "[" * depth + "]" * depth)
+    text = "\n".join(lines) + "\n"
+    sizes = [2]  # l0: a sequence and its one scalar
+    for _ in range(levels):
+        sizes.append(1 + fanout * sizes[-1])
+    values = 1 + (levels + 3) + 1 + sum(sizes) + max(depth, 1)  # root, keys, 'x', lists, deep
+    past = values > MAX_NODES or depth + 1 > MAX_DEPTH
+    with pytest.raises(ScenarioError) as caught:  # no dataset: never a valid scenario
+        parse_scenario(text, "tree.yaml")
+    found = [str(p) for p in caught.value.problems]
+    limits = [p for p in found if "expected YAML with" in p]
+    assert bool(limits) == past, (values, depth, found)
+    assert not limits or len(found) == 1
