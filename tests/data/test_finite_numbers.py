@@ -133,3 +133,16 @@ def test_json_safe_and_non_finite_paths_find_every_non_finite_float() -> None:
     value = {"a": [1.0, np.float64("nan")], "b": {"c": float("inf")}, "d": "nan", "e": 3}
     assert non_finite_paths(value) == ["a[1]", "b.c"]
     assert json_safe(value) == ({"a": [1.0, None], "b": {"c": None}, "d": "nan", "e": 3}, 2)
+
+
+def test_every_json_output_of_the_cli_goes_through_one_safe_writer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reechain.cli import optimize, risk, simulate
+    from reechain.cli.output import json_text
+
+    assert json_text({"x": [math.inf]}) == '{\n  "x": [\n    null\n  ]\n}\n'
+    assert "1 value(s) not finite" in capsys.readouterr().err
+    for module in (simulate, optimize, risk):
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        assert "json.dumps" not in source, module.__name__
