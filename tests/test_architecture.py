@@ -15,7 +15,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "reechain"
 
-FOUNDATION = {"errors", "names", "version", "config", "units", "exporting", "sessions"}
+FOUNDATION = {"errors", "names", "version", "config", "units", "finite", "exporting", "sessions"}
 """Small modules any layer may use; they import no other part of reechain but each other."""
 CORE = {"data", "chain", "scenario", "engine", "metrics", "demand", "risk", "optimize"}
 SURFACES = {"api", "web", "cli", "report"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
+from reechain.finite import non_finite_paths
 from reechain.names import COMPOSED_REGEX, NAME_REGEX
 
 
@@ -94,6 +95,14 @@ class RunIn(BaseModel):
     scenario: str = Field("", max_length=256, pattern=f"^$|{COMPOSED_REGEX}")
     params: dict[str, Any] = Field(default_factory=dict)
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
+
+    @field_validator("params")
+    @classmethod
+    def _finite_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        bad = non_finite_paths(params, "params")
+        if bad:
+            raise ValueError(f"{bad[0]}: got NaN or infinity, expected a finite number")
+        return params
 
 
 class RunOut(BaseModel):

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from reechain.cli.output import OutputFormat, emit
+from reechain.cli.output import OutputFormat, emit, json_text
 from reechain.cli.state import state
 from reechain.errors import InputError, ReechainError
 from reechain.exporting import csv_safe
@@ -95,9 +95,7 @@ def _show(
             emit(rows, fmt, None, title=f"{name} (run {run_id})", console=console)
         return
     if fmt is OutputFormat.JSON:
-        import json
-
-        text = json.dumps(tables, indent=2, default=str, allow_nan=False) + "\n"
+        text = json_text(tables)
         if out is None:
             typer.echo(text, nl=False)
         else:

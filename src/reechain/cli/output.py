@@ -15,6 +15,7 @@ from rich.table import Table
 
 from reechain.errors import InputError
 from reechain.exporting import columns_of, csv_safe, records_csv
+from reechain.finite import json_safe
 
 
 class OutputFormat(StrEnum):
@@ -40,6 +41,17 @@ def _shown(column: str, value: Any) -> str:
     return str(value)
 
 
+def json_text(value: Any, indent: int = 2) -> str:
+    """Return ``value`` as JSON text (and a newline) that cannot fail on a non-finite number.
+
+    A NaN or infinity is written as ``null``, and a note on standard error says how many.
+    """
+    safe, replaced = json_safe(value)
+    if replaced:
+        sys.stderr.write(f"note: {replaced} value(s) not finite (NaN or infinity), as null\n")
+    return json.dumps(safe, indent=indent, default=str, allow_nan=False) + "\n"
+
+
 def emit(
     records: Sequence[Mapping[str, Any]],
     fmt: OutputFormat,
@@ -58,7 +70,7 @@ def emit(
     if fmt is OutputFormat.CSV:
         text = records_csv(records)
     elif fmt is OutputFormat.JSON:
-        text = json.dumps(records, indent=2, default=str, allow_nan=False) + "\n"
+        text = json_text(records)
     else:
         if out is not None:
             raise InputError("--out needs --format csv, json or xlsx")

@@ -6,7 +6,6 @@ The lead registers it with ``app.command("risk")(risk_command)``. The run is sto
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from reechain.cli.output import OutputFormat, emit
+from reechain.cli.output import OutputFormat, emit, json_text
 from reechain.cli.state import state
 from reechain.errors import InputError, ReechainError
 
@@ -169,16 +168,11 @@ def risk_command(
                 raise InputError("--out needs --format csv, json or xlsx")
             _overview(run.tables, Console(), f"risk of {scenario}: {runs} histories, seed {seed}")
         elif fmt is OutputFormat.JSON and table is None:
-            text = json.dumps(
-                {"run_id": run.run_id, "meta": run.result.meta, **run.tables},
-                indent=1,
-                allow_nan=False,
-                default=str,
-            )
+            text = json_text({"run_id": run.run_id, "meta": run.result.meta, **run.tables}, 1)
             if out is None:
-                sys.stdout.write(text + "\n")
+                sys.stdout.write(text)
             else:
-                out.write_text(text + "\n", encoding="utf-8")
+                out.write_text(text, encoding="utf-8")
         else:
             emit(run.tables[table or "distribution"], fmt, out, title=table or "distribution")
     except ReechainError as exc:

@@ -5,7 +5,6 @@ Registered by the root app as ``app.command("simulate")(simulate_command)``.
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reechain.cli.output import OutputFormat, emit
+from reechain.cli.output import OutputFormat, emit, json_text
 from reechain.cli.state import state
 from reechain.engine.results import Results, price_index, sector_kpis
 from reechain.errors import InputError
@@ -159,7 +158,7 @@ def _show(
         body: dict[str, Any] = {"horizon_months": months, "kpis_by_region_and_sector": kpis}
         if with_bom:
             body["units_at_risk_by_month"] = at_risk
-        text = json.dumps(body, indent=2, allow_nan=False) + "\n"
+        text = json_text(body)
         if out is None:
             typer.echo(text, nl=False)
         else:

@@ -30,6 +30,7 @@ from reechain.data.tables import (
     TABLES_BY_NAME,
     CommodityRow,
     Confidence,
+    ProcessRow,
     Provenance,
     RecipeRow,
     Row,
@@ -50,7 +51,7 @@ class DatasetMeta(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     title: str = ""
     base_year: int = Field(ge=1900, le=2100)
     version: str = "1"
@@ -125,6 +126,7 @@ def validate_raw(raw: RawDataset) -> Dataset:
             tables[spec.name], lines[spec.name] = (), ()
             continue
         tables[spec.name], lines[spec.name] = _validate_table(table, problems)
+    _check_required_rows(raw, meta, tables, problems)
     if meta is None:
         raise DatasetError(problems)
     broken = {p.file for p in problems}
@@ -146,11 +148,48 @@ def _validate_meta(raw: RawDataset, problems: list[Problem]) -> DatasetMeta | No
         return None
 
 
+def _check_required_rows(
+    raw: RawDataset,
+    meta: DatasetMeta | None,
+    tables: Mapping[str, tuple[Row, ...]],
+    problems: list[Problem],
+) -> None:
+    """A table the chain needs has rows, and processes has rows for the base year."""
+    failed = {p.file for p in problems}
+    for name in REQUIRED_TABLES:
+        table = raw.tables.get(name)
+        if table is not None and not table.rows and table.file not in failed:
+            problems.append(Problem(table.file, None, None, "no rows", "at least one row"))
+    processes = tables.get("processes", ())
+    years = sorted({row.year for row in processes if isinstance(row, ProcessRow)})
+    if meta is not None and years and meta.base_year not in years:
+        problems.append(
+            Problem(
+                TABLES_BY_NAME["processes"].filename,
+                None,
+                "year",
+                ", ".join(map(str, years)),
+                f"rows for the base year {meta.base_year} (dataset.toml)",
+            )
+        )
+
+
 def _validate_table(
     table: RawTable, problems: list[Problem]
 ) -> tuple[tuple[Row, ...], tuple[int, ...]]:
     spec = TABLES_BY_NAME[table.name]
     header_ok = True
+    for column in sorted({c for c in table.header if table.header.count(c) > 1}):
+        header_ok = False
+        problems.append(
+            Problem(
+                table.file,
+                1,
+                column,
+                f"{column!r} {table.header.count(column)} times",
+                "each column once (the last would silently win)",
+            )
+        )
     for column in table.header:
         if column not in spec.columns:
             header_ok = False
@@ -198,8 +237,10 @@ def _expected(err: Any) -> str:
     kind = err["type"]
     if kind == "missing":
         return "a value (this column is required)"
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind in ("float_parsing", "float_type"):
         return "a number"
+    if kind == "finite_number":
+        return "a finite number (not NaN or infinity)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "a whole number"
     if kind == "greater_than_equal":

@@ -44,9 +44,13 @@ class RawDataset:
 
 def read_dataset_files(path: Path) -> RawDataset:
     """Return the raw tables of the dataset at ``path`` (a CSV folder or an .xlsx file)."""
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name too long, a loop of links, no permission
+        raise DatasetError([_os_problem(str(path), exc)]) from None
+    if not exists:
         raise DatasetError([Problem(str(path), None, None, None, "an existing folder or .xlsx")])
-    if path.is_dir():
+    if is_dir:
         return _read_folder(path)
     if path.suffix.lower() == ".xlsx":
         return _read_workbook(path)
@@ -59,11 +63,13 @@ def _read_folder(folder: Path) -> RawDataset:
     problems: list[Problem] = []
     meta: dict[str, object] = {}
     meta_path = folder / META_FILE
-    if meta_path.exists():
+    if meta_path.is_symlink() or meta_path.exists():
         try:
             meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(META_FILE, None, None, None, "valid TOML", str(exc)))
+        except OSError as exc:
+            problems.append(_os_problem(META_FILE, exc))
     else:
         problems.append(Problem(META_FILE, None, None, None, "a dataset.toml with name and year"))
     tables: dict[str, RawTable] = {}
@@ -78,6 +84,9 @@ def _read_folder(folder: Path) -> RawDataset:
             text = csv_path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             problems.append(Problem(csv_path.name, None, None, None, "UTF-8 text", str(exc)))
+            continue
+        except OSError as exc:  # a folder, a dangling link or a loop of links, no permission
+            problems.append(_os_problem(csv_path.name, exc))
             continue
         table = _parse_csv(name, csv_path.name, text, problems)
         if table is not None:
@@ -172,3 +181,10 @@ def _cell_text(value: object) -> str:
 
 def _names() -> str:
     return ", ".join(TABLES_BY_NAME)
+
+
+def _os_problem(file: str, exc: OSError) -> Problem:
+    """Return the problem of a file that cannot be read (the OS's reason, not a traceback)."""
+    reason = exc.strerror or type(exc).__name__
+    shown = file if len(file) <= 200 else file[:100] + "…" + file[-40:]
+    return Problem(shown, None, None, reason, "a readable file")

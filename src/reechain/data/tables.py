@@ -19,14 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from types import UnionType
+from typing import Annotated, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from reechain.finite import FiniteFloat
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+NonNegative = Annotated[FiniteFloat, Field(ge=0)]
 
 UNITS: tuple[str, ...] = ("t_REO", "t_metal", "t_alloy", "t_magnet", "t")
 """Commodity units: tonnes of rare-earth oxide, of metal, of alloy, of magnet, plain tonnes."""
@@ -58,8 +61,8 @@ class Provenance(Row):
     note: Text = Field("", description="what the figure is; for low confidence, the rationale")
     confidence: Confidence = Field(description="high, medium or low")
     method: Text = Field("", description="for derived rows: the arithmetic and its input rows")
-    lower: float | None = Field(None, description="lower bound of the value (low confidence)")
-    upper: float | None = Field(None, description="upper bound of the value (low confidence)")
+    lower: FiniteFloat | None = Field(None, description="lower bound of the value (low confidence)")
+    upper: FiniteFloat | None = Field(None, description="upper bound of the value (low confidence)")
 
     @model_validator(mode="after")
     def _check_confidence(self) -> Provenance:
@@ -146,8 +149,8 @@ class ProcessRow(Provenance):
     recipe: Code = Field(description="the recipe (recipes.csv) it runs")
     capacity_per_year: NonNegative = Field(description="activity units per year at full use")
     activity_per_year: NonNegative = Field(description="baseline activity, units per year")
-    max_utilisation: float = Field(gt=0, le=1, description="highest share of capacity usable")
-    ramp_rate_per_month: float = Field(
+    max_utilisation: FiniteFloat = Field(gt=0, le=1, description="highest share of capacity usable")
+    ramp_rate_per_month: FiniteFloat = Field(
         ge=0, le=1, description="largest monthly rise of utilisation, fraction of capacity"
     )
     owner: Text = Field("", description="owner or operator")
@@ -182,7 +185,7 @@ class RecipeRow(Provenance):
     recipe: Code = Field(description="recipe code")
     commodity: Code = Field(description="commodity consumed or produced")
     role: Literal["input", "output"] = Field(description="input or output")
-    quantity_per_unit: float = Field(gt=0, description="commodity units per unit of activity")
+    quantity_per_unit: FiniteFloat = Field(gt=0, description="commodity units per unit of activity")
 
 
 class TradeRow(Provenance):
@@ -223,7 +226,7 @@ class IntensityRow(Provenance):
 
     sector: Code = Field(description="end-use sector")
     commodity: Code = Field(description="commodity used")
-    quantity_per_unit: float = Field(gt=0, description="commodity units per unit of output")
+    quantity_per_unit: FiniteFloat = Field(gt=0, description="commodity units per unit of output")
 
 
 class InventoryRow(Provenance):
@@ -234,7 +237,7 @@ class InventoryRow(Provenance):
     region: Code = Field(description="region whose users hold it")
     commodity: Code = Field(description="commodity held")
     target_days: NonNegative = Field(description="target stock, days of use")
-    restoration_months: float = Field(gt=0, description="months to move stock back to target")
+    restoration_months: FiniteFloat = Field(gt=0, description="months to move stock back to target")
 
 
 class StockpileRow(Provenance):
@@ -255,7 +258,7 @@ class PriceRow(Provenance):
 
     commodity: Code = Field(description="commodity priced")
     year: Year = Field(description="year of the average")
-    price_usd_per_kg: float = Field(gt=0, description="USD per kg of the commodity's unit")
+    price_usd_per_kg: FiniteFloat = Field(gt=0, description="USD per kg of the commodity's unit")
 
 
 class ElasticityRow(Provenance):
@@ -264,8 +267,12 @@ class ElasticityRow(Provenance):
     VALUE_FIELD: ClassVar[str | None] = "elasticity"
 
     commodity: Code = Field(description="commodity")
-    elasticity: float = Field(lt=0, ge=-10, description="price elasticity of demand (negative)")
-    price_cap_multiple: float = Field(ge=1, description="highest price as a multiple of baseline")
+    elasticity: FiniteFloat = Field(
+        lt=0, ge=-10, description="price elasticity of demand (negative)"
+    )
+    price_cap_multiple: FiniteFloat = Field(
+        ge=1, description="highest price as a multiple of baseline"
+    )
 
 
 class ResidualRow(Provenance):
@@ -283,7 +290,7 @@ class ResidualRow(Provenance):
     kind: Literal["stock_change", "unreported_output", "unrecorded_use", "statistical"] = Field(
         description="what the residual stands for"
     )
-    quantity_per_year: float = Field(description="commodity units per year, signed")
+    quantity_per_year: FiniteFloat = Field(description="commodity units per year, signed")
 
 
 @dataclass(frozen=True)
@@ -348,10 +355,20 @@ def schema_records() -> list[dict[str, object]]:
                 {
                     "table": spec.name,
                     "column": name,
-                    "type": getattr(field.annotation, "__name__", str(field.annotation)),
+                    "type": _type_name(field.annotation),
                     "required": field.is_required(),
                     "key": name in spec.key,
                     "description": field.description or "",
                 }
             )
     return records
+
+
+def _type_name(annotation: object) -> str:
+    """Return ``float``, ``str``, ``float | None`` … for a field's annotation."""
+    args = get_args(annotation)
+    if get_origin(annotation) is Annotated:
+        return _type_name(args[0])
+    if get_origin(annotation) in (Union, UnionType) and args:
+        return " | ".join("None" if a is type(None) else _type_name(a) for a in args)
+    return str(getattr(annotation, "__name__", annotation))

@@ -5,8 +5,8 @@ cost-sharing game), the dataset and candidate table, the number of sampled disru
 histories, the objective (``expected``: cost plus the expected value of lost supply;
 ``cvar``: cost subject to a CVaR limit on lost supply) and the constraints: a budget,
 a cap on any single outside region's share of supply at chosen stages by a target year,
-and days of cover for strategic stocks. Files are read with ``yaml.safe_load``'s composer
-and every error names the file, the line and the field.
+and days of cover for strategic stocks. Files are read with the bounded YAML loader (limits
+on size, depth and aliases) and every error names the file, the line and the field.
 
 Examples
 --------
@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reechain.errors import DatasetError, NotFoundError, Problem
 from reechain.names import did_you_mean
+from reechain.scenario.yamlfile import load_node
 
 
 class Objective(StrEnum):
@@ -130,12 +131,12 @@ def load_partnership(name_or_path: str | Path) -> Partnership:
 def parse_partnership(text: str, file: str = "<partnership>") -> Partnership:
     """Return the partnership in YAML ``text``; DatasetError naming file, line and field."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_node(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = None if mark is None else mark.line + 1
-        raise DatasetError([Problem(file, line, None, None, "valid YAML", str(exc))]) from exc
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DatasetError([Problem(file, line, None, None, "valid YAML", problem)]) from None
     if not isinstance(data, dict):
         raise DatasetError([Problem(file, 1, None, type(data).__name__, "a mapping of fields")])
     try:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import yaml
 
 from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
 from reechain.report import figures
+from reechain.scenario.yamlfile import safe_load
 from reechain.store.run_tables import RunTables
 from reechain.units import usd
 from reechain.version import __version__
@@ -68,7 +68,7 @@ class Briefing:
 def build_briefing(tables: RunTables, dataset: Dataset) -> Briefing:
     """Return the briefing of a finished simulation's ``tables`` on its ``dataset``."""
     chain = compile_chain(dataset)
-    scenario = yaml.safe_load(tables.scenario_text) if tables.scenario_text else {}
+    scenario = safe_load(tables.scenario_text) if tables.scenario_text else {}
     months = tables.monthly_commodity["month"].astype(str)
     ks, kc = tables.kpis_sector, tables.kpis_commodity
     value_lost = float(ks["cumulative_value_lost_usd"].sum())

@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from reechain.finite import FiniteFloat
+
 
 def _fraction(value: float) -> float:
     if not 0 <= value <= 1:
@@ -65,9 +67,9 @@ def _month(value: object) -> str:
     return value
 
 
-Fraction = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_fraction)]
-Positive = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_positive)]
-NonNegative = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_non_negative)]
+Fraction = Annotated[FiniteFloat, AfterValidator(_fraction)]
+Positive = Annotated[FiniteFloat, AfterValidator(_positive)]
+NonNegative = Annotated[FiniteFloat, AfterValidator(_non_negative)]
 Month = Annotated[str, BeforeValidator(_month)]
 Months = Annotated[int, Field(ge=1, le=1200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -170,7 +172,7 @@ class DemandShock(_Model):
     kind: Literal["demand_shock"]
     sectors: tuple[Name, ...] | Literal["all"] = "all"
     regions: tuple[Name, ...] | Literal["all"] = "all"
-    change: Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False)]
+    change: Annotated[FiniteFloat, Field(ge=-1, le=10)]
     start: Month
     duration_months: Months | None = None
 
@@ -184,8 +186,8 @@ class Trigger(_Model):
     """When a stockpile releases: from a date, on a shortfall above x %, or a price above k×P₀."""
 
     date: Month | None = None
-    shortfall_pct: Annotated[float, Field(ge=0, le=100)] | None = None
-    price_multiple: Annotated[float, Field(ge=1)] | None = None
+    shortfall_pct: Annotated[FiniteFloat, Field(ge=0, le=100)] | None = None
+    price_multiple: Annotated[FiniteFloat, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Trigger:

@@ -37,7 +37,7 @@ from reechain.scenario.models import (
     StockpilePolicy,
     Substitution,
 )
-from reechain.scenario.yamlfile import LineMap, Path_, load_yaml
+from reechain.scenario.yamlfile import LineMap, Path_, YAMLLimitError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,11 @@ def parse_scenario(text: str, file: str = "<scenario>") -> tuple[Scenario, LineM
     """
     try:
         data, lines = load_yaml(text)
+    except YAMLLimitError as exc:
+        line = None if exc.problem_mark is None else exc.problem_mark.line + 1
+        raise ScenarioError(
+            [ScenarioProblem(file, line, "", _Raw(exc.found), f"YAML with {exc.expected}")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = None if mark is None else mark.line + 1
@@ -247,6 +252,7 @@ def _expected(err: Any) -> str:
     ):
         return str(err["msg"])
     table = {
+        "finite_number": "a finite number (not NaN or infinity)",
         "greater_than_equal": "a number at or above {ge}",
         "greater_than": "a number above {gt}",
         "less_than_equal": "a number at or below {le}",

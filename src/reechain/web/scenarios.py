@@ -8,7 +8,9 @@ from typing import Any
 import yaml
 
 from reechain import workflows
+from reechain.errors import InputError
 from reechain.scenario.library import library_scenarios
+from reechain.scenario.yamlfile import safe_load
 from reechain.store import Store
 from reechain.web.context import Services
 
@@ -48,7 +50,7 @@ def editable_fields(text: str) -> list[tuple[str, str, Any]]:
     Paths look like ``horizon_months`` or ``events.0.severity``; nested mappings are
     followed (``policies.1.trigger.shortfall_pct``), lists of scalars are left to the YAML.
     """
-    data = yaml.safe_load(text) or {}
+    data = _mapping(text)
     out: list[tuple[str, str, Any]] = []
     if isinstance(data.get("horizon_months"), int):
         out.append(("horizon_months", "Horizon (months)", data["horizon_months"]))
@@ -61,6 +63,22 @@ def editable_fields(text: str) -> list[tuple[str, str, Any]]:
                 key = path.split(".", 2)[2]
                 out.append((path, f"{section[:-1].title()} {i + 1} ({kind}): {key}", value))
     return out
+
+
+def _mapping(text: str) -> dict[str, Any]:
+    """Return the scenario YAML ``text`` as a mapping; InputError when it is not one."""
+    try:
+        data = safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = "scenario" + ("" if mark is None else f", line {mark.line + 1}")
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"{where}: {problem}; expected valid YAML") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"scenario: got {type(data).__name__}, expected a mapping of fields")
+    return data
 
 
 def _scalars(item: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
@@ -78,7 +96,7 @@ def _scalars(item: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
 
 def apply_fields(text: str, values: dict[str, Any]) -> tuple[str, bool]:
     """Return the YAML text with form ``values`` (path → value) applied, and whether it changed."""
-    data = yaml.safe_load(text) or {}
+    data = _mapping(text)
     changed = False
     for path, value in values.items():
         if value is None or value == "":
@@ -128,7 +146,7 @@ def start_run(services: Services, text: str, base: str, workspace: str) -> str:
         original = ""
     name = base
     if text.strip() != original.strip():
-        data = yaml.safe_load(text) or {}
+        data = _mapping(text)
         digest = hashlib.sha256(text.encode()).hexdigest()[:6]
         name = f"{str(data.get('name', base))[:40]}-edit-{digest}"
         data["name"] = name

@@ -200,10 +200,10 @@ def register(app: dash.Dash) -> None:
         if not can_run(user):
             return None, _alert(["Starting a run needs the analyst role."]), True
         assert user is not None
-        edited, _ = scenarios.apply_fields(
-            text or "", {i["path"]: v for i, v in zip(ids, values, strict=True)}
-        )
         try:
+            edited, _ = scenarios.apply_fields(
+                text or "", {i["path"]: v for i, v in zip(ids, values, strict=True)}
+            )
             run_id = scenarios.start_run(services(), edited, base, user.workspace)
         except ScenarioError as exc:
             return None, _alert([str(p) for p in exc.problems]), True
