@@ -147,7 +147,7 @@ def test_the_api_refuses_empty_processes_and_a_long_name(tmp_path: Path) -> None
     meta = {"name": "api-sample", "title": "x", "base_year": 2024}
     store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite'}")
     try:
-        with TestClient(create_app(store, auth=False)) as client:
+        with TestClient(create_app(store, auth=False), base_url="http://127.0.0.1") as client:
             empty = client.post(
                 "/api/datasets", json={"meta": meta, "tables": {**tables, "processes": []}}
             )
