@@ -78,11 +78,27 @@ def parse_rows(
     prepare: Prepare | None = None,
 ) -> tuple[RowModel, ...]:
     """Return the rows of CSV ``text`` validated as ``model``; problems go to ``problems``."""
+    return tuple(row for _, row in numbered_rows(text, model, file, problems, prepare))
+
+
+def numbered_rows(
+    text: str,
+    model: type[RowModel],
+    file: str,
+    problems: list[Problem],
+    prepare: Prepare | None = None,
+    *,
+    blanks: bool = False,
+) -> tuple[tuple[int, RowModel], ...]:
+    """Return (line, row) for each valid row of CSV ``text``, for checks across rows.
+
+    ``blanks`` passes empty cells on as empty text, for models that read a blank themselves
+    (otherwise an empty cell is left out and the field's default applies)."""
     reader = csv.reader(io.StringIO(text))
     header = [column.strip() for column in next(reader, [])]
     if not _header_problems(header, model, file, problems):
         return ()
-    rows: list[RowModel] = []
+    rows: list[tuple[int, RowModel]] = []
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -92,9 +108,9 @@ def parse_rows(
                 Problem(file, line, None, f"{len(cells)} cells", f"{len(header)} cells at most")
             )
             continue
-        data = {k: v.strip() for k, v in zip(header, cells, strict=False) if v.strip()}
+        data = {k: v.strip() for k, v in zip(header, cells, strict=False) if blanks or v.strip()}
         try:
-            rows.append(model.model_validate(prepare(data) if prepare else data))
+            rows.append((line, model.model_validate(prepare(data) if prepare else data)))
         except ValidationError as exc:
             problems.extend(_cell_problems(exc, data, file, line))
     return tuple(rows)
@@ -155,4 +171,4 @@ def expected(err: Mapping[str, Any], message: str) -> str:
     return message.split(":", 1)[-1].strip()
 
 
-__all__ = ["expected", "parse_rows", "read_rows"]
+__all__ = ["expected", "numbered_rows", "parse_rows", "read_rows"]

@@ -35,17 +35,16 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from reechain.data.rows import numbered_rows
 from reechain.errors import DatasetError, Problem
 
 BUNDLED = "default"
@@ -205,30 +204,10 @@ def read_candidates(path: str | Path) -> CandidateTable:
 
 def parse_candidates(text: str, file: str = "candidates.csv") -> CandidateTable:
     """Return the candidates in CSV ``text``; DatasetError with file, line and field."""
-    reader = csv.DictReader(io.StringIO(text))
-    fields = set(Candidate.model_fields)
-    header = set(reader.fieldnames or ())
     problems: list[Problem] = []
-    missing = sorted(f for f in fields - header if Candidate.model_fields[f].is_required())
-    if missing:
-        raise DatasetError(
-            [Problem(file, 1, None, ", ".join(sorted(header)), "columns " + ", ".join(missing))]
-        )
     rows: list[Candidate] = []
     seen: set[str] = set()
-    for number, raw in enumerate(reader, start=2):
-        data: dict[str, Any] = {k: v for k, v in raw.items() if k in fields and k is not None}
-        unknown = [k for k in raw if k not in fields]
-        for k in unknown:
-            problems.append(Problem(file, number, k, None, "a known column"))
-        try:
-            row = Candidate.model_validate(data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else None
-                found = None if column is None else raw.get(column)
-                problems.append(Problem(file, number, column, found, err["msg"]))
-            continue
+    for number, row in numbered_rows(text, Candidate, file, problems, blanks=True):
         for column in _REQUIRED[row.kind]:
             if getattr(row, column) is None:
                 problems.append(
