@@ -200,7 +200,7 @@ def test_invalid_yaml() -> None:
 
 def test_not_a_mapping() -> None:
     assert message("- a\n- b\n") == (
-        "s.yaml, line 1: got ['a', 'b'], expected a mapping with name, dataset, events, policies"
+        "s.yaml, line 1: got list, expected a mapping with name, dataset, events, policies"
     )
 
 

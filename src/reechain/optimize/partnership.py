@@ -135,7 +135,7 @@ def parse_partnership(text: str, file: str = "<partnership>") -> Partnership:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = None if mark is None else mark.line + 1
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = str(getattr(exc, "problem", None) or "invalid YAML")  # no quoted lines
         raise DatasetError([Problem(file, line, None, None, "valid YAML", problem)]) from None
     if not isinstance(data, dict):
         raise DatasetError([Problem(file, 1, None, type(data).__name__, "a mapping of fields")])

@@ -166,7 +166,15 @@ def parse_scenario(text: str, file: str = "<scenario>") -> tuple[Scenario, LineM
         )
     if not isinstance(data, dict):
         raise ScenarioError(
-            [ScenarioProblem(file, 1, "", data, "a mapping with name, dataset, events, policies")]
+            [
+                ScenarioProblem(
+                    file,
+                    1,
+                    "",
+                    _Raw(type(data).__name__),  # the type only: never the file's text
+                    "a mapping with name, dataset, events, policies",
+                )
+            ]
         )
     try:
         scenario = Scenario.model_validate(data)
