@@ -174,3 +174,25 @@ def summary(
 def schema(fmt: FormatOption = OutputFormat.TABLE, out: OutOption = None) -> None:
     """Show the dataset format: every table's columns, types and meaning."""
     emit(schema_records(), fmt, out, title="dataset format")
+
+
+@data_app.command("influence")
+def influence(
+    dataset: Annotated[
+        str, typer.Option("--dataset", "-d", help="Dataset name (bundled or stored).")
+    ] = workflows.DEFAULT_DATASET,
+    scenarios: Annotated[
+        str | None,
+        typer.Option("--scenarios", help="Comma-separated library scenarios (default: all)."),
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", help="Show the K largest swings.")] = None,
+    months: Annotated[int | None, typer.Option("--months", help="Horizon in months.")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    out: OutOption = None,
+) -> None:
+    """Rank low-confidence rows by their swing of value lost (one-at-a-time swing)."""
+    from reechain.workflows.influence import influence_ranking
+
+    names = [n.strip() for n in scenarios.split(",") if n.strip()] if scenarios else None
+    records = influence_ranking(dataset, names, store=state.store(), top=top, months=months)
+    emit(records, fmt, out, title=f"{dataset}: low-confidence rows by influence")
