@@ -196,3 +196,32 @@ def influence(
     names = [n.strip() for n in scenarios.split(",") if n.strip()] if scenarios else None
     records = influence_ranking(dataset, names, store=state.store(), top=top, months=months)
     emit(records, fmt, out, title=f"{dataset}: low-confidence rows by influence")
+
+
+@data_app.command("import-trade")
+def import_trade(
+    file: Annotated[Path, typer.Argument(help="Comtrade CSV or exporter,importer,hs,year,kg,usd")],
+    dataset: Annotated[
+        str, typer.Option("--dataset", "-d", help="Dataset folder or bundled name.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: in place).")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year's flows.")] = None,
+    replace_trade: Annotated[
+        bool,
+        typer.Option("--replace-trade", help="Drop every existing row of imported years/goods."),
+    ] = False,
+) -> None:
+    """Convert customs trade statistics (HS codes, kg) into trade rows, all or nothing."""
+    from reechain.data.trade_import import import_trade as run_import
+
+    try:
+        written = run_import(file, dataset, out=out, year=year, replace_trade=replace_trade)
+    except DatasetError as exc:
+        err = Console(stderr=True, soft_wrap=True)
+        for problem in exc.problems:
+            err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False)
+        err.print(f"{len(exc.problems)} problem(s) in {file}; nothing was written")
+        raise typer.Exit(2) from None
+    typer.echo(f"imported {file} into {written}")

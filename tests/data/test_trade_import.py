@@ -1,0 +1,121 @@
+"""``reechain data import-trade``: customs statistics into trade rows, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reechain.cli import app
+from reechain.data.trade_import import METHOD, MIRROR_RULE, import_trade
+from reechain.errors import DatasetError
+from reechain.workflows.datasets import bundled_path, load_dataset_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "trade"
+runner = CliRunner()
+
+
+def trade_rows(folder: Path) -> list[dict[str, str]]:
+    with open(folder / "trade.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def chn_jpn_metal(folder: Path) -> list[dict[str, str]]:
+    return [
+        r
+        for r in trade_rows(folder)
+        if (r["year"], r["commodity"], r["exporter"], r["importer"])
+        == ("2023", "NdPr_metal", "CHN", "JPN")
+    ]
+
+
+@pytest.mark.parametrize("fixture", ["comtrade.csv", "plain.csv"])
+def test_both_layouts_give_a_loading_dataset_with_converted_tonnes_and_provenance(
+    tmp_path: Path, fixture: str
+) -> None:
+    out = import_trade(FIXTURES / fixture, "default", out=tmp_path / "ds")
+    load_dataset_path(out)  # rows and baseline balance checked
+    (row,) = chn_jpn_metal(out)
+    assert float(row["quantity_per_year"]) == pytest.approx(873.487250903562)
+    assert row["source"].startswith(f"{fixture}: customs trade statistics")
+    assert row["method"].startswith(f"{METHOD}: ")
+    assert MIRROR_RULE in row["note"]
+    assert "HS 280530" in row["note"]
+    assert row["confidence"] == "medium"
+    assert len(trade_rows(out)) == len(trade_rows(bundled_path("default")))
+
+
+def test_the_importer_report_wins_over_the_exporters_mirror_and_world_rows_are_skipped(
+    tmp_path: Path,
+) -> None:
+    # comtrade.csv: JPN reports 873 487 kg from CHN, CHN reports 900 000 kg to JPN, plus W00
+    out = import_trade(FIXTURES / "comtrade.csv", "default", out=tmp_path / "ds")
+    (row,) = chn_jpn_metal(out)
+    assert "importer-reported" in row["note"]
+    assert float(row["quantity_per_year"]) == pytest.approx(873.487250903562)
+
+
+def test_importing_the_same_file_twice_gives_the_same_dataset(tmp_path: Path) -> None:
+    once = import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "ds")
+    first = (once / "trade.csv").read_text(encoding="utf-8")
+    import_trade(FIXTURES / "plain.csv", once)
+    assert (once / "trade.csv").read_text(encoding="utf-8") == first
+    assert filecmp.cmp(once / "residuals.csv", bundled_path("default") / "residuals.csv")
+
+
+def test_every_bad_row_is_reported_at_once_and_nothing_is_written(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError) as caught:
+        import_trade(FIXTURES / "bad.csv", "default", out=tmp_path / "ds")
+    found = [(p.file, p.line, p.column, p.found) for p in caught.value.problems]
+    assert found == [
+        ("bad.csv", 2, "importer", "JPNN"),
+        ("bad.csv", 3, "hs", "999999"),
+        ("bad.csv", 4, "kg", "-5"),
+        ("bad.csv", 5, "kg", "nan"),
+    ]
+    assert caught.value.problems[0].hint == "did you mean 'JPN'?"
+    assert not (tmp_path / "ds").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_column_is_named(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError) as caught:
+        import_trade(FIXTURES / "missing_column.csv", "default", out=tmp_path / "ds")
+    assert [(p.line, p.column) for p in caught.value.problems] == [(1, "kg")]
+    assert not (tmp_path / "ds").exists()
+
+
+def test_trade_that_unbalances_the_baseline_is_refused_naming_each_gap(tmp_path: Path) -> None:
+    folder = import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "ds")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = runner.invoke(
+        app, ["data", "import-trade", str(FIXTURES / "unbalancing.csv"), "--dataset", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert "CHN NdPr_metal 2023" in result.stderr
+    assert "JPN NdPr_metal 2023" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ds"]
+
+
+def test_cli_bad_input_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "data",
+            "import-trade",
+            str(FIXTURES / "bad.csv"),
+            "--dataset",
+            "default",
+            "--out",
+            str(tmp_path / "ds"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("error:") == 4
+    assert "did you mean 'JPN'?" in result.stderr
+    assert not (tmp_path / "ds").exists()
