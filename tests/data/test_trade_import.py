@@ -119,3 +119,18 @@ def test_cli_bad_input_exits_2_with_one_line_per_problem(tmp_path: Path) -> None
     assert result.stderr.count("error:") == 4
     assert "did you mean 'JPN'?" in result.stderr
     assert not (tmp_path / "ds").exists()
+
+
+def test_year_keeps_only_that_years_flows(tmp_path: Path) -> None:
+    # unbalancing.csv holds 2023 flows only: with --year 2024 nothing is imported
+    out = import_trade(FIXTURES / "unbalancing.csv", "default", out=tmp_path / "ds", year=2024)
+    assert trade_rows(out) == trade_rows(bundled_path("default"))
+
+
+def test_replace_trade_drops_the_other_rows_of_the_imported_year_and_commodity(
+    tmp_path: Path,
+) -> None:
+    # dropping every other 2023 NdPr_metal flow unbalances the baseline: refused, nothing written
+    with pytest.raises(DatasetError, match="NdPr_metal 2023"):
+        import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "ds", replace_trade=True)
+    assert not (tmp_path / "ds").exists()
