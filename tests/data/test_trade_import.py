@@ -134,3 +134,34 @@ def test_replace_trade_drops_the_other_rows_of_the_imported_year_and_commodity(
     with pytest.raises(DatasetError, match="NdPr_metal 2023"):
         import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "ds", replace_trade=True)
     assert not (tmp_path / "ds").exists()
+
+
+def test_rebalance_closes_each_gap_in_the_stock_change_residuals(tmp_path: Path) -> None:
+    # unbalancing.csv: 2000 t NdPr metal CHN -> JPN (default: 873.5 t), a gap of 1126.5 t
+    out = import_trade(FIXTURES / "unbalancing.csv", "default", out=tmp_path / "ds", rebalance=True)
+    load_dataset_path(out)
+    with open(out / "residuals.csv", encoding="utf-8", newline="") as handle:
+        changed = [r for r in csv.DictReader(handle) if "unbalancing.csv" in r["method"]]
+    by_region = {r["region"]: r for r in changed}
+    assert set(by_region) == {"CHN", "JPN"}
+    assert all(r["year"] == "2023" and r["commodity"] == "NdPr_metal" for r in changed)
+    assert all(r["kind"] == "stock_change" for r in changed)
+
+
+def test_rebalance_moves_each_residual_by_exactly_the_trade_added(tmp_path: Path) -> None:
+    out = import_trade(FIXTURES / "unbalancing.csv", "default", out=tmp_path / "ds", rebalance=True)
+    added = 2000 - 873.487250903562
+
+    def residual(folder: Path, region: str) -> float:
+        with open(folder / "residuals.csv", encoding="utf-8", newline="") as handle:
+            rows = [
+                r
+                for r in csv.DictReader(handle)
+                if (r["year"], r["region"], r["commodity"], r["kind"])
+                == ("2023", region, "NdPr_metal", "stock_change")
+            ]
+        return sum(float(r["quantity_per_year"]) for r in rows)
+
+    base = bundled_path("default")
+    assert residual(out, "CHN") - residual(base, "CHN") == pytest.approx(-added)
+    assert residual(out, "JPN") - residual(base, "JPN") == pytest.approx(added)

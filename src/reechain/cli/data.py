@@ -212,12 +212,17 @@ def import_trade(
         bool,
         typer.Option("--replace-trade", help="Drop every existing row of imported years/goods."),
     ] = False,
+    rebalance: Annotated[
+        bool, typer.Option("--rebalance", help="Close balance gaps in stock-change residuals.")
+    ] = False,
 ) -> None:
     """Convert customs trade statistics (HS codes, kg) into trade rows, all or nothing."""
     from reechain.data.trade_import import import_trade as run_import
 
     try:
-        written = run_import(file, dataset, out=out, year=year, replace_trade=replace_trade)
+        written = run_import(
+            file, dataset, out=out, year=year, replace_trade=replace_trade, rebalance=rebalance
+        )
     except DatasetError as exc:
         err = Console(stderr=True, soft_wrap=True)
         for problem in exc.problems:

@@ -27,8 +27,9 @@ Balance (the simplest honest behaviour): imported rows replace existing trade ro
 same year, commodity, exporter and importer (``--replace-trade``: every existing row of the
 imported years and commodities). The result is written to a temporary folder and loaded
 with the full validation, baseline balance included; if any region/commodity no longer
-balances the import is refused, the problems name each gap, and nothing is written.
-Residual rows are not recomputed (re-balancing is left to scripts/build_default_dataset.py).
+balances the import is refused, the problems name each gap, and nothing is written, unless
+``--rebalance``: then each gap is added to the region/commodity's ``stock_change`` residual
+row (a new low-confidence row where there is none), the row's method naming the gap and file.
 """
 
 from __future__ import annotations
@@ -251,6 +252,7 @@ def import_trade(
     out: str | Path | None = None,
     year: int | None = None,
     replace_trade: bool = False,
+    rebalance: bool = False,
 ) -> Path:
     """Import ``file`` into the trade table of ``dataset`` and write it to ``out``.
 
@@ -298,6 +300,8 @@ def import_trade(
             writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
             writer.writerows(kept + new)
+        if rebalance:
+            rebalance_residuals(work, path.name)
         load_dataset_path(work)
         if target.exists():
             old_copy = tmp / "old"
@@ -306,6 +310,68 @@ def import_trade(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def rebalance_residuals(folder: Path, file: str) -> int:
+    """Close every baseline gap of ``folder`` in its stock-change residual rows.
+
+    For each year, region and commodity whose baseline no longer balances, the gap is added
+    to the ``stock_change`` residual row (a new row, confidence low, where there is none);
+    the row's method names the gap and ``file``. Returns how many rows changed or were added.
+    """
+    from reechain.chain import compile_chain
+    from reechain.data.dataset import load_dataset as read_dataset
+
+    ds = read_dataset(folder)
+    with open(folder / "residuals.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    changed = 0
+    for year in ds.years():
+        chain = compile_chain(ds, year, check_balance=False)
+        for problem in chain.balance_problems():
+            region, commodity = str(problem.found).split(" ")[:2]
+            r, c = chain.regions.index(region), chain.commodities.index(commodity)
+            gap = float(chain.balance_gap[r, c])
+            note = f"; {gap:+.6g} closing the gap left by importing {file} (--rebalance)"
+            for row in rows:
+                if (row["year"], row["region"], row["commodity"], row["kind"]) == (
+                    str(year),
+                    region,
+                    commodity,
+                    "stock_change",
+                ):
+                    row["quantity_per_year"] = repr(float(row["quantity_per_year"]) + gap)
+                    row["method"] = (row["method"] or "") + note
+                    for bound in ("lower", "upper"):
+                        if row.get(bound):
+                            row[bound] = repr(float(row[bound]) + gap)
+                    break
+            else:
+                rows.append(
+                    {
+                        **dict.fromkeys(fields, ""),
+                        "year": str(year),
+                        "region": region,
+                        "commodity": commodity,
+                        "kind": "stock_change",
+                        "quantity_per_year": repr(gap),
+                        "source": f"reechain data import-trade --rebalance after {file}",
+                        "source_year": str(year),
+                        "note": "balance residual recomputed after a trade import",
+                        "confidence": "low",
+                        "method": note.lstrip("; "),
+                        "lower": repr(min(0.0, 2 * gap)),
+                        "upper": repr(max(0.0, 2 * gap)),
+                    }
+                )
+            changed += 1
+    with open(folder / "residuals.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return changed
 
 
 __all__ = ["CONVERSIONS", "METHOD", "MIRROR_RULE", "Conversion", "Flow", "import_trade"]
