@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from reechain.cli import app
 from reechain.data.trade_import import METHOD, MIRROR_RULE, import_trade
-from reechain.errors import DatasetError
+from reechain.errors import DatasetError, InputError
 from reechain.workflows.datasets import bundled_path, load_dataset_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trade"
@@ -165,3 +165,12 @@ def test_rebalance_moves_each_residual_by_exactly_the_trade_added(tmp_path: Path
     base = bundled_path("default")
     assert residual(out, "CHN") - residual(base, "CHN") == pytest.approx(-added)
     assert residual(out, "JPN") - residual(base, "JPN") == pytest.approx(added)
+
+
+def test_a_bundled_dataset_needs_an_out_folder_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--out"):
+        import_trade(FIXTURES / "plain.csv", "default")
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(InputError, match="does not exist"):
+        import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "taken")
+    assert list((tmp_path / "taken").iterdir()) == []

@@ -303,10 +303,15 @@ def import_trade(
         if rebalance:
             rebalance_residuals(work, path.name)
         load_dataset_path(work)
+        old_copy = tmp / "old"
         if target.exists():
-            old_copy = tmp / "old"
             target.rename(old_copy)
-        work.rename(target)
+        try:
+            work.rename(target)
+        except OSError:
+            if old_copy.exists():
+                old_copy.rename(target)
+            raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
