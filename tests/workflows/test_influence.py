@@ -84,3 +84,13 @@ def test_cli_unknown_scenario_exits_2() -> None:
         app, ["data", "influence", "--dataset", "sample", "--scenarios", "nope"]
     )
     assert result.exit_code == 2
+
+
+def test_joint_samples_add_a_seeded_rank_correlation_agreeing_with_the_top_swing() -> None:
+    first = influence_ranking("sample", samples=40, seed=7)
+    again = influence_ranking("sample", samples=40, seed=7)
+    assert [r["spearman"] for r in first] == [r["spearman"] for r in again]
+    # more target days of USA NdFeB inventory: less value lost, a negative correlation
+    assert first[0]["row"] == "region=USA commodity=NdFeB"
+    assert first[0]["spearman"] < -0.3
+    assert all(r["samples"] == 40 and r["seed"] == 7 for r in first)

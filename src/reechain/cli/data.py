@@ -187,6 +187,10 @@ def influence(
     ] = None,
     top: Annotated[int | None, typer.Option("--top", help="Show the K largest swings.")] = None,
     months: Annotated[int | None, typer.Option("--months", help="Horizon in months.")] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Also N joint samples: Spearman rho per row.")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the joint samples.")] = 0,
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
 ) -> None:
@@ -194,7 +198,15 @@ def influence(
     from reechain.workflows.influence import influence_ranking
 
     names = [n.strip() for n in scenarios.split(",") if n.strip()] if scenarios else None
-    records = influence_ranking(dataset, names, store=state.store(), top=top, months=months)
+    records = influence_ranking(
+        dataset,
+        names,
+        store=state.store(),
+        top=top,
+        months=months,
+        samples=samples,
+        seed=seed,
+    )
     emit(records, fmt, out, title=f"{dataset}: low-confidence rows by influence")
 
 

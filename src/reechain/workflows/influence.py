@@ -9,6 +9,11 @@ run on the compiled engine in one batch (:func:`reechain.engine.run_batch`), and
 the value lost (USD, cumulative over each scenario's horizon, summed over the scenarios).
 The swing is ``|KPI(upper) − KPI(lower)|``; rows are ranked by it, largest first.
 
+With ``--samples N --seed S`` each row also gets Spearman's rank correlation of its value
+with the KPI over N joint triangular draws of every input (the draws of ``risk
+--sample-inputs``: :func:`reechain.risk.inputs.draw_inputs`), as a check on the swing ranking
+that includes interactions.
+
 Trade flows, outputs and activity are not swung, for the reason given in
 :mod:`reechain.risk.inputs` (moving one would break the baseline balance).
 
@@ -32,7 +37,8 @@ from reechain.data.dataset import Dataset
 from reechain.engine import run_batch
 from reechain.errors import InputError
 from reechain.risk.events import EventModel
-from reechain.risk.inputs import UncertainInput, apply_inputs, uncertain_inputs
+from reechain.risk.inputs import UncertainInput, apply_inputs, draw_inputs, uncertain_inputs
+from reechain.risk.sensitivity import spearman
 from reechain.scenario import Scenario, library_path, library_scenarios, load_scenario
 from reechain.store import Store
 from reechain.workflows.datasets import load_dataset
@@ -88,6 +94,8 @@ def influence_ranking(
     top: int | None = None,
     months: int | None = None,
     inputs: Sequence[str] | None = None,
+    samples: int = 0,
+    seed: int = 0,
 ) -> list[dict[str, Any]]:
     """Return the low-confidence rows ranked by their swing of value lost (USD).
 
@@ -103,6 +111,11 @@ def influence_ranking(
         Horizon (default: the longest of the scenarios').
     inputs
         Only the uncertain inputs of these names (for tests and quick looks).
+    samples, seed
+        With ``samples`` > 0, also draw that many joint samples of every input
+        (:func:`reechain.risk.inputs.draw_inputs`, triangular, from ``seed``) and give each
+        row Spearman's rank correlation of its value with the KPI
+        (:func:`reechain.risk.sensitivity.spearman`) in ``spearman``. The ranking stays by swing.
 
     Returns
     -------
@@ -120,6 +133,8 @@ def influence_ranking(
             f"--scenarios: got {', '.join(unknown)}, expected library scenarios of "
             f"{ds.name!r}: {', '.join(known)}"
         )
+    if samples < 0:
+        raise InputError(f"--samples: got {samples}, expected 0 or more")
     if top is not None and top < 1:
         raise InputError(f"--top: got {top}, expected a positive whole number")
     loaded = [load_scenario(library_path(n, ds.name), chain) for n in names]
@@ -154,6 +169,16 @@ def influence_ranking(
                 "scenarios": " ".join(names),
             }
         )
+    if samples > 0:
+        rng = np.random.default_rng(seed)
+        drawn = np.array([draw_inputs(space, rng) for _ in range(samples)])
+        kpi = np.array(
+            [_kpi(apply_inputs(chain, model, space, v)[0], loaded, months) for v in drawn]
+        )
+        for j, record in enumerate(records):
+            record["spearman"] = spearman(drawn[:, j], kpi)
+            record["samples"] = samples
+            record["seed"] = seed
     records.sort(key=lambda r: (-r["swing_usd"], r["table"], r["row"]))
     ranked = [{"rank": i + 1, **r} for i, r in enumerate(records)]
     return ranked[:top] if top is not None else ranked
