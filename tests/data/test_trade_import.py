@@ -174,3 +174,24 @@ def test_a_bundled_dataset_needs_an_out_folder_that_does_not_exist(tmp_path: Pat
     with pytest.raises(InputError, match="does not exist"):
         import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "taken")
     assert list((tmp_path / "taken").iterdir()) == []
+
+
+def test_cli_imports_into_a_new_folder_that_then_validates(tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    result = runner.invoke(
+        app,
+        [
+            "data",
+            "import-trade",
+            str(FIXTURES / "comtrade.csv"),
+            "--dataset",
+            "default",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"imported {FIXTURES / 'comtrade.csv'} into {out}\n"
+    checked = runner.invoke(app, ["data", "validate", str(out)])
+    assert checked.exit_code == 0
+    assert "baseline balances" in checked.stdout
