@@ -174,3 +174,71 @@ def summary(
 def schema(fmt: FormatOption = OutputFormat.TABLE, out: OutOption = None) -> None:
     """Show the dataset format: every table's columns, types and meaning."""
     emit(schema_records(), fmt, out, title="dataset format")
+
+
+@data_app.command("influence")
+def influence(
+    dataset: Annotated[
+        str, typer.Option("--dataset", "-d", help="Dataset name (bundled or stored).")
+    ] = workflows.DEFAULT_DATASET,
+    scenarios: Annotated[
+        str | None,
+        typer.Option("--scenarios", help="Comma-separated library scenarios (default: all)."),
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", help="Show the K largest swings.")] = None,
+    months: Annotated[int | None, typer.Option("--months", help="Horizon in months.")] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Also N joint samples: Spearman rho per row.")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the joint samples.")] = 0,
+    fmt: FormatOption = OutputFormat.TABLE,
+    out: OutOption = None,
+) -> None:
+    """Rank low-confidence rows by their swing of value lost (one-at-a-time swing)."""
+    from reechain.workflows.influence import influence_ranking
+
+    names = [n.strip() for n in scenarios.split(",") if n.strip()] if scenarios else None
+    records = influence_ranking(
+        dataset,
+        names,
+        store=state.store(),
+        top=top,
+        months=months,
+        samples=samples,
+        seed=seed,
+    )
+    emit(records, fmt, out, title=f"{dataset}: low-confidence rows by influence")
+
+
+@data_app.command("import-trade")
+def import_trade(
+    file: Annotated[Path, typer.Argument(help="Comtrade CSV or exporter,importer,hs,year,kg,usd")],
+    dataset: Annotated[
+        str, typer.Option("--dataset", "-d", help="Dataset folder or bundled name.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: in place).")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year's flows.")] = None,
+    replace_trade: Annotated[
+        bool,
+        typer.Option("--replace-trade", help="Drop every existing row of imported years/goods."),
+    ] = False,
+    rebalance: Annotated[
+        bool, typer.Option("--rebalance", help="Close balance gaps in stock-change residuals.")
+    ] = False,
+) -> None:
+    """Convert customs trade statistics (HS codes, kg) into trade rows, all or nothing."""
+    from reechain.data.trade_import import import_trade as run_import
+
+    try:
+        written = run_import(
+            file, dataset, out=out, year=year, replace_trade=replace_trade, rebalance=rebalance
+        )
+    except DatasetError as exc:
+        err = Console(stderr=True, soft_wrap=True)
+        for problem in exc.problems:
+            err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False)
+        err.print(f"{len(exc.problems)} problem(s) in {file}; nothing was written")
+        raise typer.Exit(2) from None
+    typer.echo(f"imported {file} into {written}")
