@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from reechain.cli import app
-from reechain.data.trade_import import METHOD, MIRROR_RULE, import_trade
+from reechain.data.trade_import import METHOD, MIRROR_RULE
 from reechain.errors import DatasetError, InputError
 from reechain.workflows.datasets import bundled_path, load_dataset_path
+from reechain.workflows.trade import import_trade
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trade"
 runner = CliRunner()

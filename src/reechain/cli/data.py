@@ -229,7 +229,7 @@ def import_trade(
     ] = False,
 ) -> None:
     """Convert customs trade statistics (HS codes, kg) into trade rows, all or nothing."""
-    from reechain.data.trade_import import import_trade as run_import
+    from reechain.workflows.trade import import_trade as run_import
 
     try:
         written = run_import(
