@@ -2,6 +2,11 @@
 
 Writing is atomic: files go to a temporary sibling first and are moved into place only
 when all of them are written, so a failure never leaves a half-written dataset.
+
+Writing is formula-safe and lossless: in CSV a text cell that a spreadsheet would take for
+a formula gets a leading apostrophe that the reader drops again
+(:func:`reechain.exporting.quote_text`); in a workbook every text cell is written as a
+string, never as a formula, and numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 
 from reechain.data.readers import META_FILE, META_SHEET
 from reechain.data.tables import TABLES
+from reechain.exporting import quote_text
 
 
 def cell(value: Any) -> str:
@@ -37,8 +43,15 @@ def table_csv(table: str, records: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(spec.columns)
     for record in records:
-        writer.writerow([cell(record.get(c)) for c in spec.columns])
+        writer.writerow([_csv_cell(record.get(c)) for c in spec.columns])
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    text = cell(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return text
+    return quote_text(text)
 
 
 def meta_toml(meta: Mapping[str, Any]) -> str:
@@ -103,17 +116,29 @@ def _write_workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = META_SHEET
-    sheet.append(["key", "value"])
+    append_row(sheet, ["key", "value"])
     for key, value in meta.items():
-        sheet.append([key, value])
+        append_row(sheet, [key, value])
     for spec in TABLES:
         if spec.name not in tables:
             continue
         sheet = book.create_sheet(spec.name)
-        sheet.append(list(spec.columns))
+        append_row(sheet, list(spec.columns))
         for record in tables[spec.name]:
-            sheet.append([_native(record.get(c)) for c in spec.columns])
+            append_row(sheet, [_native(record.get(c)) for c in spec.columns])
     book.save(path)
+
+
+def append_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row to a worksheet: numbers as numbers, text always as a string cell.
+
+    openpyxl takes any text that starts with ``=`` for a formula; setting the cell's type
+    to string afterwards keeps it text, so a workbook never runs what a dataset says.
+    """
+    sheet.append(values)
+    for cell_ in sheet[sheet.max_row]:
+        if isinstance(cell_.value, str):
+            cell_.data_type = "s"
 
 
 def _native(value: Any) -> Any:
