@@ -78,7 +78,7 @@ def _read_folder(folder: Path) -> RawDataset:
             )
             continue
         try:
-            text = csv_path.read_text(encoding="utf-8-sig")
+            text = csv_path.read_bytes().decode("utf-8-sig")  # keeps \r\n inside quoted cells
         except UnicodeDecodeError as exc:
             problems.append(Problem(csv_path.name, None, None, None, "UTF-8 text", str(exc)))
             continue

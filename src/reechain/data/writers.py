@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 
 from reechain.data.readers import META_FILE, META_SHEET
 from reechain.data.tables import TABLES
+from reechain.data.xlsx import escape_text
 from reechain.exporting import quote_text
 
 
@@ -61,8 +63,9 @@ def meta_toml(meta: Mapping[str, Any]) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             lines.append(f"{key} = {value}")
         else:
-            text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            lines.append(f'{key} = "{text}"')
+            # a JSON string is a TOML basic string once DEL is escaped too
+            text = json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+            lines.append(f"{key} = {text}")
     return "\n".join(lines) + "\n"
 
 
@@ -93,11 +96,11 @@ def write_dataset(
         return path
     tmp_dir = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:
-        (tmp_dir / META_FILE).write_text(meta_toml(meta), encoding="utf-8")
+        (tmp_dir / META_FILE).write_text(meta_toml(meta), encoding="utf-8", newline="")
         for spec in TABLES:
             if spec.name in tables:
                 text = table_csv(spec.name, tables[spec.name])
-                (tmp_dir / spec.filename).write_text(text, encoding="utf-8")
+                (tmp_dir / spec.filename).write_text(text, encoding="utf-8", newline="")
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp_dir, path)
@@ -134,8 +137,10 @@ def append_row(sheet: Any, values: Sequence[Any]) -> None:
 
     openpyxl takes any text that starts with ``=`` for a formula; setting the cell's type
     to string afterwards keeps it text, so a workbook never runs what a dataset says.
+    Control characters and carriage returns are escaped as spreadsheets do
+    (:func:`reechain.data.xlsx.escape_text`), so that they come back as written.
     """
-    sheet.append(values)
+    sheet.append([escape_text(v) if isinstance(v, str) else v for v in values])
     for cell_ in sheet[sheet.max_row]:
         if isinstance(cell_.value, str):
             cell_.data_type = "s"

@@ -28,6 +28,8 @@ from reechain.errors import DatasetError, Problem
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 """The most bytes one member of a workbook may hold once uncompressed (a zip bomb guard)."""
 
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_UNSAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _NUMBER_TYPES = ("n", "", None)
 
@@ -207,7 +209,7 @@ def _text_of(element: ElementTree.Element) -> str:
             parts.append(child.text or "")
         elif tag == "r":
             parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
+    return unescape_text("".join(parts))
 
 
 def _read_sheet(
@@ -305,7 +307,9 @@ def _cell(cell: ElementTree.Element, strings: list[str], row: int, column: int) 
         return strings[int(value)]
     if kind == "inlineStr":
         return _text_of(children["is"]) if "is" in children else ""
-    if kind in ("str", "d"):
+    if kind == "str":
+        return unescape_text(value or "")
+    if kind == "d":
         return value or ""
     if kind == "b":
         return {"1": "true", "0": "false"}.get((value or "").strip(), value or "")
@@ -322,6 +326,34 @@ def _cell(cell: ElementTree.Element, strings: list[str], row: int, column: int) 
     if not math.isfinite(number):
         raise _SheetError(row, where, value, "a finite number")
     return number_text(number)
+
+
+def escape_text(text: str) -> str:
+    """Return text ready for a workbook cell, escaped as spreadsheets do (``_x000D_``).
+
+    XML cannot hold control characters and turns a carriage return into a line feed, so
+    these are written as ``_xHHHH_``; text that already looks like an escape has its
+    underscore escaped (``_x005F_``). :func:`unescape_text` reverses it exactly.
+
+    >>> escape_text("a\rb"), escape_text("_x0041_")
+    ('a_x000D_b', '_x005F_x0041_')
+    """
+    return _UNSAFE.sub(lambda m: _escape_one(m.group(0)), text)
+
+
+def _escape_one(found: str) -> str:
+    return f"_x{ord(found):04X}_"
+
+
+def unescape_text(text: str) -> str:
+    """Return the text a workbook cell holds, its ``_xHHHH_`` escapes replaced.
+
+    >>> unescape_text("a_x000D_b"), unescape_text("_x005F_x0041_")
+    ('a\rb', '_x0041_')
+    """
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def number_text(number: float) -> str:
