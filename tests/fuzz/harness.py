@@ -6,7 +6,7 @@ behind by a refusal (a stored dataset, a written file) is a partial write.
 
 Inputs come from a seeded :class:`random.Random` (seed ``family seed + i``), so input *i* of a
 family is the same on every machine and every run: a crash is reproduced by its index.
-``REECHAIN_FUZZ_EXAMPLES`` sets how many inputs a family tries (default 25 in the test
+``REECHAIN_FUZZ_EXAMPLES`` sets how many inputs a family tries (default 150 in the test
 suite; ``make fuzz`` runs 10,000).
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-DEFAULT_EXAMPLES = 25
+DEFAULT_EXAMPLES = 150
 
 
 def examples() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -44,7 +43,11 @@ def test_no_new_crashes_and_no_partial_writes(tallies: dict[str, Tally], family:
     assert tally.counts[Outcome.CLEAN] > 0  # the generator does reach refusals
 
 
-@pytest.mark.xfail(strict=False, reason="fixed on branch sec-input: NaN/inf accepted in CSV")
+@pytest.mark.xfail(
+    strict=False,
+    reason="fixed on branch sec-input: NaN/inf accepted in CSV; and OPEN: seeds 1000107, "
+    "2000118, 2000128 export an accepted dataset that reads back different (see RELIABILITY.md)",
+)
 @pytest.mark.parametrize("family", ["csv", "xlsx"])
 def test_no_known_crashes(tallies: dict[str, Tally], family: str) -> None:
     assert not tallies[family].known_crashes(), describe(tallies[family].known_crashes())
