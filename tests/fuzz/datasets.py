@@ -227,7 +227,7 @@ def known(exc: BaseException, value: object) -> str | None:
     if isinstance(exc, NonFiniteAcceptedError):
         return "sec-input: non-finite numbers are accepted in CSV datasets"
     if isinstance(exc, AssertionError | ReechainError):
-        return "OPEN (sec-xlsx, found by this fuzzer): an accepted dataset's export reads back different"
+        return "OPEN (sec-xlsx, found here): an accepted dataset's export reads back different"
     return None
 
 
