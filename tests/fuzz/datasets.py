@@ -79,7 +79,9 @@ def mutate_files(rng: random.Random) -> dict[str, bytes]:
         name = rng.choice(sorted(files))
         kind = rng.random()
         if name == "dataset.toml":
-            files[name] = _mutate_toml(rng, files[name].decode("utf-8", "replace")).encode()
+            files[name] = _mutate_toml(rng, files[name].decode("utf-8", "replace")).encode(
+                "utf-8", "surrogatepass"
+            )
             continue
         if kind < 0.1:
             files[name] = _corrupt_bytes(rng, files[name])
