@@ -53,7 +53,7 @@ def read_workbook(path: Path) -> RawDataset:
     """
     try:
         book = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise DatasetError(
             [Problem(path.name, None, None, None, "a readable .xlsx workbook", str(exc))]
         ) from exc
