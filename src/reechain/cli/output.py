@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -14,8 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from reechain.errors import InputError
-from reechain.exporting import columns_of, csv_safe, records_csv
+from reechain.exporting import columns_of, records_csv
 from reechain.finite import json_safe
+
+SHEET_TITLE_MAX = 31
+"""Excel's longest sheet title."""
+
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
 class OutputFormat(StrEnum):
@@ -81,8 +87,11 @@ def emit(
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _print_table(records: list[Mapping[str, Any]], title: str | None, console: Console) -> None:
@@ -102,24 +111,40 @@ def _print_table(records: list[Mapping[str, Any]], title: str | None, console: C
     console.print(table)
 
 
+def sheet_title(title: str) -> str:
+    """Return ``title`` as a valid Excel sheet title: no []:*?/\\, at most 31 characters.
+
+    >>> sheet_title("default / prices")
+    'default - prices'
+    """
+    text = _SHEET_TITLE_FORBIDDEN.sub("-", title).strip().strip("'")[:SHEET_TITLE_MAX].strip()
+    return text or "results"
+
+
 def _write_xlsx(records: list[Mapping[str, Any]], out: Path, title: str) -> None:
     import openpyxl
+
+    from reechain.data.writers import append_row
 
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     columns = columns_of(records)
-    sheet.append(columns)
-    for record in records:
-        sheet.append([_xlsx_value(record.get(c)) for c in columns])
+    append_row(sheet, columns)
+    for record in json_safe(records)[0]:
+        append_row(sheet, [_xlsx_value(record.get(c)) for c in columns])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp.xlsx")
-    book.save(tmp)
-    tmp.replace(out)
+    try:
+        book.save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _xlsx_value(value: Any) -> Any:
+    """Numbers stay numbers; anything else is text, written as a string cell (never a formula)."""
     if value is None or isinstance(value, int | float | bool):
         return value
-    return csv_safe(str(value))
+    return str(value)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.errors import DatasetError, Problem
+from reechain.exporting import unquote_text_cells
 
 META_FILE = "dataset.toml"
 META_SHEET = "dataset"
@@ -51,9 +52,11 @@ def read_dataset_files(path: Path) -> RawDataset:
     if not exists:
         raise DatasetError([Problem(str(path), None, None, None, "an existing folder or .xlsx")])
     if is_dir:
-        return _read_folder(path)
+        return unquote_text_cells(_read_folder(path))
     if path.suffix.lower() == ".xlsx":
-        return _read_workbook(path)
+        from reechain.data.xlsx import read_workbook  # only workbook users pay for it
+
+        return read_workbook(path)
     raise DatasetError(
         [Problem(str(path), None, None, path.suffix, "a folder of CSV files or an .xlsx workbook")]
     )
@@ -81,7 +84,7 @@ def _read_folder(folder: Path) -> RawDataset:
             )
             continue
         try:
-            text = csv_path.read_text(encoding="utf-8-sig")
+            text = csv_path.read_bytes().decode("utf-8-sig")  # keeps \r\n inside quoted cells
         except UnicodeDecodeError as exc:
             problems.append(Problem(csv_path.name, None, None, None, "UTF-8 text", str(exc)))
             continue
@@ -125,58 +128,6 @@ def _parse_csv(name: str, file: str, text: str, problems: list[Problem]) -> RawT
             continue
         table.rows.append((line, dict(zip(header, values, strict=True))))
     return table
-
-
-def _read_workbook(path: Path) -> RawDataset:
-    import openpyxl  # imported here: only workbook users pay for it
-
-    problems: list[Problem] = []
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DatasetError(
-            [Problem(path.name, None, None, None, "a readable .xlsx workbook", str(exc))]
-        ) from exc
-    meta: dict[str, object] = {}
-    tables: dict[str, RawTable] = {}
-    for sheet in book.worksheets:
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        file = f"{path.name}[{sheet.title}]"
-        if sheet.title == META_SHEET:
-            meta = {r[0].strip(): r[1] for r in rows[1:] if len(r) >= 2 and r[0]}
-            continue
-        if sheet.title not in TABLES_BY_NAME:
-            problems.append(
-                Problem(file, None, None, sheet.title, f"a table name, one of {_names()}")
-            )
-            continue
-        if not rows:
-            problems.append(Problem(file, None, None, "an empty sheet", "a header row"))
-            continue
-        header = [h.strip() for h in rows[0]]
-        while header and not header[-1]:
-            header.pop()
-        table = RawTable(sheet.title, file, header)
-        for number, values in enumerate(rows[1:], start=2):
-            values = values[: len(header)] + [""] * (len(header) - len(values))
-            if any(v.strip() for v in values):
-                table.rows.append((number, dict(zip(header, values, strict=True))))
-        tables[sheet.title] = table
-    book.close()
-    if not meta:
-        problems.append(
-            Problem(path.name, None, None, None, f"a '{META_SHEET}' sheet (key, value)")
-        )
-    return RawDataset(str(path), meta, tables, problems, f"{path.name}[{META_SHEET}]")
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _names() -> str:

@@ -2,12 +2,18 @@
 
 Writing is atomic: files go to a temporary sibling first and are moved into place only
 when all of them are written, so a failure never leaves a half-written dataset.
+
+Writing is formula-safe and lossless: in CSV a text cell that a spreadsheet would take for
+a formula gets a leading apostrophe that the reader drops again
+(:func:`reechain.exporting.quote_text`); in a workbook every text cell is written as a
+string, never as a formula, and numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -17,6 +23,8 @@ from typing import Any
 
 from reechain.data.readers import META_FILE, META_SHEET
 from reechain.data.tables import TABLES
+from reechain.data.xlsx import escape_text
+from reechain.exporting import quote_text
 
 
 def cell(value: Any) -> str:
@@ -37,8 +45,15 @@ def table_csv(table: str, records: Sequence[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(spec.columns)
     for record in records:
-        writer.writerow([cell(record.get(c)) for c in spec.columns])
+        writer.writerow([_csv_cell(record.get(c)) for c in spec.columns])
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    text = cell(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return text
+    return quote_text(text)
 
 
 def meta_toml(meta: Mapping[str, Any]) -> str:
@@ -48,8 +63,9 @@ def meta_toml(meta: Mapping[str, Any]) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             lines.append(f"{key} = {value}")
         else:
-            text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            lines.append(f'{key} = "{text}"')
+            # a JSON string is a TOML basic string once DEL is escaped too
+            text = json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+            lines.append(f"{key} = {text}")
     return "\n".join(lines) + "\n"
 
 
@@ -80,11 +96,11 @@ def write_dataset(
         return path
     tmp_dir = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:
-        (tmp_dir / META_FILE).write_text(meta_toml(meta), encoding="utf-8")
+        (tmp_dir / META_FILE).write_text(meta_toml(meta), encoding="utf-8", newline="")
         for spec in TABLES:
             if spec.name in tables:
                 text = table_csv(spec.name, tables[spec.name])
-                (tmp_dir / spec.filename).write_text(text, encoding="utf-8")
+                (tmp_dir / spec.filename).write_text(text, encoding="utf-8", newline="")
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp_dir, path)
@@ -103,17 +119,31 @@ def _write_workbook(
     sheet = book.active
     assert sheet is not None
     sheet.title = META_SHEET
-    sheet.append(["key", "value"])
+    append_row(sheet, ["key", "value"])
     for key, value in meta.items():
-        sheet.append([key, value])
+        append_row(sheet, [key, value])
     for spec in TABLES:
         if spec.name not in tables:
             continue
         sheet = book.create_sheet(spec.name)
-        sheet.append(list(spec.columns))
+        append_row(sheet, list(spec.columns))
         for record in tables[spec.name]:
-            sheet.append([_native(record.get(c)) for c in spec.columns])
+            append_row(sheet, [_native(record.get(c)) for c in spec.columns])
     book.save(path)
+
+
+def append_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row to a worksheet: numbers as numbers, text always as a string cell.
+
+    openpyxl takes any text that starts with ``=`` for a formula; setting the cell's type
+    to string afterwards keeps it text, so a workbook never runs what a dataset says.
+    Control characters and carriage returns are escaped as spreadsheets do
+    (:func:`reechain.data.xlsx.escape_text`), so that they come back as written.
+    """
+    sheet.append([escape_text(v) if isinstance(v, str) else v for v in values])
+    for cell_ in sheet[sheet.max_row]:
+        if isinstance(cell_.value, str):
+            cell_.data_type = "s"
 
 
 def _native(value: Any) -> Any:
