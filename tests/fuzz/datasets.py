@@ -221,16 +221,7 @@ def _ref(rng: random.Random) -> str:
 
 
 class NonFiniteAcceptedError(AssertionError):
-    """An accepted dataset holds NaN or an infinity (refused on branch sec-input)."""
-
-
-def known(exc: BaseException, value: object) -> str | None:
-    """Return the branch that fixes a known class of crash, or None for a new one."""
-    if isinstance(exc, NonFiniteAcceptedError):
-        return "sec-input: non-finite numbers are accepted in CSV datasets"
-    if isinstance(exc, AssertionError | ReechainError):
-        return "OPEN (sec-xlsx, found here): an accepted dataset's export reads back different"
-    return None
+    """An accepted dataset holds NaN or an infinity (it must have been refused)."""
 
 
 class DatasetChecks:

@@ -138,12 +138,3 @@ class ScenarioChecks:
         again = yaml.safe_dump(dumped, sort_keys=False)
         validate_scenario_text(again, "again.yaml", chain=self.chain)
         return Outcome.ACCEPTED
-
-
-def known(exc: BaseException, value: object) -> str | None:
-    """Return the branch that fixes a known class of crash, or None for a new one."""
-    if isinstance(exc, RecursionError | MemoryError) or "recursion" in str(exc).lower():
-        return "sec-input: YAML nesting depth and alias limits"
-    if "nan" in str(exc).lower() or "inf" in str(exc).lower() or "JSON compliant" in str(exc):
-        return "sec-input: NaN/inf in scenario values"
-    return None

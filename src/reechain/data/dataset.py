@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reechain.data.readers import RawDataset, RawTable, read_dataset_files
 from reechain.data.tables import (
@@ -46,16 +46,30 @@ BALANCE_ABSOLUTE_TOLERANCE = 1e-6
 """A balance gap counts when above max(absolute, relative × the largest term) units."""
 
 
+MAX_META_TEXT = 10_000
+"""The longest text a dataset's metadata may hold (a workbook cell holds 32,767)."""
+
+
 class DatasetMeta(BaseModel):
     """A dataset's identity: name, title, base year and version."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_\-]*$")
-    title: str = ""
+    title: str = Field("", max_length=500)
     base_year: int = Field(ge=1900, le=2100)
-    version: str = "1"
-    description: str = ""
+    version: str = Field("1", max_length=64)
+    description: str = Field("", max_length=MAX_META_TEXT)
+
+    @model_validator(mode="after")
+    def _extra_fields_fit(self) -> DatasetMeta:
+        """Other fields are kept as given, within what every export format can hold."""
+        for key, value in (self.model_extra or {}).items():
+            if len(key) > 64:
+                raise ValueError(f"{key[:40]!r}...: expected a field name of at most 64 characters")
+            if len(str(value)) > MAX_META_TEXT:
+                raise ValueError(f"{key}: expected at most {MAX_META_TEXT} characters")
+        return self
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -56,16 +57,24 @@ def _csv_cell(value: Any) -> str:
     return quote_text(text)
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+"""TOML keys that need no quotes."""
+
+
+def _toml_string(text: str) -> str:
+    """Return ``text`` as a TOML basic string (a JSON string, once DEL is escaped too)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def meta_toml(meta: Mapping[str, Any]) -> str:
     """Return dataset metadata as TOML text (flat keys: text and whole numbers)."""
     lines = []
     for key, value in meta.items():
+        name = key if _BARE_KEY.fullmatch(key) else _toml_string(key)
         if isinstance(value, int) and not isinstance(value, bool):
-            lines.append(f"{key} = {value}")
+            lines.append(f"{name} = {value}")
         else:
-            # a JSON string is a TOML basic string once DEL is escaped too
-            text = json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
-            lines.append(f"{key} = {text}")
+            lines.append(f"{name} = {_toml_string(str(value))}")
     return "\n".join(lines) + "\n"
 
 
@@ -140,10 +149,22 @@ def append_row(sheet: Any, values: Sequence[Any]) -> None:
     Control characters and carriage returns are escaped as spreadsheets do
     (:func:`reechain.data.xlsx.escape_text`), so that they come back as written.
     """
-    sheet.append([escape_text(v) if isinstance(v, str) else v for v in values])
+    sheet.append([_exact(escape_text(v) if isinstance(v, str) else v) for v in values])
     for cell_ in sheet[sheet.max_row]:
         if isinstance(cell_.value, str):
             cell_.data_type = "s"
+
+
+def _exact(value: Any) -> Any:
+    """Return ``value`` as a workbook will keep it exactly.
+
+    openpyxl writes a number with 16 significant digits; the few doubles that need 17 (a
+    computed residual, say) would come back different, so those are written as their exact
+    decimal text, which the dataset reader takes as the same number.
+    """
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        return repr(value)
+    return value
 
 
 def _native(value: Any) -> Any:
