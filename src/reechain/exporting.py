@@ -21,10 +21,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from reechain.data.readers import RawDataset
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula."""
@@ -68,15 +65,6 @@ def unquote_text(text: str) -> str:
     ('=1+1', "'x", 'plain')
     """
     return text[1:] if text.startswith(TEXT_QUOTE) else text
-
-
-def unquote_text_cells(raw: RawDataset) -> RawDataset:
-    """Return ``raw`` (read from CSV files) with :func:`unquote_text` applied to every cell."""
-    for table in raw.tables.values():
-        table.rows = [
-            (line, {k: unquote_text(v) for k, v in values.items()}) for line, values in table.rows
-        ]
-    return raw
 
 
 def columns_of(records: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reechain.data.tables import TABLES_BY_NAME
 from reechain.errors import DatasetError, Problem
-from reechain.exporting import unquote_text_cells
+from reechain.exporting import unquote_text
 
 META_FILE = "dataset.toml"
 META_SHEET = "dataset"
@@ -60,6 +60,16 @@ def read_dataset_files(path: Path) -> RawDataset:
     raise DatasetError(
         [Problem(str(path), None, None, path.suffix, "a folder of CSV files or an .xlsx workbook")]
     )
+
+
+def unquote_text_cells(raw: RawDataset) -> RawDataset:
+    """Return ``raw`` (read from CSV files) with every cell's text quote dropped
+    (:func:`reechain.exporting.unquote_text`)."""
+    for table in raw.tables.values():
+        table.rows = [
+            (line, {k: unquote_text(v) for k, v in values.items()}) for line, values in table.rows
+        ]
+    return raw
 
 
 def _read_folder(folder: Path) -> RawDataset:

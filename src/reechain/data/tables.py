@@ -27,7 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from reechain.finite import FiniteFloat
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+MAX_TEXT = 10_000
+"""The longest text a cell may hold (a workbook cell holds 32,767 characters at most)."""
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 NonNegative = Annotated[FiniteFloat, Field(ge=0)]
 

@@ -159,11 +159,14 @@ def _exact(value: Any) -> Any:
     """Return ``value`` as a workbook will keep it exactly.
 
     openpyxl writes a number with 16 significant digits; the few doubles that need 17 (a
-    computed residual, say) would come back different, so those are written as their exact
-    decimal text, which the dataset reader takes as the same number.
+    computed residual, say), and whole numbers past 2**53, would come back different, so
+    those are written as their exact decimal text, which the dataset reader takes as the
+    same number.
     """
     if isinstance(value, float) and float(f"{value:.16g}") != value:
         return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return str(value)  # a whole number no double holds exactly
     return value
 
 
