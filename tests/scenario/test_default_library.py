@@ -115,7 +115,7 @@ def test_cn_2010_price_spike_builds_over_months(chain: Chain) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the replay moves Dy oxide (20x, the cap), metals and light oxides (Dy metal 15x, "
+    reason="the replay moves Dy oxide (20x, the cap), metals and light oxides (Dy metal 20x, "
     "NdPr metal 5.5x, La oxide 15x) but not Nd oxide, and peaks 4 months after the onset, "
     "not 12-16 (VALIDATION.md row)",
 )
