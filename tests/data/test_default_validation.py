@@ -17,6 +17,8 @@ import pytest
 
 import reechain
 from reechain.chain import Chain, compile_chain
+from reechain.metrics import reliance
+from reechain.metrics.concentration import shares
 
 DEFAULT = Path(reechain.bundled_path("default"))
 MAGNET_OXIDES = ("Nd2O3", "Pr6O11", "Dy2O3", "Tb4O7")
@@ -65,9 +67,10 @@ def primary_separation_share(chain: Chain, region: str) -> float:
 
 
 def production_share(chain: Chain, region: str, codes: tuple[str, ...]) -> float:
-    """Return ``region``'s share of world production of ``codes`` (summed tonnes)."""
+    """Return ``region``'s share of world production of ``codes`` (summed tonnes), by the
+    concentration metric's own ``shares``."""
     by_region = chain.production[:, indices(chain, codes)].sum(axis=1)
-    return float(by_region[chain.region_index(region)] / by_region.sum())
+    return float(shares(by_region)[chain.region_index(region)])
 
 
 def mined_magnet_ree(chain: Chain) -> np.ndarray:
@@ -95,10 +98,16 @@ def import_share_from(chain: Chain, importer: str, exporter: str, codes: list[in
 
 
 def net_import_reliance(chain: Chain, region: str, codes: list[int]) -> float:
-    """Return (imports − exports) / (production + imports − exports) of ``codes``."""
+    """Return the reliance metric's net import reliance of ``codes`` summed: (imports −
+    exports) / (production + imports − exports), stock change left out as before."""
     r = chain.region_index(region)
-    net = chain.imports[r, codes].sum() - chain.exports[r, codes].sum()
-    return float(net / (chain.production[r, codes].sum() + net))
+    return float(
+        reliance.net_import_reliance(
+            chain.production[r, codes].sum(),
+            chain.imports[r, codes].sum(),
+            chain.exports[r, codes].sum(),
+        )
+    )
 
 
 # --- independent rows --------------------------------------------------------------------
