@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 import pycountry
 
@@ -52,6 +53,15 @@ def local_path(value: object, what: str) -> str:
         shown = text if len(text) <= 80 else text[:77] + "..."
         raise InputError(f"{what}: got {shown!r}; a server reads no file named in a request")
     return text
+
+
+def yaml_file(value: object) -> Path | None:
+    """Return ``value`` as a path when it names a YAML file here (a ``.yaml``/``.yml`` name or
+    an existing path) and paths are allowed; None when it must be resolved as a name."""
+    path = Path(str(value))
+    if paths_allowed() and (path.suffix.lower() in (".yaml", ".yml") or path.exists()):
+        return path
+    return None
 
 
 def is_name(value: str) -> bool:

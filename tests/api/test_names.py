@@ -198,3 +198,13 @@ def test_no_dashboard_callback_reads_a_path_it_is_given(
                 leaks.append((key, value, response.text[:160]))
     assert tried > 50
     assert leaks == []
+
+
+def test_a_partnership_name_that_is_a_file_here_is_not_read(secrets: list[str]) -> None:
+    from reechain.errors import NotFoundError
+    from reechain.names import names_only
+    from reechain.workflows.optimize import partnership_source
+
+    with names_only(), pytest.raises(NotFoundError) as info:
+        partnership_source("secret.yaml")  # a valid name, and a file in the working directory
+    assert SECRET not in str(info.value)

@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from reechain.chain import compile_chain
-from reechain.errors import InputError
-from reechain.names import check_name, paths_allowed
+from reechain.errors import InputError, NotFoundError
+from reechain.names import check_name, did_you_mean, local_path, yaml_file
 from reechain.optimize.analysis import PartnershipAnalysis, analyse
 from reechain.optimize.candidates import CandidateTable, bundled_candidates, read_candidates
 from reechain.optimize.partnership import (
     Partnership,
     bundled_partnerships,
-    load_partnership,
     parse_partnership,
 )
 from reechain.store import DEFAULT_WORKSPACE, Store
@@ -53,15 +52,17 @@ class OptimizeRun:
 def partnership_source(name_or_path: str | Path) -> tuple[str, str]:
     """Return (file name, YAML text) of a partnership file or bundled name (only a bundled
     name inside a server)."""
-    path = Path(name_or_path)
-    local = paths_allowed() and (path.suffix.lower() in (".yaml", ".yml") or path.exists())
-    if not local:
-        check_name(str(name_or_path), "partnership")
+    path = yaml_file(name_or_path)
+    if path is None:  # a bundled name, never a file of the working directory
+        name = check_name(str(name_or_path), "partnership")
         bundled = bundled_partnerships()
-        if str(name_or_path) in bundled:
-            path = bundled[str(name_or_path)]
-        else:
-            load_partnership(name_or_path)  # raises NotFoundError with a hint
+        if name not in bundled:
+            hint = did_you_mean(name, list(bundled))
+            raise NotFoundError(
+                f"no partnership named {name!r} (bundled: {', '.join(sorted(bundled))})"
+                + (f"; {hint}" if hint else "")
+            )
+        path = bundled[name]
     try:
         return str(path), path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -72,20 +73,11 @@ def load_candidates(partnership: Partnership, base: Path | None = None) -> Candi
     """Return the partnership's candidate table: ``default`` or a CSV path (relative to base)."""
     if partnership.candidates == "default":
         return bundled_candidates()
-    _local_file(partnership.candidates, "candidates")
+    local_path(partnership.candidates, "candidates")
     path = Path(partnership.candidates)
     if not path.is_absolute() and base is not None:
         path = base / path
     return read_candidates(path)
-
-
-def _local_file(value: str, what: str) -> None:
-    """Refuse a file named inside a server, where only bundled tables are read."""
-    if not paths_allowed():
-        raise InputError(
-            f"{what}: got {value[:80]!r}, expected 'default' (a server reads no file named "
-            "in a request)"
-        )
 
 
 def _analyse(
@@ -203,7 +195,7 @@ def _optimize_job(ctx: JobContext) -> Outputs:
         partnership = partnership.model_copy(update={"horizon_years": int(params["horizon_years"])})
     source = params.get("candidates_file", "default")
     if source != "default":
-        _local_file(str(source), "candidates_file")
+        local_path(source, "candidates_file")
     table = bundled_candidates() if source == "default" else read_candidates(str(source))
     analysis = _analyse(partnership, table, ctx.store, ctx.workspace, params, ctx.progress)
     return analysis_outputs(analysis)

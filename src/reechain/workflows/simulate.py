@@ -36,7 +36,7 @@ from reechain.engine.results import (
 from reechain.errors import InputError, NotFoundError
 from reechain.exporting import records_csv, records_parquet
 from reechain.metrics.bom import BomItem
-from reechain.names import check_name, paths_allowed
+from reechain.names import check_name, yaml_file
 from reechain.scenario.compose import SEPARATOR, compose, split_name
 from reechain.scenario.library import library_path, library_scenarios
 from reechain.scenario.models import Scenario
@@ -86,10 +86,9 @@ def scenario_source(
     several datasets). Inside a server (:func:`reechain.names.names_only`) only names are
     resolved: a path is refused before anything is read.
     """
-    if paths_allowed():
-        path = Path(name_or_path)
-        if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-            return str(path), read_scenario_text(path)
+    path = yaml_file(name_or_path)
+    if path is not None:
+        return str(path), read_scenario_text(path)
     name = check_name(str(name_or_path), "scenario")
     if store is not None and name in _stored_names(store, workspace):
         return f"store:{name}", store.get_scenario(name, workspace=workspace)
@@ -175,8 +174,7 @@ def validate_scenario(
 
 
 def _exists(name: str, store: Store | None, workspace: str) -> bool:
-    path = Path(name)
-    if paths_allowed() and (path.suffix.lower() in (".yaml", ".yml") or path.exists()):
+    if yaml_file(name) is not None:
         return True
     if store is not None and name in _stored_names(store, workspace):
         return True
