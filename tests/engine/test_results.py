@@ -127,3 +127,31 @@ def test_baseline_scenario_has_no_losses(sample_chain: Chain) -> None:
     res = simulate(sample_chain, load_scenario(library_path("baseline")))
     assert res.lost_units.max() == 0
     assert all(k["months_to_recovery"] == 0 for k in sector_kpis(res))
+
+
+def test_trade_table_keeps_a_fully_blocked_link() -> None:
+    """A total restriction ships nothing on CHN→JPN in months 1–2; the trade table still
+    lists that link, at 0 t beside the baseline's tonnes, rather than dropping it."""
+    event = {
+        "kind": "export_restriction",
+        "exporter": "CHN",
+        "commodities": ["ox"],
+        "importers": ["JPN"],
+        "start": month(1),
+        "duration_months": 2,
+        "severity": 1.0,
+    }
+    res = simulate(
+        chain_a(),
+        Scenario.model_validate(
+            {"name": "x", "dataset": "tiny", "horizon_months": 4, "events": [event]}
+        ),
+    )
+    rows = {
+        (r["month"], r["exporter"], r["importer"]): r
+        for r in result_tables(res)["trade"]
+        if r["commodity"] == "ox"
+    }
+    blocked = rows[(res.month_label(1), "CHN", "JPN")]
+    assert blocked["shipped_t"] == 0
+    assert blocked["baseline_shipped_t"] > 0

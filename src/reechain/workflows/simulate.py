@@ -291,7 +291,8 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
     requirement, target, output, lost, rationed, priced out, value lost, jobs at risk),
     ``monthly_commodity`` (month, region, commodity: production, requirement, deliveries,
     inventory, producer stock, price, shortfall), ``trade`` (month, commodity, exporter,
-    importer: shipped, non-zero only) and ``stockpiles`` (month, holder, commodity, level).
+    importer: shipped, every link that ships in either run, so a blocked link shows as
+    0 beside its baseline) and ``stockpiles`` (month, holder, commodity, level).
     """
     run = results.run
     months = [results.month_label(t) for t in range(results.months)]
@@ -334,7 +335,8 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
                         "shortfall_t": float(results.material_shortfall[t, r, c]),
                     }
                 )
-        for c, i, j in zip(*np.nonzero(run.shipments[t]), strict=True):
+        either = (run.shipments[t] > 0) | (results.baseline.shipments[t] > 0)
+        for c, i, j in zip(*np.nonzero(either), strict=True):
             if i != j:
                 trade_rows.append(
                     {
