@@ -98,10 +98,15 @@ class Problem:
 
 
 class DatasetError(InputError):
-    """A dataset has one or more problems; ``problems`` lists every one of them."""
+    """A dataset has one or more problems; ``problems`` lists every one of them.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``stage`` says which check found them: ``"rows"`` (every row and cross-reference, all at
+    once) or ``"balance"`` (the baseline balance, which is checked only on valid rows).
+    """
+
+    def __init__(self, problems: list[Problem], *, stage: str = "rows") -> None:
         self.problems = list(problems)
+        self.stage = stage
         first = str(self.problems[0]) if self.problems else "invalid dataset"
         more = len(self.problems) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""

@@ -47,8 +47,25 @@ def test_validate_reports_every_problem_in_one_line_each(tmp_path: Path) -> None
         "error: processes.csv, line 3, column capacity_per_year: got '-1', expected a number ≥ 0",
         "error: trade.csv, line 2, column importer: got 'CHM', expected a region listed in "
         "regions.csv; did you mean 'CHN'?",
-        f"2 problems in {folder}; nothing was imported",
+        f"2 problems in {folder}; the baseline balance is checked once they are fixed",
     ]
+
+
+def test_validate_accepts_a_bundled_name_like_import() -> None:
+    code, out, _ = run("data", "validate", "sample")
+    assert code == 0
+    assert out.startswith("sample: valid dataset 'sample', 96 rows")
+
+
+def test_validate_says_which_check_found_the_problems(tmp_path: Path) -> None:
+    """Rows valid, balance broken: the problems are the balance's, and the summary says so."""
+    folder = copy_sample(tmp_path / "s")
+    set_cell(folder, "trade", 2, "quantity_per_year", "150")
+    code, _out, err = run("data", "validate", str(folder))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines[-1].endswith(f"in {folder} (the baseline balance)")
+    assert all(line.startswith("error: ") for line in lines[:-1])
 
 
 def test_validate_as_json_gives_structured_problems(tmp_path: Path) -> None:

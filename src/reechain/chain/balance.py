@@ -31,7 +31,7 @@ def check_balance(dataset: Dataset) -> Dataset:
     """
     problems = balance_problems(dataset)
     if problems:
-        raise DatasetError(problems)
+        raise DatasetError(problems, stage="balance")
     return dataset
 
 

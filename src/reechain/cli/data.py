@@ -80,12 +80,14 @@ def show(
 @data_app.command("validate")
 def validate(
     path: Annotated[
-        Path, typer.Argument(help="A dataset folder of CSV files or an .xlsx workbook.")
+        str,
+        typer.Argument(help="A dataset folder of CSV files, an .xlsx workbook, or a bundled name."),
     ],
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
 ) -> None:
-    """Check a dataset and report every problem at once (exit code 2 if there is any)."""
+    """Check a dataset: every row and cross-reference problem at once, then the baseline
+    balance, which is checked once the rows are valid (exit code 2 if there is a problem)."""
     try:
         ds = workflows.validate_dataset(path)
     except DatasetError as exc:
@@ -93,11 +95,13 @@ def validate(
             err = Console(stderr=True, soft_wrap=True)
             for problem in exc.problems:
                 err.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False)
-            err.print(
-                f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} "
-                f"in {path}; nothing was imported",
-                highlight=False,
+            n = len(exc.problems)
+            then = (
+                "; the baseline balance is checked once they are fixed"
+                if exc.stage == "rows"
+                else " (the baseline balance)"
             )
+            err.print(f"{n} problem{'s' if n != 1 else ''} in {path}{then}", highlight=False)
         else:
             emit([p.as_dict() for p in exc.problems], fmt, out, title="problems")
         raise typer.Exit(2) from None
