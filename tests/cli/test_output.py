@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from reechain.cli import app
@@ -66,3 +67,28 @@ def test_non_finite_numbers_are_null_in_json_and_empty_in_xlsx(
     sheet = openpyxl.load_workbook(tmp_path / "n.xlsx").active
     assert sheet is not None
     assert [c.value for c in sheet[2]] == [None, None, 1.5]
+
+
+def wide_records() -> list[dict[str, object]]:
+    return [
+        {f"a_rather_long_column_name_{i}": 1234567.5 + i for i in range(8)} | {"region": r}
+        for r in ("JPN", "USA")
+    ]
+
+
+def test_a_table_wider_than_the_terminal_is_shown_one_block_per_record() -> None:
+    console = Console(width=80, record=True, force_terminal=False)
+    emit(wide_records(), OutputFormat.TABLE, title="kpis", console=console)
+    text = console.export_text()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "kpis (2 records, one block each)" in text
+    assert "a_rather_long_column_name_7  1,234,574" in text
+    assert "region                       USA" in text
+
+
+def test_a_table_that_fits_stays_a_table() -> None:
+    console = Console(width=400, record=True, force_terminal=False)
+    emit(wide_records(), OutputFormat.TABLE, title="kpis", console=console)
+    text = console.export_text()
+    assert "one block each" not in text
+    assert "a_rather_long_column_name_7" in text.splitlines()[2]

@@ -41,7 +41,9 @@ def _shown(column: str, value: Any) -> str:
             return "nan"
         if column.endswith("share"):
             return f"{value:.1%}"
-        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+        if abs(value) >= 1e6:
+            return f"{value:,.0f}"
+        if value != 0 and abs(value) < 1e-3:
             return f"{value:.4g}"
         return f"{value:,.6g}"
     return str(value)
@@ -95,10 +97,16 @@ def emit(
 
 
 def _print_table(records: list[Mapping[str, Any]], title: str | None, console: Console) -> None:
+    """Print ``records`` as a table, or one block per record when the table would not fit
+    the terminal's width (a wrapped wide table cannot be read)."""
     if not records:
         console.print(f"{title + ': ' if title else ''}nothing to show")
         return
     columns = columns_of(records)
+    cells = [[_shown(c, record.get(c)) for c in columns] for record in records]
+    if table_width(columns, cells) > console.width and len(columns) > 2:
+        _print_blocks(columns, cells, title, console)
+        return
     table = Table(title=title, show_lines=False)
     for column in columns:
         numeric = any(
@@ -106,9 +114,34 @@ def _print_table(records: list[Mapping[str, Any]], title: str | None, console: C
             for r in records
         )
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    for record in records:
-        table.add_row(*[_shown(c, record.get(c)) for c in columns])
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
+
+
+def table_width(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> int:
+    """Characters a box table of these cells needs on one line: the widest cell of each
+    column, one space of padding on each side and a rule between columns and at the edges.
+
+    >>> table_width(["a", "bbb"], [["xx", "y"]])
+    12
+    """
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _print_blocks(
+    columns: Sequence[str], cells: Sequence[Sequence[str]], title: str | None, console: Console
+) -> None:
+    """One block per record, ``column  value`` per line, for tables wider than the terminal."""
+    name_width = max(len(c) for c in columns)
+    n = len(cells)
+    if title:
+        console.print(f"{title} ({n} record{'s' if n != 1 else ''}, one block each)", markup=False)
+    for i, row in enumerate(cells, start=1):
+        console.print(f"── {i}/{n} " + "─" * max(0, min(console.width, 60) - 8), markup=False)
+        for column, value in zip(columns, row, strict=True):
+            console.print(f"{column:<{name_width}}  {value}", markup=False, highlight=False)
 
 
 def sheet_title(title: str) -> str:
