@@ -33,6 +33,40 @@ def list_(fmt: FormatOption = OutputFormat.TABLE, out: OutOption = None) -> None
     emit(workflows.list_scenarios(state.store()), fmt, out, title="scenarios")
 
 
+@scenario_app.command("schema")
+def schema(
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only this event or policy kind.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    out: OutOption = None,
+) -> None:
+    """The scenario file format: every field of every kind, its type, unit, default,
+    meaning and an example."""
+    records = workflows.scenario_schema(kind)
+    if fmt is not OutputFormat.TABLE:
+        emit(records, fmt, out, title="scenario schema")
+        return
+    if out is not None:
+        raise InputError("--out needs --format csv, json or xlsx")
+    shown = None
+    for r in records:
+        if (r["section"], r["kind"]) != shown:
+            shown = (r["section"], r["kind"])
+            head = f"{r['kind']} ({r['section']})" if r["kind"] else "the scenario file"
+            typer.echo(f"\n{head}")
+        unit = f" [{r['unit']}]" if r["unit"] else ""
+        need = (
+            "required"
+            if r["required"]
+            else "optional"
+            if r["default"] is None
+            else f"default {json.dumps(r['default'])}"
+        )
+        typer.echo(f"  {r['field']}: {r['type']}{unit}; {need}")
+        typer.echo(f"      {r['description']}; e.g. {json.dumps(r['example'])}")
+
+
 @scenario_app.command("show")
 def show(
     scenario: ScenarioArg, fmt: FormatOption = OutputFormat.TABLE, out: OutOption = None

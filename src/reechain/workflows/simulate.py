@@ -145,6 +145,19 @@ def list_scenarios(store: Store | None = None) -> list[dict[str, Any]]:
     return records
 
 
+def scenario_schema(kind: str | None = None) -> list[dict[str, Any]]:
+    """Return the scenario file format as records (every field of ``kind``, or of all)."""
+    from reechain.scenario.schema import schema_records
+
+    records = schema_records()
+    if kind is None:
+        return records
+    kinds = sorted({r["kind"] for r in records if r["kind"]})
+    if kind not in kinds:
+        raise InputError(f"--kind: got {kind!r}, expected one of {', '.join(kinds)}")
+    return [r for r in records if r["kind"] == kind]
+
+
 def validate_scenario(
     name_or_path: str | Path,
     store: Store | None = None,
