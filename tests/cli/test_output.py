@@ -71,8 +71,8 @@ def test_non_finite_numbers_are_null_in_json_and_empty_in_xlsx(
 
 def wide_records() -> list[dict[str, object]]:
     return [
-        {f"a_rather_long_column_name_{i}": 1234567.5 + i for i in range(8)} | {"region": r}
-        for r in ("JPN", "USA")
+        {f"a_rather_long_column_name_{i}": 1234567.5 + i + 10 * k for i in range(8)} | {"region": r}
+        for k, r in enumerate(("JPN", "USA"))
     ]
 
 
@@ -82,8 +82,19 @@ def test_a_table_wider_than_the_terminal_is_shown_one_block_per_record() -> None
     text = console.export_text()
     assert all(len(line) <= 80 for line in text.splitlines())
     assert "kpis (2 records, one block each)" in text
-    assert "a_rather_long_column_name_7  1,234,574" in text
+    assert "a_rather_long_column_name_7  1,234,584" in text
     assert "region                       USA" in text
+
+
+def test_columns_with_one_value_move_into_the_title_when_the_table_is_too_wide() -> None:
+    records = [{"scenario": "cn-2010", "region": "JPN", "commodity": "Dy2O3", "month": m,
+                "price_usd_per_kg": 260.0 * m} for m in range(1, 4)]  # fmt: skip
+    console = Console(width=40, record=True, force_terminal=False)
+    emit(records, OutputFormat.TABLE, title="monthly", console=console)
+    text = console.export_text()
+    assert "scenario cn-2010, region JPN, commodity Dy2O3" in " ".join(text.split())
+    assert "one block each" not in text
+    assert "780" in text
 
 
 def test_a_table_that_fits_stays_a_table() -> None:

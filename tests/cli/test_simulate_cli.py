@@ -108,3 +108,54 @@ def test_scenarios_of_two_datasets_cannot_run_together() -> None:
     code, _, err = run("dy-restriction", "mmr-closure")
     assert code == 2
     assert "different datasets" in err
+
+
+def test_monthly_prices_inventories_and_deliveries_of_a_selection() -> None:
+    code, out, err = run(
+        "dy-restriction", "--monthly", "commodity", "--commodity", "Dy_oxide",
+        "--region", "JPN", "-f", "json", "--horizon", "12",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    assert [r["month"] for r in rows] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert {(r["scenario"], r["region"], r["commodity"]) for r in rows} == {
+        ("dy-restriction", "JPN", "Dy_oxide")
+    }
+    for key in ("price_usd_per_kg", "baseline_price_usd_per_kg", "user_inventory_t",
+                "deliveries_t", "requirement_t"):  # fmt: skip
+        assert key in rows[0]
+
+
+def test_monthly_output_by_sector_and_trade_with_blocked_links() -> None:
+    code, out, _ = run(
+        "dy-restriction", "--monthly", "sector", "--sector", "ev_motor", "-f", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)
+    assert rows
+    assert {r["sector"] for r in rows} == {"ev_motor"}
+    assert "output_units" in rows[0]
+    assert "baseline_output_units" in rows[0]
+    code, out, _ = run("dy-restriction", "--monthly", "trade", "--region", "JPN", "-f", "json")
+    assert code == 0
+    trade = json.loads(out)
+    assert all("JPN" in (r["exporter"], r["importer"]) for r in trade)
+
+
+def test_monthly_names_a_mistaken_table_or_name() -> None:
+    code, _out, err = run("dy-restriction", "--monthly", "prices")
+    assert code == 2
+    assert "--monthly: got 'prices', expected one of commodity, sector, trade, stockpiles" in err
+    code, _out, err = run("dy-restriction", "--monthly", "commodity", "--commodity", "Dy_oxid")
+    assert code == 2
+    assert "--commodity: got 'Dy_oxid'" in err
+    assert "did you mean 'Dy_oxide'?" in err
+
+
+def test_plot_of_one_commodity_draws_its_price_by_region(tmp_path: Path) -> None:
+    out = tmp_path / "dy.svg"
+    code, _, _ = run("dy-restriction", "--plot", str(out), "--commodity", "Dy_oxide")
+    assert code == 0
+    svg = out.read_text()
+    assert "price, multiple of baseline" in svg
+    assert "dy-restriction: Dy_oxide, JPN" in svg

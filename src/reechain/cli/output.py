@@ -97,13 +97,23 @@ def emit(
 
 
 def _print_table(records: list[Mapping[str, Any]], title: str | None, console: Console) -> None:
-    """Print ``records`` as a table, or one block per record when the table would not fit
-    the terminal's width (a wrapped wide table cannot be read)."""
+    """Print ``records`` as a table. When it would not fit the terminal's width (a wrapped
+    wide table cannot be read), columns with one value in every row move into the title,
+    and if it still does not fit, each record is shown as a block of its own."""
     if not records:
         console.print(f"{title + ': ' if title else ''}nothing to show")
         return
     columns = columns_of(records)
     cells = [[_shown(c, record.get(c)) for c in columns] for record in records]
+    if table_width(columns, cells) > console.width and len(records) > 1:
+        same = [i for i in range(len(columns)) if len({row[i] for row in cells}) == 1]
+        if same and len(same) < len(columns):
+            fixed = ", ".join(f"{columns[i]} {cells[0][i]}" for i in same)
+            title = f"{title}: {fixed}" if title else fixed
+            keep = [i for i in range(len(columns)) if i not in same]
+            columns = [columns[i] for i in keep]
+            cells = [[row[i] for i in keep] for row in cells]
+            records = [{c: r.get(c) for c in columns} for r in records]
     if table_width(columns, cells) > console.width and len(columns) > 2:
         _print_blocks(columns, cells, title, console)
         return

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -79,14 +80,46 @@ def simulate_command(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
     plot: Annotated[
         Path | None,
-        typer.Option("--plot", help="Write monthly shortfall and price charts (.png or .svg)."),
+        typer.Option(
+            "--plot",
+            help="Write monthly charts (.png or .svg): value lost, and the price of each "
+            "--commodity (default: a value-weighted index of all) in each --region.",
+        ),
+    ] = None,
+    monthly: Annotated[
+        str | None,
+        typer.Option(
+            "--monthly",
+            help="Show a monthly table instead of KPIs: commodity (prices, inventories, "
+            "deliveries), sector (output and losses), trade or stockpiles.",
+        ),
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help="Only this region (repeat for more); --monthly, --plot."),
+    ] = None,
+    commodity: Annotated[
+        list[str] | None,
+        typer.Option("--commodity", help="Only this commodity (repeat); --monthly, --plot."),
+    ] = None,
+    sector: Annotated[
+        list[str] | None,
+        typer.Option("--sector", help="Only this end-use sector (repeat); --monthly, --plot."),
     ] = None,
 ) -> None:
     """Run scenarios against the baseline run; show KPIs per region and sector.
 
-    With --bom, the company's units at risk per month (csv and xlsx then hold those rows;
-    json holds both under keys that name their units).
+    With --monthly, a month-by-month table (selected with --region, --commodity and
+    --sector). With --bom, the company's units at risk per month (csv and xlsx then hold
+    those rows; json holds both under keys that name their units).
     """
+    selection = workflows.Selection(
+        tuple(region or ()), tuple(commodity or ()), tuple(sector or ())
+    )
+    if monthly is not None and monthly not in workflows.MONTHLY_TABLES:
+        raise InputError(
+            f"--monthly: got {monthly!r}, expected one of {', '.join(workflows.MONTHLY_TABLES)}"
+        )
     if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:
         raise InputError(f"--plot {plot}: expected a .png or .svg file")
     names = list(scenarios)
@@ -114,6 +147,14 @@ def simulate_command(
             names, store, months=horizon, demand=demand, engine=engine.value, on_month=on_month
         )
     shown = results[: len(results) - 1] if extra else results
+    for res in shown:
+        selection.check(res)
+    if plot is not None:
+        write_plot(shown, plot, selection)
+    if monthly is not None:
+        records = workflows.monthly_records(shown, monthly, selection)
+        emit(records, fmt, out, title=f"monthly {monthly} ({len(records)} rows)")
+        return
     reference = next((r for r in results if r.scenario == compare), None) if compare else None
     kpis = _kpi_records(shown, reference)
     at_risk: list[dict[str, Any]] = []
@@ -122,8 +163,6 @@ def simulate_command(
 
         items = read_bom(bom, chain)
         at_risk = [row for r in shown for row in workflows.units_at_risk(r, items)]
-    if plot is not None:
-        write_plot(shown, plot)
     _show(kpis, at_risk, fmt, out, bom is not None, results[0].months)
 
 
@@ -184,25 +223,60 @@ def _show(
     emit(at_risk if with_bom else kpis, fmt, out, title="units at risk" if with_bom else "kpis")
 
 
-def write_plot(results: list[Results], path: Path) -> None:
-    """Write monthly charts: end-use output value lost (USD bn) and a price index."""
+def write_plot(
+    results: list[Results], path: Path, selection: workflows.Selection | None = None
+) -> None:
+    """Write monthly charts: output value lost (USD bn a month) in the selected regions and
+    sectors, and prices: each selected commodity's price in each selected region as a
+    multiple of its baseline price, or without --commodity a value-weighted index of all."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    sel = selection or workflows.Selection()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     for res in results:
         months = range(res.months)
-        top.plot(months, res.value_lost_usd.sum(axis=(1, 2)) / 1e9, label=res.scenario)
-        bottom.plot(months, price_index(res), label=res.scenario)
+        s_idx = [res.sectors.index(x) for x in sel.sectors] or slice(None)
+        r_idx = [res.regions.index(x) for x in sel.regions] or slice(None)
+        lost = res.value_lost_usd[:, s_idx, :][:, :, r_idx].sum(axis=(1, 2))
+        top.plot(months, lost / 1e9, label=res.scenario)
+        if not sel.commodities:
+            bottom.plot(months, price_index(res), label=res.scenario)
+            continue
+        for name in sel.commodities:
+            c = res.commodities.index(name)
+            for r in _price_regions(res, c, sel.regions):
+                base = res.baseline.price[:, r, c]
+                multiple = res.run.price[:, r, c] / np.where(base > 0, base, np.nan)
+                bottom.plot(months, multiple, label=f"{res.scenario}: {name}, {res.regions[r]}")
+    where = ", ".join(sel.regions) or "all regions"
     top.set_ylabel("output value lost, USD bn a month")
-    top.set_title("Monthly shortfall (all regions and sectors)")
-    bottom.set_ylabel("price index (1 = baseline)")
-    bottom.set_title("Prices (value-weighted, all regions and commodities)")
+    top.set_title(f"Monthly shortfall ({where}; {', '.join(sel.sectors) or 'all sectors'})")
+    if sel.commodities:
+        bottom.set_ylabel("price, multiple of baseline")
+        bottom.set_title("Prices by region (1 = the baseline run's price)")
+    else:
+        bottom.set_ylabel("price index (1 = baseline)")
+        bottom.set_title("Prices (value-weighted, all regions and commodities)")
     bottom.set_xlabel(f"month (0 = {results[0].month_label(0)})")
     top.legend(fontsize="small")
+    bottom.legend(fontsize="small")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
+
+
+PRICE_LINES = 6
+"""Most regions drawn per commodity when no --region is given."""
+
+
+def _price_regions(res: Results, c: int, regions: tuple[str, ...]) -> list[int]:
+    """The selected regions, or the regions that use most of commodity ``c`` in the baseline."""
+    if regions:
+        return [res.regions.index(r) for r in regions]
+    use = res.baseline.requirement[:, :, c].sum(axis=0)
+    ranked = [int(r) for r in np.argsort(-use, kind="stable") if use[r] > 0]
+    return ranked[:PRICE_LINES]

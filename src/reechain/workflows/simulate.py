@@ -36,7 +36,7 @@ from reechain.engine.results import (
 from reechain.errors import InputError, NotFoundError
 from reechain.exporting import records_csv, records_parquet
 from reechain.metrics.bom import BomItem
-from reechain.names import check_name, yaml_file
+from reechain.names import check_name, did_you_mean, yaml_file
 from reechain.scenario.compose import SEPARATOR, compose, split_name
 from reechain.scenario.library import library_path, library_scenarios
 from reechain.scenario.models import Scenario
@@ -345,6 +345,7 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
                         "user_inventory_t": float(run.user_inventory[t, r, c]),
                         "producer_stock_t": float(run.producer_stock[t, r, c]),
                         "price_usd_per_kg": float(run.price[t, r, c]),
+                        "baseline_price_usd_per_kg": float(results.baseline.price[t, r, c]),
                         "shortfall_t": float(results.material_shortfall[t, r, c]),
                     }
                 )
@@ -380,6 +381,67 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
         "trade": trade_rows,
         "stockpiles": stock_rows,
     }
+
+
+MONTHLY_TABLES = ("commodity", "sector", "trade", "stockpiles")
+"""The monthly result tables ``simulate --monthly`` shows (``monthly_<name>`` or ``<name>``)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which regions, commodities and sectors to keep (empty: all)."""
+
+    regions: tuple[str, ...] = ()
+    commodities: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+
+    def check(self, results: Results) -> None:
+        """Raise InputError naming any region, commodity or sector the results do not have."""
+        for option, asked, known in (
+            ("--region", self.regions, results.regions),
+            ("--commodity", self.commodities, results.commodities),
+            ("--sector", self.sectors, results.sectors),
+        ):
+            for name in asked:
+                if name not in known:
+                    hint = did_you_mean(name, known)
+                    raise InputError(
+                        f"{option}: got {name!r}, expected one of the chain's {len(known)} "
+                        f"names" + (f"; did you mean {hint!r}?" if hint else "")
+                    )
+
+    def keeps(self, row: dict[str, Any]) -> bool:
+        """True if ``row`` matches the selection on every column it has."""
+        regions = {row.get(k) for k in ("region", "exporter", "importer", "holder")} - {None}
+        return (
+            (not self.regions or bool(regions & set(self.regions)))
+            and (not self.commodities or row.get("commodity", "") in self.commodities)
+            and (not self.sectors or row.get("sector", "") in self.sectors)
+        )
+
+
+def monthly_records(
+    results: Sequence[Results], table: str, selection: Selection = Selection()
+) -> list[dict[str, Any]]:
+    """Return one monthly result table of every scenario (a ``scenario`` column first),
+    keeping the rows of the selected regions, commodities and sectors.
+
+    ``table`` is ``commodity`` (production, requirement, deliveries, inventories, prices),
+    ``sector`` (end-use requirement, output, losses), ``trade`` (every link that ships in
+    either run) or ``stockpiles`` (levels).
+    """
+    if table not in MONTHLY_TABLES:
+        raise InputError(f"--monthly: got {table!r}, expected one of {', '.join(MONTHLY_TABLES)}")
+    key = table if table in ("trade", "stockpiles") else f"monthly_{table}"
+    rows = []
+    for res in results:
+        selection.check(res)
+        rows += [
+            {"scenario": res.scenario, **row}
+            for row in result_tables(res)[key]
+            if selection.keeps(row)
+        ]
+    return rows
 
 
 def to_bytes(records: list[dict[str, Any]], fmt: ResultFormat) -> bytes:
