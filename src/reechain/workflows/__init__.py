@@ -36,6 +36,7 @@ from reechain.workflows.demand import (
     magnet_demand_kt,
     project_demand,
 )
+from reechain.workflows.frames import to_frame
 from reechain.workflows.metrics import (
     bom_exposure,
     concentration,
@@ -95,6 +96,7 @@ __all__ = [
     "save_scenario",
     "scenario_source",
     "show_rows",
+    "to_frame",
     "validate_dataset",
     "validate_scenario",
     "validate_scenario_text",

@@ -64,6 +64,12 @@ class ScenarioRun:
     results: Results
     run_id: str | None = None
 
+    def to_frame(self, table: str = "kpis_sector") -> Any:
+        """Return one result table (see :func:`result_tables`) as a pandas DataFrame."""
+        from reechain.workflows.frames import to_frame
+
+        return to_frame(self, table)
+
 
 class ResultFormat(StrEnum):
     """Formats a run's results can be exported in."""
