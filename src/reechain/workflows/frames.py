@@ -86,8 +86,10 @@ def _result_frame(results: Results, table: str) -> pd.DataFrame:
 
 def _months(frame: pd.DataFrame) -> pd.DataFrame:
     """The ``month`` column (YYYY-MM text) as monthly periods, so plots and resampling work."""
+    import pandas as pd
+
     if "month" in frame.columns and len(frame):
-        frame["month"] = frame["month"].astype("period[M]")
+        frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
     return frame
 
 
