@@ -9,9 +9,9 @@ BIN := $(VENV)/bin
 DATASET ?= default
 PORT ?= 8000
 PYTEST_ARGS ?=
-LINTED := $(wildcard src tests benchmarks scripts)
+LINTED := $(wildcard src tests benchmarks scripts docs)
 
-.PHONY: run test install install-test system-deps lint typecheck pytest benchmarks fuzz clean
+.PHONY: run test install install-test system-deps lint typecheck pytest benchmarks fuzz docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,5 +65,10 @@ fuzz: install-test
 	    timeout $(FUZZ_TIMEOUT) $(BIN)/python -m tests.fuzz $(FUZZ_EXAMPLES) $$family || exit 1; \
 	done
 
+# The documentation site, built offline into site/ (the tests build it too, strictly, and
+# run every example in it).
+docs: install-test
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
