@@ -39,9 +39,9 @@ def test_html_briefing_has_numbers_figures_assumptions_and_sources(
     store, run_id = stored_run
     briefing = briefing_for_run(store, run_id)
     html = render_html(briefing)
-    for heading in ("Key numbers", "What people feel", "Figures", "Assumptions", "Sources"):
+    for heading in ("Executive summary", "What people feel", "Figures", "Assumptions", "Sources"):
         assert f"<h2>{heading}</h2>" in html
-    assert html.count('src="data:image/png;base64,') == 4
+    assert html.count('src="data:image/png;base64,') == 3
     assert "Value of end-use output lost" in html
     assert "Jobs at risk" in html
     # the scenario's own events and policies are stated
@@ -66,13 +66,17 @@ def test_pdf_opens_and_shows_its_figures(stored_run: tuple[Store, str], tmp_path
     store, run_id = stored_run
     pdf = write_report(briefing_for_run(store, run_id), tmp_path / "briefing.pdf", "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
-    # the figures come after the key numbers and the table of end products: on page 2
+    # the figures follow the summary and the tables: render the page they start on
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    first = next(i for i, page in enumerate(pages, start=1) if "\nFigures" in page)
     subprocess.run(
-        ["pdftoppm", "-r", "60", "-f", "2", "-l", "2", "-png", str(pdf), str(tmp_path / "page")],
+        ["pdftoppm", "-r", "60", "-f", str(first), "-l", str(first + 1), "-png", str(pdf),
+         str(tmp_path / "page")],
         check=True,
-    )
-    (png,) = tmp_path.glob("page*.png")
-    pixels = imread(png)[..., :3]
+    )  # fmt: skip
+    pixels = np.concatenate([imread(p)[..., :3] for p in sorted(tmp_path.glob("page*.png"))])
     ink = (pixels.mean(axis=-1) < 0.9).mean()
     colored = (pixels.max(axis=-1) - pixels.min(axis=-1) > 0.25).mean()
     assert ink > 0.02, "the page is blank"
@@ -94,7 +98,7 @@ def test_cli_writes_a_briefing_for_a_run_or_a_scenario(
     result = runner.invoke(app, [run_id[:8], "--format", "html", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.output
-    assert "<h2>Key numbers</h2>" in out.read_text(encoding="utf-8")
+    assert "<h2>Executive summary</h2>" in out.read_text(encoding="utf-8")
     result = runner.invoke(app, ["sep-outage", "--format", "pdf", "--out", str(tmp_path / "s.pdf")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")

@@ -30,6 +30,23 @@ def report_command(
         ReportFormat.PDF
     ),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Whose briefing: a region (JPN, USA …), a group (partners_us_jp …) or world "
+            "(the default).",
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            min=0,
+            max=1000,
+            help="Runs with uncertain inputs drawn within their bounds, for the ranges.",
+        ),
+    ] = 40,
 ) -> None:
     """Write a briefing: key numbers, what people feel, figures, assumptions, sources.
 
@@ -39,7 +56,8 @@ def report_command(
     from reechain.workflows.reports import briefing_for, briefing_name, write_briefing
 
     store = state.store()
-    briefing = briefing_for(run_or_scenario, store)
-    target = out or Path(f"briefing-{briefing_name(briefing)}.{fmt.value}")
+    briefing = briefing_for(run_or_scenario, store, focus=focus, draws=draws)
+    suffix = f"-{focus}" if focus else ""
+    target = out or Path(f"briefing-{briefing_name(briefing)}{suffix}.{fmt.value}")
     path = write_briefing(briefing, target, fmt.value)
     typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")

@@ -20,6 +20,16 @@ import numpy as np
 from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
 from reechain.report import figures
+from reechain.report.episodes import episode_rows
+from reechain.report.focus import Focus, product_label, region_label, resolve_focus, unit_label
+from reechain.report.summary import (
+    Comparisons,
+    executive_summary,
+    exposure_path,
+    in_focus,
+    material_rows,
+    monthly_story,
+)
 from reechain.scenario.yamlfile import safe_load
 from reechain.store.run_tables import RunTables
 from reechain.units import usd
@@ -27,6 +37,12 @@ from reechain.version import __version__
 
 if TYPE_CHECKING:
     pass
+
+JOB_COLUMNS = (
+    ("cumulative_job_months", "Job-months at risk", "job-months over the horizon"),
+    ("peak_jobs_at_risk", "Jobs at risk in the worst month", "sum of each sector's worst month"),
+)
+"""The jobs KPI a run has, first found: its column, label and what it counts."""
 
 MODEL_ASSUMPTIONS = (
     "One step is one month; annual figures are divided by 12. Month 0 is January of the "
@@ -63,46 +79,57 @@ class Briefing:
     assumptions: list[str]
     confidence: dict[str, int]
     sources: list[dict[str, Any]] = field(default_factory=list)
+    focus: str = "the world"
+    summary: dict[str, Any] = field(default_factory=dict)
+    story: dict[str, Any] = field(default_factory=dict)
+    exposure: list[dict[str, str]] = field(default_factory=list)
+    exporter: str = ""
+    episode: list[dict[str, Any]] = field(default_factory=list)
 
 
-def build_briefing(tables: RunTables, dataset: Dataset) -> Briefing:
-    """Return the briefing of a finished simulation's ``tables`` on its ``dataset``."""
+def build_briefing(
+    tables: RunTables,
+    dataset: Dataset,
+    *,
+    focus: str | None = None,
+    comparisons: Comparisons | None = None,
+) -> Briefing:
+    """Return the briefing of a finished simulation's ``tables`` on its ``dataset``, for
+    ``focus`` (a region, a group or ``world``, the default), with what the workflow ran
+    beside it (``comparisons``: input-uncertainty runs and a policy package)."""
     chain = compile_chain(dataset)
+    where = resolve_focus(chain, focus)
     scenario = safe_load(tables.scenario_text) if tables.scenario_text else {}
     months = tables.monthly_commodity["month"].astype(str)
-    ks, kc = tables.kpis_sector, tables.kpis_commodity
+    ks = in_focus(tables.kpis_sector, where)
+    kc = in_focus(tables.kpis_commodity, where)
     value_lost = float(ks["cumulative_value_lost_usd"].sum())
     units_lost = ks.groupby("sector")["cumulative_shortfall_units"].sum()
-    jobs = float(ks["peak_jobs_at_risk"].sum())
-    worst = kc.sort_values("cumulative_shortfall_t", ascending=False).head(8)
-    worst = worst[worst["cumulative_shortfall_t"] > 0]
+    jobs_column, jobs_label, jobs_note = next(
+        (c for c in JOB_COLUMNS if c[0] in ks.columns), JOB_COLUMNS[-1]
+    )
+    jobs = float(ks[jobs_column].sum()) if jobs_column in ks.columns else 0.0
     price_rise = _price_multiples(kc, chain)
     top_price = max(price_rise, key=lambda kv: kv[2], default=None)
+    exporter = _exporter(scenario)
     headline = [
         {
             "label": "Value of end-use output lost",
             "value": usd(value_lost),
-            "note": f"all sectors and regions, {months.iloc[0]} to {months.iloc[-1]}",
+            "note": f"{where.label}, all sectors, {months.iloc[0]} to {months.iloc[-1]}",
         },
-        {
-            "label": "Jobs at risk at the peak",
-            "value": f"{jobs:,.0f}",
-            "note": "summed over sectors and regions, each at its worst month",
-        },
+        {"label": jobs_label, "value": f"{jobs:,.0f}", "note": f"{where.label}; {jobs_note}"},
         {
             "label": "Products not made",
-            "value": f"{float(units_lost.sum()):,.0f} units",
-            "note": ", ".join(
-                f"{chain.sector_names[chain.sector_index(str(s))]} {v:,.0f}"
-                for s, v in units_lost.sort_values(ascending=False).head(3).items()
-                if v > 0
-            )
-            or "none",
+            "value": _products(units_lost, chain)[0],
+            "note": _products(units_lost, chain)[1],
         },
         {
             "label": "Steepest price rise",
-            "value": f"×{top_price[2]:.2f}" if top_price else "none",
-            "note": f"{top_price[1]} in {top_price[0]}" if top_price else "no price moved",
+            "value": f"×{top_price[2]:.1f}" if top_price else "none",
+            "note": f"{_commodity(chain, top_price[1])} in {region_label(chain, top_price[0])}"
+            if top_price
+            else "no price moved",
         },
     ]
     return Briefing(
@@ -114,25 +141,48 @@ def build_briefing(tables: RunTables, dataset: Dataset) -> Briefing:
         code_version=__version__,
         period=f"{months.iloc[0]} to {months.iloc[-1]} ({months.nunique()} months)",
         headline=headline,
-        consumer=_consumer(tables, chain),
-        sectors=_sectors(tables, chain),
-        commodities=[
-            {
-                "region": str(r["region"]),
-                "commodity": str(r["commodity"]),
-                "shortfall": f"{r['cumulative_shortfall_t']:,.1f}",
-                "peak": f"{r['peak_shortfall_pct']:.1f} %",
-                "price": f"{r['peak_price_usd_per_kg']:,.1f}",
-                "cover": _days(r.get("days_of_cover_at_onset")),
-            }
-            for _, r in worst.iterrows()
-        ],
-        figures=figures.briefing_figures(tables, chain),
+        consumer=_consumer(tables, chain, where),
+        sectors=_sectors(ks, chain),
+        commodities=material_rows(tables, chain, where),
+        figures=figures.briefing_figures(tables, chain, where),
         events=_events(scenario),
         assumptions=list(MODEL_ASSUMPTIONS),
         confidence=confidence_counts(dataset),
         sources=dataset_sources(dataset),
+        focus=where.label,
+        summary=executive_summary(tables, chain, where, scenario, comparisons or Comparisons()),
+        story=monthly_story(tables, chain, where),
+        exposure=exposure_path(chain, where, exporter) if exporter else [],
+        exporter=region_label(chain, exporter) if exporter else "",
+        episode=episode_rows(tables, chain),
     )
+
+
+def _exporter(scenario: dict[str, Any]) -> str:
+    """The first restricting exporter of the scenario's events ('' when none restricts)."""
+    for item in scenario.get("events") or []:
+        if isinstance(item, dict) and item.get("kind") == "export_restriction":
+            return str(item.get("exporter", ""))
+    return ""
+
+
+def _commodity(chain: Chain, code: str) -> str:
+    from reechain.report.focus import commodity_label
+
+    return commodity_label(chain, code)
+
+
+def _products(units_lost: Any, chain: Chain) -> tuple[str, str]:
+    """The headline's products not made: the largest loss with its unit, and the next two."""
+    lost = units_lost[units_lost > 0].sort_values(ascending=False)
+    if lost.empty:
+        return "none", "every product is made as in the baseline run"
+    words = [
+        f"{v:,.0f} {unit_label(chain.sector_units[chain.sector_index(str(s))])} of "
+        f"{product_label(chain, str(s))}"
+        for s, v in lost.head(3).items()
+    ]
+    return words[0].split(" of ")[0], "; ".join(words)
 
 
 def _price_multiples(kc: Any, chain: Chain) -> list[tuple[str, str, float]]:
@@ -147,14 +197,19 @@ def _price_multiples(kc: Any, chain: Chain) -> list[tuple[str, str, float]]:
     return out
 
 
-def _consumer(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
-    """Return, per end-use sector, the extra cost of one unit at peak input prices."""
+def _consumer(tables: RunTables, chain: Chain, focus: Focus) -> list[dict[str, str]]:
+    """Return, per end-use sector made in the focus, the extra cost of one unit at peak
+    input prices (in the focus's region where it rises most)."""
     kc = tables.kpis_commodity.set_index(["region", "commodity"])
     ks = tables.kpis_sector.set_index(["region", "sector"])
     rows: list[dict[str, str]] = []
     order: list[float] = []
     for s, sector in enumerate(chain.sectors):
-        makers = [int(r) for r in np.flatnonzero(chain.output_per_year[s] > 0)]
+        makers = [
+            int(r)
+            for r in np.flatnonzero(chain.output_per_year[s] > 0)
+            if chain.regions[int(r)] in focus.regions
+        ]
         if not makers:
             continue
         extras = {r: _extra_cost(chain, kc, s, r) for r in makers}
@@ -171,17 +226,15 @@ def _consumer(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
         value = float(chain.value_usd_per_unit[s, r])
         found = (region, sector) in ks.index
         lost = _number(ks.loc[(region, sector), "cumulative_shortfall_units"]) if found else 0.0
-        jobs = _number(ks.loc[(region, sector), "peak_jobs_at_risk"]) if found else 0.0
         rows.append(
             {
-                "product": chain.sector_names[s],
-                "unit": chain.sector_units[s],
-                "region": region,
+                "product": product_label(chain, sector),
+                "unit": unit_label(chain.sector_units[s]),
+                "region": region_label(chain, region),
                 "value": usd(value),
                 "extra": usd(extra),
                 "change": f"+{100 * extra / value:.2f} %" if value > 0 else "—",
                 "lost": f"{lost:,.0f}",
-                "jobs": f"{jobs:,.0f}",
             }
         )
         order.append(extra / value if value > 0 else 0.0)
@@ -208,21 +261,19 @@ def _extra_cost(chain: Chain, kc: Any, s: int, r: int) -> float:
     return extra
 
 
-def _sectors(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
-    ks = tables.kpis_sector
+def _sectors(ks: Any, chain: Chain) -> list[dict[str, str]]:
     by = ks.groupby("sector").agg(
         value=("cumulative_value_lost_usd", "sum"),
         units=("cumulative_shortfall_units", "sum"),
-        jobs=("peak_jobs_at_risk", "sum"),
         peak=("peak_shortfall_pct", "max"),
     )
     by = by[by["value"] > 0].sort_values("value", ascending=False).head(10)
     return [
         {
-            "sector": chain.sector_names[chain.sector_index(str(name))],
+            "sector": product_label(chain, str(name)),
             "value": usd(float(r["value"])),
-            "units": f"{r['units']:,.0f}",
-            "jobs": f"{r['jobs']:,.0f}",
+            "units": f"{r['units']:,.0f} "
+            f"{unit_label(chain.sector_units[chain.sector_index(str(name))])}",
             "peak": f"{r['peak']:.1f} %",
         }
         for name, r in by.iterrows()

@@ -10,6 +10,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from reechain.chain import Chain
+from reechain.report.focus import Focus, commodity_label, product_label, region_label
+from reechain.report.summary import in_focus, losses_by_month
 from reechain.store.run_tables import RunTables
 
 COLORS = ("#3b75af", "#ef8636", "#519e3e", "#c53a32", "#8d69b8", "#84584e")
@@ -23,9 +25,11 @@ def _png(fig: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _short(name: str, width: int = 38) -> str:
-    name = name.split(" (")[0]
-    return name if len(name) <= width else name[: width - 1] + "…"
+def wrapped(name: str, width: int = 28) -> str:
+    """A label wrapped onto lines of at most ``width`` characters: never cut."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(name, width)) or name
 
 
 def _figure() -> tuple[Figure, Axes]:
@@ -36,43 +40,27 @@ def _figure() -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def briefing_figures(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
-    """Return the briefing's figures: title, caption and PNG data URI of each."""
+def briefing_figures(tables: RunTables, chain: Chain, focus: Focus) -> list[dict[str, str]]:
+    """Return the briefing's figures for ``focus``: title, caption and PNG data URI of each.
+
+    Labels are the products' and materials' names, wrapped rather than cut, and figures are
+    saved with their whole text inside (``bbox_inches="tight"``).
+    """
     out: list[dict[str, str]] = []
-    mc = tables.monthly_commodity
-    kc = tables.kpis_commodity
+    mc = in_focus(tables.monthly_commodity, focus)
+    kc = in_focus(tables.kpis_commodity, focus)
     worst = (
         kc[kc["cumulative_shortfall_t"] > 0]
         .sort_values("cumulative_shortfall_t", ascending=False)
         .head(4)
     )
     pairs = [(str(r["region"]), str(r["commodity"])) for _, r in worst.iterrows()]
-    months = sorted(mc["month"].astype(str).unique())
+    months = sorted(tables.monthly_commodity["month"].astype(str).unique())
     ticks = list(range(0, len(months), max(1, len(months) // 8)))
 
-    fig, ax = _figure()
-    for i, (region, commodity) in enumerate(pairs):
-        sel = mc[(mc["region"] == region) & (mc["commodity"] == commodity)]
-        ax.plot(
-            range(len(sel)),
-            sel["shortfall_t"].to_numpy(),
-            color=COLORS[i % 6],
-            label=f"{commodity} · {region}",
-            linewidth=1.8,
-        )
-    if not pairs:
-        ax.text(0.5, 0.5, "no material shortfall", ha="center", transform=ax.transAxes)
-    ax.set_ylabel("t per month")
-    ax.set_xticks(ticks, [months[t] for t in ticks], fontsize=7)
-    if pairs:
-        ax.legend(fontsize=7, frameon=False)
-    out.append(
-        {
-            "title": "Material shortfall against the baseline run",
-            "caption": "The four largest shortfalls (region and commodity), tonnes per month.",
-            "src": _png(fig),
-        }
-    )
+    def label(region: str, commodity: str) -> str:
+        name = commodity_label(chain, commodity)
+        return name if len(focus.regions) == 1 else f"{name}, {region_label(chain, region)}"
 
     fig, ax = _figure()
     for i, (region, commodity) in enumerate(pairs):
@@ -82,27 +70,55 @@ def briefing_figures(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
             range(len(sel)),
             sel["price_usd_per_kg"].to_numpy() / p0,
             color=COLORS[i % 6],
-            label=f"{commodity} · {region}",
+            label=label(region, commodity),
             linewidth=1.8,
         )
     ax.axhline(1.0, color="#444444", linestyle="--", linewidth=1, label="baseline run")
     ax.set_ylabel("price ÷ baseline price")
     ax.set_xticks(ticks, [months[t] for t in ticks], fontsize=7)
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     out.append(
         {
-            "title": "Prices against the baseline run",
-            "caption": "Price of the same commodities as a multiple of the baseline price.",
+            "title": f"Prices of the materials {focus.label} runs shortest of",
+            "caption": "Each price as a multiple of the baseline run's price.",
             "src": _png(fig),
         }
     )
 
-    ks = tables.kpis_sector
+    by_month = losses_by_month(tables, focus)
+    fig, ax = _figure()
+    if not by_month.empty:
+        top = by_month.max().sort_values(ascending=False).head(5).index
+        for i, sector in enumerate(top):
+            ax.plot(
+                range(len(by_month)),
+                by_month[sector].to_numpy(),
+                color=COLORS[i % 6],
+                label=wrapped(product_label(chain, str(sector)), 34),
+                linewidth=1.8,
+            )
+        ax.set_ylabel("% of baseline output not made")
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        idx = [str(m) for m in by_month.index]
+        step = max(1, len(idx) // 8)
+        ax.set_xticks(range(0, len(idx), step), idx[::step], fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no end-use output lost", ha="center", transform=ax.transAxes)
+    out.append(
+        {
+            "title": f"Month by month: output {focus.label} does not make",
+            "caption": "Share of each sector's baseline output lost, for the five sectors that "
+            "lose most.",
+            "src": _png(fig),
+        }
+    )
+
+    ks = in_focus(tables.kpis_sector, focus)
     lost = ks.groupby("sector")["cumulative_value_lost_usd"].sum().sort_values(ascending=False)
     lost = lost[lost > 0].head(8)
     fig, ax = _figure()
     if len(lost):
-        names = [_short(chain.sector_names[chain.sector_index(str(s))]) for s in lost.index]
+        names = [wrapped(product_label(chain, str(s))) for s in lost.index]
         ax.barh(names[::-1], (lost.to_numpy() / 1e6)[::-1], color=COLORS[0])
         ax.set_xlabel("million USD over the horizon")
         ax.tick_params(axis="y", labelsize=7)
@@ -111,43 +127,8 @@ def briefing_figures(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
         ax.text(0.5, 0.5, "no end-use output lost", ha="center", transform=ax.transAxes)
     out.append(
         {
-            "title": "Value of end-use output lost, by sector",
-            "caption": "All regions together, summed over the horizon.",
-            "src": _png(fig),
-        }
-    )
-
-    ms = tables.monthly_sector
-    hit = ks.sort_values("cumulative_value_lost_usd", ascending=False).head(1)
-    fig, ax = _figure()
-    if len(hit) and float(hit.iloc[0]["cumulative_value_lost_usd"]) > 0:
-        region, sector = str(hit.iloc[0]["region"]), str(hit.iloc[0]["sector"])
-        sel = ms[(ms["region"] == region) & (ms["sector"] == sector)]
-        ax.plot(
-            range(len(sel)),
-            sel["baseline_output_units"].to_numpy(),
-            "--",
-            color="#444444",
-            label="baseline run",
-        )
-        ax.plot(
-            range(len(sel)),
-            sel["output_units"].to_numpy(),
-            color=COLORS[3],
-            label="scenario",
-            linewidth=1.8,
-        )
-        ax.set_ylabel("units per month")
-        ax.legend(fontsize=7, frameon=False)
-        title = f"Output of {chain.sector_names[chain.sector_index(sector)]} in {region}"
-    else:
-        ax.text(0.5, 0.5, "no end-use output lost", ha="center", transform=ax.transAxes)
-        title = "Output of the hardest-hit sector"
-    ax.set_xticks(ticks, [months[t] for t in ticks], fontsize=7)
-    out.append(
-        {
-            "title": title,
-            "caption": "The region and sector that lose the most value, against the baseline run.",
+            "title": f"Value of output lost in {focus.label}, by product",
+            "caption": "Gross output value, summed over the horizon.",
             "src": _png(fig),
         }
     )

@@ -125,24 +125,32 @@ def apply_inputs(
     chain: Chain, model: EventModel, space: Sequence[UncertainInput], values: FloatArray
 ) -> tuple[Chain, EventModel]:
     """Return the chain and event model with ``values`` put in place of the stated ones."""
+    rates = {
+        inp.key: float(v)
+        for inp, v in zip(space, values, strict=True)
+        if inp.table == "event_model"
+    }
+    new_chain = apply_chain_inputs(chain, space, values)
+    return new_chain, model.with_rates(rates) if rates else model
+
+
+def apply_chain_inputs(chain: Chain, space: Sequence[UncertainInput], values: FloatArray) -> Chain:
+    """Return the chain with ``values`` in place of the stated ones (event-model rates in
+    ``space`` are left to :func:`apply_inputs`)."""
     elasticity = np.array(chain.elasticity)
     price = np.array(chain.price_usd_per_kg)
     days = np.array(chain.inventory_target_days)
     stock = np.array(chain.stockpile_quantity)
     arrays = {"elasticities": elasticity, "prices": price, "inventories": days, "stockpiles": stock}
-    rates: dict[str, float] = {}
     for inp, v in zip(space, values, strict=True):
-        if inp.table == "event_model":
-            rates[inp.key] = float(v)
-        else:
+        if inp.table != "event_model":
             arrays[inp.table][inp.index] = v
     for a in arrays.values():
         a.setflags(write=False)
-    new_chain = replace(
+    return replace(
         chain,
         elasticity=elasticity,
         price_usd_per_kg=price,
         inventory_target_days=days,
         stockpile_quantity=stock,
     )
-    return new_chain, model.with_rates(rates) if rates else model

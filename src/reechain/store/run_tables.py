@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 TABLES = ("monthly_sector", "monthly_commodity", "kpis_sector", "kpis_commodity")
 """The result tables of a simulate run, each stored as JSON records or Parquet."""
+
+OPTIONAL_TABLES = ("trade",)
+"""Tables read when the run has them."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +33,8 @@ class RunTables:
     monthly_commodity: pd.DataFrame
     kpis_sector: pd.DataFrame
     kpis_commodity: pd.DataFrame
+    trade: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Monthly shipments per link (empty for a run stored without its trade table)."""
 
     @property
     def label(self) -> str:
@@ -44,4 +49,4 @@ def result_frame(media: str, payload: bytes) -> pd.DataFrame:
     return pd.read_parquet(io.BytesIO(payload))
 
 
-__all__ = ["TABLES", "RunTables", "result_frame"]
+__all__ = ["OPTIONAL_TABLES", "TABLES", "RunTables", "result_frame"]

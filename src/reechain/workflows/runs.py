@@ -12,7 +12,7 @@ import pandas as pd
 
 from reechain.errors import InputError
 from reechain.store import DEFAULT_WORKSPACE, RunInfo, Store
-from reechain.store.run_tables import TABLES, RunTables, result_frame
+from reechain.store.run_tables import OPTIONAL_TABLES, TABLES, RunTables, result_frame
 from reechain.workflows.simulate import (
     result_tables,
     run_scenario,
@@ -33,6 +33,10 @@ def load_run(store: Store, run_id: str, *, workspace: str = DEFAULT_WORKSPACE) -
     for table in TABLES:
         name = f"{table}.parquet" if f"{table}.parquet" in names else table
         frames[table] = result_frame(*store.get_result(run_id, name, workspace=workspace))
+    for table in OPTIONAL_TABLES:
+        if f"{table}.parquet" in names:
+            got = store.get_result(run_id, f"{table}.parquet", workspace=workspace)
+            frames[table] = result_frame(*got)
     return RunTables(
         scenario=run.scenario,
         dataset=run.dataset,
@@ -56,7 +60,9 @@ def run_fresh(name_or_path: str, store: Store | None = None) -> RunTables:
 
     found = run_scenario(name_or_path, store)
     tables = result_tables(found.results)
-    frames: dict[str, Any] = {t: pd.DataFrame.from_records(tables[t]) for t in TABLES}
+    frames: dict[str, Any] = {
+        t: pd.DataFrame.from_records(tables[t]) for t in (*TABLES, *OPTIONAL_TABLES)
+    }
     _, text = scenario_source(name_or_path, store)
     scenario = validate_scenario_text(text, str(name_or_path), store)
     return RunTables(
