@@ -25,7 +25,13 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   raises ConsistencyError. Where a region has no baseline requirement, it sources
   domestically if it produces the commodity, else from exporters pro rata to their exports.
 - **Idle processes** (``building`` / ``planned`` in the dataset) have zero baseline
-  utilisation and stay idle; a ``new_capacity`` policy is the way to add a plant.
+  utilisation and stay idle unless ``online`` brings them in: the pipeline of a case
+  (:func:`reechain.chain.pipeline.online`, or one Monte Carlo draw of it). Each entry is
+  capacity that comes online like a ``new_capacity`` policy (below): its availability
+  ramps from its start month, it runs at its maximum utilisation, and its offtakers (its
+  ``offtake`` regions, else every requester, pro rata) shift sourcing towards its region.
+  An entry that is a dataset process sets that process; another adds a process after
+  those of the ``new_capacity`` policies.
 - **Outages**: availability = 1 − fraction during the window (outages multiply); after it,
   ``step`` restores it at once, ``linear`` over ``months`` (lost share f·(m−k−1)/m in the
   k-th month after the window).
@@ -64,6 +70,7 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -73,6 +80,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.chain.pipeline import Online
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.curves import (
     demand_path_array,
@@ -218,6 +226,7 @@ def prepare(
     *,
     months: int | None = None,
     demand_path: Any = None,
+    online: Sequence[Online] = (),
 ) -> Prepared:
     """Return the per-month arrays of ``scenario`` on ``chain`` (None: the baseline run).
 
@@ -231,6 +240,8 @@ def prepare(
         Horizon T (default: the scenario's, else 24).
     demand_path
         Multiplier of baseline end-use output: None (flat), an array (T,), or (T, S, R).
+    online
+        Pipeline capacity that comes online (default: none, the operating processes only).
 
     Examples
     --------
@@ -278,6 +289,26 @@ def prepare(
         max_util.append(util0[-1])
         ramps.append(float(chain.ramp_rate_per_month[model]) if model >= 0 else 0.0)
         availability.append(ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
+    pipeline: list[tuple[int, Online]] = []
+    for entry in online:
+        project = entry.project
+        k = project.process
+        if k < 0:
+            k = len(names)
+            names.append(f"pipeline:{project.name}")
+            region.append(project.region)
+            stage.append(project.stage)
+            inputs.append(chain.recipe_inputs[project.recipe])
+            outputs.append(chain.recipe_outputs[project.recipe])
+            capacity.append(0.0)
+            util0.append(0.0)
+            max_util.append(0.0)
+            ramps.append(1.0 / project.ramp_up_months)
+            availability.append(np.ones(T))
+        capacity[k] = entry.capacity_per_year
+        util0[k] = max_util[k] = project.max_utilisation
+        availability[k] = entry.availability(T)
+        pipeline.append((k, entry))
     P = len(names)
     process_region = np.array(region, dtype=np.int64)
     process_stage = np.array(stage, dtype=np.int64)
@@ -305,7 +336,7 @@ def prepare(
     requirement = use + user_sink  # (R, C) per year
     base_share = _base_shares(chain, requirement, production, stock_build, unreported)
     recycling = any(isinstance(p, Recycling) for p in policies)
-    new_capacity = any(isinstance(p, NewCapacity) for p in policies)
+    new_capacity = any(isinstance(p, NewCapacity) for p in policies) or bool(pipeline)
     share = _every_month(base_share, T, writable=recycling or new_capacity)
     extra = _every_month(unreported / 12, T, writable=recycling)
     for policy in policies:
@@ -325,6 +356,13 @@ def prepare(
                 out = out * process_outputs[p_new, c]
                 shift_shares(share, int(c), int(r), offtake, out, requirement[:, c] / 12)
             p_new += 1
+    for k, entry in pipeline:
+        r = int(process_region[k])
+        named = entry.project.offtake
+        offtake = regions_of(chain, named) if named else list(range(R))
+        for c in np.nonzero(process_outputs[k] > 0)[0].tolist():
+            out = capacity[k] / 12 * avail[:, k] * max_util[k] * process_outputs[k, c]
+            shift_shares(share, int(c), r, offtake, out, requirement[:, c] / 12)
 
     # --- end use ------------------------------------------------------------------------
     path = demand_path_array(demand_path, T, S, R)
