@@ -168,9 +168,7 @@ def simulate_many(
     """
     horizons = [s.horizon_months for s in scenarios]
     T = months if months is not None else max(horizons, default=24)
-    preps = [
-        prepare(chain, s, months=T, demand_path=demand_path, online=online) for s in scenarios
-    ]
+    preps = [prepare(chain, s, months=T, demand_path=demand_path, online=online) for s in scenarios]
     base_prep = prepare(chain, None, months=T, demand_path=demand_path, online=online)
     if engine == "reference":
         base = run_reference(base_prep)
