@@ -32,9 +32,11 @@ def test_projects_are_the_pipeline_rows_then_the_idle_processes_with_a_start(
     found = {p.name: p for p in projects(chain)}
     assert set(found) == {"USA_sep_new", "USA_magnet_2"}
     new, magnet = found["USA_sep_new"], found["USA_magnet_2"]
-    assert new.process == -1 and new.start_month == 24  # January 2027, month 0 = Jan 2025
+    assert new.process == -1
+    assert new.start_month == 24  # January 2027; month 0 is January 2025
     assert magnet.process == chain.processes.index("USA_magnet_2")
-    assert magnet.start_month == 12 and magnet.probability == 1.0
+    assert magnet.start_month == 12
+    assert magnet.probability == 1.0
 
 
 def test_operating_only_brings_nothing_and_announced_brings_every_project_on_time(
@@ -104,5 +106,5 @@ def test_a_low_confidence_row_without_bounds_does_not_load(tmp_path: Path) -> No
 
 def test_a_project_whose_recipe_makes_another_stage_does_not_load(tmp_path: Path) -> None:
     folder = with_pipeline(tmp_path, {**USA_SEPARATION, "recipe": "ndfeb_sintering"})
-    with pytest.raises(DatasetError, match="pipeline.csv"):
+    with pytest.raises(DatasetError, match=r"pipeline\.csv"):
         reechain.load_dataset(folder)

@@ -12,17 +12,26 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from reechain.api.auth import StoreDep, Viewer
-from reechain.api.models import ConcentrationOut, CriticalityOut, ExposureOut, RelianceOut
+from reechain.api.models import (
+    ConcentrationOut,
+    CriticalityOut,
+    ExposureOut,
+    OutlookOut,
+    RelianceOut,
+)
 from reechain.api.routes_data import ERRORS
 from reechain.metrics.concentration import AggregateTreatment
 from reechain.names import NAME_REGEX
 from reechain.workflows import metrics as wm
+from reechain.workflows import outlook as wo
 from reechain.workflows.datasets import DEFAULT_DATASET
 
 router = APIRouter(prefix="/api/metrics")
 Name = Annotated[str | None, Query(max_length=64)]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 Dataset = Annotated[str, Query(min_length=1, max_length=64, pattern=NAME_REGEX)]
+Case = Literal["operating-only", "announced", "expected"]
+"""A pipeline case: what a future year's chain is rolled forward with."""
 
 
 @router.get(
@@ -40,19 +49,24 @@ def concentration(
     year: Year = None,
     per: Literal["commodity", "stage"] = "commodity",
     aggregates: AggregateTreatment = AggregateTreatment.FRAGMENTED,
+    case: Case = "announced",
 ) -> list[ConcentrationOut]:
-    """Production by region, shares, HHI (0–10,000), top-1/top-3 shares, regions for 90 %."""
-    found = wm.concentration(
+    """Production by region, shares, HHI (0–10,000), top-1/top-3 shares, regions for 90 %.
+
+    A year after the dataset's is rolled forward under the pipeline ``case``; ``expected``
+    adds the 10th and 90th percentiles over drawn futures."""
+    _, records = wm.concentration_records(
         dataset,
         commodity=commodity,
         stage=stage,
         year=year,
         per=per,
         aggregates=aggregates,
+        case=case,
         store=store,
         workspace=user.workspace,
     )
-    return [ConcentrationOut.model_validate(r) for r in wm.records(found)]
+    return [ConcentrationOut.model_validate(r) for r in records]
 
 
 @router.get(
@@ -71,6 +85,7 @@ def reliance(
     supplier: Annotated[str, Query(max_length=64)] = "CHN",
     year: Year = None,
     per: Literal["commodity", "stage"] = "commodity",
+    case: Case = "announced",
 ) -> list[RelianceOut]:
     """Net import reliance and the share supplied directly by ``supplier`` (a region, group,
     or ``not:GROUP``), per region (all countries when none is named)."""
@@ -82,6 +97,7 @@ def reliance(
         supplier=supplier,
         year=year,
         per=per,
+        case=case,
         store=store,
         workspace=user.workspace,
     )
@@ -102,6 +118,7 @@ def exposure(
     commodity: Name = None,
     sector: Name = None,
     year: Year = None,
+    case: Case = "announced",
 ) -> list[ExposureOut]:
     """True-origin exposure of a region's supply (or end use) by origin region and stage."""
     found = wm.exposure(
@@ -110,6 +127,7 @@ def exposure(
         commodity=commodity,
         sector=sector,
         year=year,
+        case=case,
         store=store,
         workspace=user.workspace,
     )
@@ -130,6 +148,7 @@ def criticality(
     region: Name = None,
     material: Name = None,
     year: Year = None,
+    case: Case = "announced",
 ) -> list[CriticalityOut]:
     """Criticality of each material by each method (EU CRM, USGS-style, DOE-style)."""
     found = wm.criticality(
@@ -138,7 +157,43 @@ def criticality(
         methods=[method] if method else None,
         region=region,
         year=year,
+        case=case,
         store=store,
         workspace=user.workspace,
     )
     return [CriticalityOut.model_validate(r) for r in wm.records(found)]
+
+
+@router.get(
+    "/outlook",
+    response_model=list[OutlookOut],
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
+def outlook(
+    user: Viewer,
+    store: StoreDep,
+    dataset: Dataset = DEFAULT_DATASET,
+    case: Annotated[list[Case] | None, Query(max_length=3)] = None,
+    first_year: Annotated[int | None, Query(ge=1900, le=2035)] = None,
+    last_year: Annotated[int, Query(ge=1900, le=2035)] = 2035,
+    commodity: Name = None,
+    stage: Name = None,
+    per: Literal["commodity", "stage"] = "stage",
+    demand: Literal["stated", "accelerated"] = "stated",
+) -> list[OutlookOut]:
+    """Supply to 2035: top-1/top-3 shares, HHI and demand against supply, per case and year
+    (the ``expected`` case with its 10-90 % range)."""
+    rows = wo.outlook(
+        dataset,
+        cases=case or wo.CASES,
+        first_year=first_year,
+        last_year=last_year,
+        commodity=commodity,
+        stage=stage,
+        per=per,
+        demand=demand,
+        store=store,
+        workspace=user.workspace,
+    )
+    return [OutlookOut.model_validate(r) for r in rows]

@@ -28,8 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain, compile_chain
-from reechain.chain.pipeline import CASES, LAST_OUTLOOK_YEAR, check_case, draw_online, online
-
+from reechain.chain.pipeline import CASES as PIPELINE_CASES
+from reechain.chain.pipeline import LAST_OUTLOOK_YEAR, check_case, draw_online, online
 from reechain.chain.pipeline import projects as chain_projects
 from reechain.chain.rollforward import roll_forward
 from reechain.errors import InputError
@@ -39,6 +39,9 @@ from reechain.workflows.datasets import DEFAULT_DATASET, load_dataset
 from reechain.workflows.demand import demand_path
 
 FloatArray = NDArray[np.float64]
+
+CASES = PIPELINE_CASES
+"""The pipeline cases (:data:`reechain.chain.pipeline.CASES`)."""
 
 DEFAULT_CASE = "announced"
 """The case of a future year when none is named: every announced project on time."""
@@ -167,8 +170,9 @@ def outlook(
 
     ``demand_per_year`` is world use (end use + processes' use) of the row's commodities in
     the rolled chain plus the base year's residuals (stock builds and unrecorded use, held
-    constant; so demand equals supply in the base year), ``supply_per_year`` their production, ``pipeline_supply_per_year`` the
-    part made by pipeline projects, ``gap_per_year`` demand − supply.
+    constant; so demand equals supply in the base year), ``supply_per_year`` their
+    production, ``pipeline_supply_per_year`` the part made by pipeline projects,
+    ``gap_per_year`` demand − supply.
     """
     ds = load_dataset(
         dataset if dataset is not None else DEFAULT_DATASET, store, workspace=workspace
