@@ -7,6 +7,9 @@ caller's workspace.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -34,6 +37,15 @@ Case = Literal["operating-only", "announced", "expected"]
 """A pipeline case: what a future year's chain is rolled forward with."""
 
 
+@contextmanager
+def _past_horizon_allowed() -> Iterator[None]:
+    """A year past 2035 is answered like any other (the CLI warns; JSON has no side channel,
+    and the route's description says so)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", wo.BeyondPipelineWarning)
+        yield
+
+
 @router.get(
     "/concentration",
     response_model=list[ConcentrationOut],
@@ -53,19 +65,21 @@ def concentration(
 ) -> list[ConcentrationOut]:
     """Production by region, shares, HHI (0–10,000), top-1/top-3 shares, regions for 90 %.
 
-    A year after the dataset's is rolled forward under the pipeline ``case``; ``expected``
-    adds the 10th and 90th percentiles over drawn futures."""
-    _, records = wm.concentration_records(
-        dataset,
-        commodity=commodity,
-        stage=stage,
-        year=year,
-        per=per,
-        aggregates=aggregates,
-        case=case,
-        store=store,
-        workspace=user.workspace,
-    )
+    A year after the dataset's is rolled forward under the pipeline ``case`` (years past
+    2035 hold only the projects announced so far); ``expected`` adds the 10th and 90th
+    percentiles over drawn futures."""
+    with _past_horizon_allowed():
+        _, records = wm.concentration_records(
+            dataset,
+            commodity=commodity,
+            stage=stage,
+            year=year,
+            per=per,
+            aggregates=aggregates,
+            case=case,
+            store=store,
+            workspace=user.workspace,
+        )
     return [ConcentrationOut.model_validate(r) for r in records]
 
 
@@ -89,18 +103,19 @@ def reliance(
 ) -> list[RelianceOut]:
     """Net import reliance and the share supplied directly by ``supplier`` (a region, group,
     or ``not:GROUP``), per region (all countries when none is named)."""
-    found = wm.reliance(
-        dataset,
-        regions=region,
-        commodity=commodity,
-        stage=stage,
-        supplier=supplier,
-        year=year,
-        per=per,
-        case=case,
-        store=store,
-        workspace=user.workspace,
-    )
+    with _past_horizon_allowed():
+        found = wm.reliance(
+            dataset,
+            regions=region,
+            commodity=commodity,
+            stage=stage,
+            supplier=supplier,
+            year=year,
+            per=per,
+            case=case,
+            store=store,
+            workspace=user.workspace,
+        )
     return [RelianceOut.model_validate(r) for r in wm.records(found)]
 
 
@@ -121,16 +136,17 @@ def exposure(
     case: Case = "announced",
 ) -> list[ExposureOut]:
     """True-origin exposure of a region's supply (or end use) by origin region and stage."""
-    found = wm.exposure(
-        dataset,
-        regions=region,
-        commodity=commodity,
-        sector=sector,
-        year=year,
-        case=case,
-        store=store,
-        workspace=user.workspace,
-    )
+    with _past_horizon_allowed():
+        found = wm.exposure(
+            dataset,
+            regions=region,
+            commodity=commodity,
+            sector=sector,
+            year=year,
+            case=case,
+            store=store,
+            workspace=user.workspace,
+        )
     return [ExposureOut.model_validate(r) for r in wm.records(found)]
 
 
@@ -151,16 +167,17 @@ def criticality(
     case: Case = "announced",
 ) -> list[CriticalityOut]:
     """Criticality of each material by each method (EU CRM, USGS-style, DOE-style)."""
-    found = wm.criticality(
-        dataset,
-        materials=[material] if material else None,
-        methods=[method] if method else None,
-        region=region,
-        year=year,
-        case=case,
-        store=store,
-        workspace=user.workspace,
-    )
+    with _past_horizon_allowed():
+        found = wm.criticality(
+            dataset,
+            materials=[material] if material else None,
+            methods=[method] if method else None,
+            region=region,
+            year=year,
+            case=case,
+            store=store,
+            workspace=user.workspace,
+        )
     return [CriticalityOut.model_validate(r) for r in wm.records(found)]
 
 
@@ -184,16 +201,17 @@ def outlook(
 ) -> list[OutlookOut]:
     """Supply to 2035: top-1/top-3 shares, HHI and demand against supply, per case and year
     (the ``expected`` case with its 10-90 % range)."""
-    rows = wo.outlook(
-        dataset,
-        cases=case or wo.CASES,
-        first_year=first_year,
-        last_year=last_year,
-        commodity=commodity,
-        stage=stage,
-        per=per,
-        demand=demand,
-        store=store,
-        workspace=user.workspace,
-    )
+    with _past_horizon_allowed():
+        rows = wo.outlook(
+            dataset,
+            cases=case or wo.CASES,
+            first_year=first_year,
+            last_year=last_year,
+            commodity=commodity,
+            stage=stage,
+            per=per,
+            demand=demand,
+            store=store,
+            workspace=user.workspace,
+        )
     return [OutlookOut.model_validate(r) for r in rows]
