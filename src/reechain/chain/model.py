@@ -168,6 +168,9 @@ class Chain:
     pipeline: tuple[PipelineRow, ...] = ()
     """The dataset's announced projects (:mod:`reechain.chain.pipeline` turns them into
     capacity over time, by case)."""
+    pipeline_case: str = "operating-only"
+    """The pipeline case the engine runs this chain with when it is given none: a compiled
+    chain runs its operating processes only; a drawn future (``draw_chain``) its draw."""
 
     # --- lookups -------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ as the ``new_capacity`` policy does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -215,3 +215,33 @@ def draw_online(
                 Online(p, p.capacity_per_year, p.start_month + round(float(d) * p.delay_months))
             )
     return tuple(out)
+
+
+def draw_chain(chain: Chain, rng: np.random.Generator) -> Chain:
+    """Return ``chain`` with one drawn future of its pipeline, as its own case.
+
+    Each pipeline row succeeds with its probability (else its capacity is 0) and starts at
+    its drawn month (see :func:`draw_online`), with probability 1 and no further delay;
+    the engine runs the result in its ``announced`` case (``Chain.pipeline_case``). A Monte
+    Carlo history that runs on the drawn chain and on its own baseline run sees the same
+    future in both. Processes that no row describes stay as announced.
+    """
+    month0 = chain.base_year + 1
+    success = rng.random(len(chain.pipeline))
+    delay = rng.exponential(1.0, len(chain.pipeline))
+    rows = []
+    for row, u, d in zip(chain.pipeline, success, delay, strict=True):
+        start = (row.start_year - month0) * 12 + row.start_month - 1
+        start += round(float(d) * row.delay_years * 12)
+        rows.append(
+            row.model_copy(
+                update={
+                    "capacity_per_year": row.capacity_per_year if u < row.probability else 0.0,
+                    "start_year": month0 + start // 12,
+                    "start_month": start % 12 + 1,
+                    "probability": 1.0,
+                    "delay_years": 0.0,
+                }
+            )
+        )
+    return replace(chain, pipeline=tuple(rows), pipeline_case="announced")

@@ -81,6 +81,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.chain.pipeline import Online
+from reechain.chain.pipeline import online as pipeline_online
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.curves import (
     demand_path_array,
@@ -226,7 +227,7 @@ def prepare(
     *,
     months: int | None = None,
     demand_path: Any = None,
-    online: Sequence[Online] = (),
+    online: Sequence[Online] | None = None,
 ) -> Prepared:
     """Return the per-month arrays of ``scenario`` on ``chain`` (None: the baseline run).
 
@@ -241,7 +242,8 @@ def prepare(
     demand_path
         Multiplier of baseline end-use output: None (flat), an array (T,), or (T, S, R).
     online
-        Pipeline capacity that comes online (default: none, the operating processes only).
+        Pipeline capacity that comes online (default: that of the chain's own
+        ``pipeline_case``, which is ``operating-only`` for a compiled chain: none).
 
     Examples
     --------
@@ -290,7 +292,8 @@ def prepare(
         ramps.append(float(chain.ramp_rate_per_month[model]) if model >= 0 else 0.0)
         availability.append(ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
     pipeline: list[tuple[int, Online]] = []
-    for entry in online:
+    entries = pipeline_online(chain, chain.pipeline_case) if online is None else online
+    for entry in entries:
         project = entry.project
         k = project.process
         if k < 0:

@@ -99,14 +99,15 @@ def simulate(
     months: int | None = None,
     demand_path: Any = None,
     engine: str = "vectorized",
-    online: Sequence[Online] = (),
+    online: Sequence[Online] | None = None,
 ) -> Results:
     """Return the results (units per month, USD) of ``scenario`` against its baseline run.
 
     ``engine`` is ``"vectorized"`` (the scenario and its baseline run in one batch) or
     ``"reference"`` (the readable per-scenario loop); they agree to 1e-9 relative.
     ``online`` is the pipeline capacity that comes online in both runs
-    (:func:`reechain.chain.pipeline.online`; default none).
+    (:func:`reechain.chain.pipeline.online`; default: the chain's own case, none for a
+    compiled chain).
 
     Examples
     --------
@@ -148,7 +149,7 @@ def simulate_many(
     demand_path: Any = None,
     engine: str = "vectorized",
     on_month: Callable[[int], None] | None = None,
-    online: Sequence[Online] = (),
+    online: Sequence[Online] | None = None,
 ) -> list[Results]:
     """Return the results (units per month, USD) of each scenario against one baseline run.
 
