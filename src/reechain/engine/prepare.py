@@ -25,13 +25,8 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   raises ConsistencyError. Where a region has no baseline requirement, it sources
   domestically if it produces the commodity, else from exporters pro rata to their exports.
 - **Idle processes** (``building`` / ``planned`` in the dataset) have zero baseline
-  utilisation and stay idle unless ``online`` brings them in: the pipeline of a case
-  (:func:`reechain.chain.pipeline.online`, or one Monte Carlo draw of it). Each entry is
-  capacity that comes online like a ``new_capacity`` policy (below): its availability
-  ramps from its start month, it runs at its maximum utilisation, and its offtakers (its
-  ``offtake`` regions, else every requester, pro rata) shift sourcing towards its region.
-  An entry that is a dataset process sets that process; another adds a process after
-  those of the ``new_capacity`` policies.
+  utilisation and stay idle unless ``online`` (a pipeline case) brings them in, as
+  :mod:`reechain.engine.online` describes.
 - **Outages**: availability = 1 − fraction during the window (outages multiply); after it,
   ``step`` restores it at once, ``linear`` over ``months`` (lost share f·(m−k−1)/m in the
   k-th month after the window).
@@ -90,6 +85,7 @@ from reechain.engine.curves import (
     ramp,
     template,
 )
+from reechain.engine.online import place_online, shift_online
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
@@ -291,27 +287,11 @@ def prepare(
         max_util.append(util0[-1])
         ramps.append(float(chain.ramp_rate_per_month[model]) if model >= 0 else 0.0)
         availability.append(ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
-    pipeline: list[tuple[int, Online]] = []
     entries = pipeline_online(chain, chain.pipeline_case) if online is None else online
-    for entry in entries:
-        project = entry.project
-        k = project.process
-        if k < 0:
-            k = len(names)
-            names.append(f"pipeline:{project.name}")
-            region.append(project.region)
-            stage.append(project.stage)
-            inputs.append(chain.recipe_inputs[project.recipe])
-            outputs.append(chain.recipe_outputs[project.recipe])
-            capacity.append(0.0)
-            util0.append(0.0)
-            max_util.append(0.0)
-            ramps.append(1.0 / project.ramp_up_months)
-            availability.append(np.ones(T))
-        capacity[k] = entry.capacity_per_year
-        util0[k] = max_util[k] = project.max_utilisation
-        availability[k] = entry.availability(T)
-        pipeline.append((k, entry))
+    pipeline = place_online(
+        chain, entries, T, names, region, stage, inputs, outputs, capacity, util0, max_util,
+        ramps, availability,
+    )  # fmt: skip
     P = len(names)
     process_region = np.array(region, dtype=np.int64)
     process_stage = np.array(stage, dtype=np.int64)
@@ -359,13 +339,7 @@ def prepare(
                 out = out * process_outputs[p_new, c]
                 shift_shares(share, int(c), int(r), offtake, out, requirement[:, c] / 12)
             p_new += 1
-    for k, entry in pipeline:
-        r = int(process_region[k])
-        named = entry.project.offtake
-        offtake = regions_of(chain, named) if named else list(range(R))
-        for c in np.nonzero(process_outputs[k] > 0)[0].tolist():
-            out = capacity[k] / 12 * avail[:, k] * max_util[k] * process_outputs[k, c]
-            shift_shares(share, int(c), r, offtake, out, requirement[:, c] / 12)
+    shift_online(chain, share, pipeline, process_region, process_outputs, avail, requirement)
 
     # --- end use ------------------------------------------------------------------------
     path = demand_path_array(demand_path, T, S, R)
