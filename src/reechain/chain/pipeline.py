@@ -86,10 +86,9 @@ class Online:
 
     def online_share(self, year: int, base_year: int) -> float:
         """Return the mean share of capacity online over the twelve months of ``year``."""
-        first = (year - base_year - 1) * 12
-        k = np.arange(first, first + 12) - self.start_month
-        share = np.where(k >= 0, np.minimum(1.0, (k + 1) / self.project.ramp_up_months), 0.0)
-        return float(share.mean())
+        first = (year - base_year - 1) * 12 - self.start_month
+        ramp_months = self.project.ramp_up_months
+        return sum(min(1.0, (k + 1) / ramp_months) for k in range(first, first + 12) if k >= 0) / 12
 
 
 def ramp(months: int, start: int, ramp_months: int) -> FloatArray:

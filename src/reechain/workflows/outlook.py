@@ -48,7 +48,9 @@ DEFAULT_CASE = "announced"
 DEFAULT_DEMAND = "stated"
 """The demand scenario of a future year when none is named."""
 DRAWS = 100
-"""Drawn futures behind the ``expected`` case's range."""
+"""Drawn futures behind the ``expected`` case's range of one year."""
+OUTLOOK_DRAWS = 40
+"""Drawn futures per year behind the outlook table's ranges (eleven years at a time)."""
 SEED = 18
 """Root seed of the draws (each draw gets its own stream from it)."""
 PERCENTILES = (10, 90)
@@ -61,11 +63,17 @@ class BeyondPipelineWarning(UserWarning):
 
 def demand_factor(chain: Chain, year: int, demand: str | Path | None) -> FloatArray | float:
     """Return (S, R) end-use output in ``year`` as a multiple of the base year (1.0: flat)."""
+    return demand_factors(chain, [year], demand)[year]
+
+
+def demand_factors(
+    chain: Chain, years: Sequence[int], demand: str | Path | None
+) -> dict[int, FloatArray | float]:
+    """Return :func:`demand_factor` for each of ``years``, projecting demand once."""
     if demand is None:
-        return 1.0
-    path = demand_path(demand, chain, last_year=year)
-    factor: FloatArray = np.ascontiguousarray(path[year - chain.base_year].T)
-    return factor
+        return {y: 1.0 for y in years}
+    path = demand_path(demand, chain, last_year=max(years))
+    return {y: np.ascontiguousarray(path[y - chain.base_year].T) for y in years}
 
 
 def check_future_year(chain: Chain, year: int) -> None:
@@ -85,12 +93,20 @@ def check_future_year(chain: Chain, year: int) -> None:
 
 
 def future_chain(
-    chain: Chain, year: int, case: str = DEFAULT_CASE, *, demand: str | Path | None = DEFAULT_DEMAND
+    chain: Chain,
+    year: int,
+    case: str = DEFAULT_CASE,
+    *,
+    demand: str | Path | None = DEFAULT_DEMAND,
+    factor: FloatArray | float | None = None,
 ) -> Chain:
-    """Return ``chain`` rolled forward to ``year`` under ``case`` and the demand path."""
+    """Return ``chain`` rolled forward to ``year`` under ``case`` and the demand path
+    (``factor``: the year's demand factor, when already projected)."""
     check_case(case)
     check_future_year(chain, year)
-    return roll_forward(chain, year, online(chain, case), demand_factor(chain, year, demand))
+    if factor is None:
+        factor = demand_factor(chain, year, demand)
+    return roll_forward(chain, year, online(chain, case), factor)
 
 
 def drawn_chains(
@@ -100,10 +116,12 @@ def drawn_chains(
     demand: str | Path | None = DEFAULT_DEMAND,
     draws: int = DRAWS,
     seed: int = SEED,
+    factor: FloatArray | float | None = None,
 ) -> list[Chain]:
     """Return ``draws`` chains of ``year``, each rolled forward under one drawn future."""
     check_future_year(chain, year)
-    factor = demand_factor(chain, year, demand)
+    if factor is None:
+        factor = demand_factor(chain, year, demand)
     found = chain_projects(chain)
     streams = np.random.SeedSequence(seed).spawn(draws)
     return [
@@ -124,6 +142,7 @@ def concentration_ranges(
     share_of: Sequence[str] = (),
     demand: str | Path | None = DEFAULT_DEMAND,
     draws: int = DRAWS,
+    factor: FloatArray | float | None = None,
 ) -> list[dict[str, float]]:
     """Return, per result, the ``expected`` case's range: ``<field>_p10`` and ``_p90`` of
     top-1 and top-3 shares, HHI and each ``<REGION>_share`` asked for, over drawn futures."""
@@ -131,7 +150,7 @@ def concentration_ranges(
     values: dict[tuple[str, str], dict[str, list[float]]] = {
         (r.stage, r.commodity): {f: [] for f in fields} for r in results
     }
-    for drawn in drawn_chains(chain, year, demand=demand, draws=draws):
+    for drawn in drawn_chains(chain, year, demand=demand, draws=draws, factor=factor):
         for r in chain_concentration(drawn, commodity, stage, per=per, treatment=aggregates):
             slot = values.get((r.stage, r.commodity))
             if slot is None:
@@ -161,7 +180,7 @@ def outlook(
     stage: str | None = None,
     per: str = "stage",
     demand: str | Path | None = DEFAULT_DEMAND,
-    draws: int = DRAWS,
+    draws: int = OUTLOOK_DRAWS,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[dict[str, Any]]:
@@ -182,10 +201,13 @@ def outlook(
     if first > last_year:
         raise InputError(f"years out of order: first year {first} is after last year {last_year}")
     wanted = [check_case(c) for c in cases]
+    if first <= base.base_year:
+        check_future_year(base, first)
+    factors = demand_factors(base, list(range(first, last_year + 1)), demand)
     rows: list[dict[str, Any]] = []
     for case in wanted:
         for year in range(first, last_year + 1):
-            rolled = future_chain(base, year, case, demand=demand)
+            rolled = future_chain(base, year, case, demand=demand, factor=factors[year])
             results = chain_concentration(rolled, commodity, stage, per=per)
             ranges = (
                 concentration_ranges(
@@ -197,6 +219,7 @@ def outlook(
                     per=per,
                     demand=demand,
                     draws=draws,
+                    factor=factors[year],
                 )
                 if case == "expected"
                 else [{} for _ in results]
