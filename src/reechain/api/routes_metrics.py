@@ -202,7 +202,7 @@ def outlook(
     """Supply to 2035: top-1/top-3 shares, HHI and demand against supply, per case and year
     (the ``expected`` case with its 10-90 % range)."""
     with _past_horizon_allowed():
-        rows = wo.outlook(
+        rows = wo.supply_outlook(
             dataset,
             cases=case or wo.CASES,
             first_year=first_year,

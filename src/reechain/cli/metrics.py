@@ -342,7 +342,7 @@ def outlook(
 ) -> None:
     """Supply to 2035: top-1/top-3 shares, HHI and demand against supply, per case and year."""
     with _warned():
-        rows = wo.outlook(
+        rows = wo.supply_outlook(
             dataset,
             cases=case or wo.CASES,
             first_year=first_year,

@@ -10,8 +10,8 @@ work but warn (:class:`BeyondPipelineWarning`): projects announced later are mis
 
 Examples
 --------
->>> from reechain.workflows.outlook import outlook
->>> rows = outlook("default", cases=["announced"], first_year=2030, last_year=2030,
+>>> from reechain.workflows.outlook import supply_outlook
+>>> rows = supply_outlook("default", cases=["announced"], first_year=2030, last_year=2030,
 ...                stage="separate")
 >>> rows[0]["case"], rows[0]["year"], rows[0]["top1_region"]
 ('announced', 2030, 'CHN')
@@ -170,7 +170,7 @@ def concentration_ranges(
     return out
 
 
-def outlook(
+def supply_outlook(
     dataset: str | Path | None = None,
     *,
     cases: Iterable[str] = CASES,

@@ -81,7 +81,7 @@ def register(app: dash.Dash) -> None:
     )
     def _draw(dataset: str, stage: str) -> tuple[Any, Any]:
         user = request_user()
-        rows = wo.outlook(
+        rows = wo.supply_outlook(
             dataset,
             stage=stage,
             draws=DRAWS,
