@@ -83,12 +83,10 @@ def test_a_year_past_2035_works_with_a_warning() -> None:
     [
         (("--year", "2030", "--case", "announcd"), "did you mean 'announced'"),
         (
-            (
-                "--year",
-                "2010",
-            ),
+            ("--year", "2010"),
             "has no data for 2010",
         ),
+        (("--year", "2060"), "year 2060: the demand scenario 'stated' does not reach it"),
     ],
 )
 def test_a_bad_case_or_year_is_one_line_and_exit_code_2(

@@ -72,7 +72,12 @@ def demand_factors(
     """Return :func:`demand_factor` for each of ``years``, projecting demand once."""
     if demand is None:
         return {y: 1.0 for y in years}
-    path = demand_path(demand, chain, last_year=max(years))
+    try:
+        path = demand_path(demand, chain, last_year=max(years))
+    except InputError as exc:
+        raise InputError(
+            f"year {max(years)}: the demand scenario {str(demand)!r} does not reach it ({exc})"
+        ) from None
     return {y: np.ascontiguousarray(path[y - chain.base_year].T) for y in years}
 
 
