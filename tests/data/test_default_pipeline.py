@@ -53,7 +53,7 @@ def test_every_row_names_its_source_and_how_its_chance_was_set(
 def test_the_pipeline_covers_every_stage_and_the_partners_users_ask_about(
     rows: tuple[PipelineRow, ...],
 ) -> None:
-    assert {r.stage for r in rows} == {"mine", "separate", "magnet"}
+    assert {r.stage for r in rows} == {"mine", "separate", "metal", "magnet"}
     assert any(r.recipe == "swarf_recycling" for r in rows)  # recycling
     partners = " ".join(r.partners for r in rows)
     for name in ("JOGMEC", "DoD", "DOE"):
