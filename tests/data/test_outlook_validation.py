@@ -40,7 +40,7 @@ def mining_shares(chain: Chain) -> np.ndarray:
     return content / content.sum()
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: ours 91 % (range 89-93 %), see VALIDATION.md")
+@pytest.mark.xfail(strict=True, reason="known gap: ours 91 % (range 89-92 %), see VALIDATION.md")
 def test_iea_china_refines_77_percent_of_magnet_rees_in_2030(expected_2030: Chain) -> None:
     assert abs(refining_share(expected_2030, "CHN") - 0.77) <= TOLERANCE
 
