@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import runpy
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -1115,6 +1116,8 @@ def build_tables(raw_dir: Path = RAW_DIR) -> dict[str, list[Record]]:
     for year_builder in years.values():
         year_builder.build()
     years[BASE_YEAR].build_stocks_and_prices()
+    pipeline = runpy.run_path(str(Path(__file__).with_name("pipeline_dataset.py")))
+    builder.tables["pipeline"] = pipeline["pipeline_rows"](builder.raw)
     return builder.tables
 
 

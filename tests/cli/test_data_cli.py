@@ -22,18 +22,18 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_import_then_list_shows_the_stored_dataset() -> None:
     code, out, _ = run("data", "import", "sample")
-    assert (code, out) == (0, "imported 'sample': 96 rows, base year 2024\n")
+    assert (code, out) == (0, "imported 'sample': 97 rows, base year 2024\n")
     code, out, _ = run("data", "list", "--format", "json")
     listed = {d["name"]: d for d in json.loads(out)}
     assert listed["sample"]["stored"] is True
-    assert listed["sample"]["rows"] == 96
+    assert listed["sample"]["rows"] == 97
 
 
 def test_validate_passes_on_the_sample(tmp_path: Path) -> None:
     folder = copy_sample(tmp_path / "s")
     code, out, _ = run("data", "validate", str(folder))
     assert code == 0
-    assert "valid dataset 'sample', 96 rows in 15 tables, years 2024; baseline balances" in out
+    assert "valid dataset 'sample', 97 rows in 16 tables, years 2024; baseline balances" in out
 
 
 def test_validate_reports_every_problem_in_one_line_each(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_validate_reports_every_problem_in_one_line_each(tmp_path: Path) -> None
 def test_validate_accepts_a_bundled_name_like_import() -> None:
     code, out, _ = run("data", "validate", "sample")
     assert code == 0
-    assert out.startswith("sample: valid dataset 'sample', 96 rows")
+    assert out.startswith("sample: valid dataset 'sample', 97 rows")
 
 
 def test_validate_says_which_check_found_the_problems(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ def test_formula_like_text_comes_back_as_written(
     tables["prices"][0]["note"] = text
     tables["recipes"] = [{**r, "recipe": "=" + r["recipe"]} for r in tables["recipes"]]
     tables["processes"] = [{**r, "recipe": "=" + r["recipe"]} for r in tables["processes"]]
+    tables["pipeline"] = [{**r, "recipe": "=" + r["recipe"]} for r in tables["pipeline"]]
     meta = {**sample_dataset.meta.model_dump(mode="json"), "title": '=HYPERLINK("x")'}
     mutated = load_dataset(write_dataset(tables, meta, tmp_path / "mutated"))
     back = export_and_import(mutated, fmt, tmp_path)

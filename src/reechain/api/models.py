@@ -150,6 +150,37 @@ class ConcentrationOut(BaseModel):
     regions_for_90pct: int | None = Field(description="None when 90 % is never reached")
     aggregate_share: float = Field(description="Share of output booked to aggregates (ROW …)")
     aggregates: str
+    top1_share_p10: float | None = Field(None, description="expected case: 10th percentile")
+    top1_share_p90: float | None = Field(None, description="expected case: 90th percentile")
+    top3_share_p10: float | None = None
+    top3_share_p90: float | None = None
+    hhi_p10: float | None = None
+    hhi_p90: float | None = None
+
+
+class OutlookOut(BaseModel):
+    """One case, year and stage (or commodity) of the supply outlook."""
+
+    case: str
+    year: int
+    stage: str
+    commodity: str
+    unit: str
+    top1_region: str
+    top1_share: float
+    top3_regions: str
+    top3_share: float
+    hhi: float = Field(description="Herfindahl–Hirschman index of output shares, 0–10,000")
+    demand_per_year: float
+    supply_per_year: float
+    pipeline_supply_per_year: float
+    gap_per_year: float = Field(description="demand − supply, units per year")
+    top1_share_p10: float | None = None
+    top1_share_p90: float | None = None
+    top3_share_p10: float | None = None
+    top3_share_p90: float | None = None
+    hhi_p10: float | None = None
+    hhi_p90: float | None = None
 
 
 class RelianceOut(BaseModel):

@@ -150,6 +150,7 @@ def build_chain(ds: Dataset, year: int) -> Chain:
         residual_kind=tuple(x.kind for x in residuals),
         residual_quantity=frozen([x.quantity_per_year for x in residuals]),
         sources=MappingProxyType(sources),
+        pipeline=tuple(ds.rows("pipeline")),
     )
 
 

@@ -31,6 +31,7 @@ from reechain.data.dataset import (
     BALANCE_RELATIVE_TOLERANCE,
     Dataset,
 )
+from reechain.data.tables import PipelineRow
 from reechain.errors import DatasetError, NotFoundError, Problem
 from reechain.names import did_you_mean
 
@@ -164,6 +165,12 @@ class Chain:
 
     sources: Mapping[str, Sources] = field(default_factory=dict)
     """Per table, the provenance of each compiled entry, aligned with that table's arrays."""
+    pipeline: tuple[PipelineRow, ...] = ()
+    """The dataset's announced projects (:mod:`reechain.chain.pipeline` turns them into
+    capacity over time, by case)."""
+    pipeline_case: str = "operating-only"
+    """The pipeline case the engine runs this chain with when it is given none: a compiled
+    chain runs its operating processes only; a drawn future (``draw_chain``) its draw."""
 
     # --- lookups -------------------------------------------------------------------
 

@@ -179,4 +179,5 @@ def chain_to_tables(chain: Chain) -> dict[str, list[dict[str, Any]]]:
         )
         for i in range(len(chain.residual_quantity))
     ]
+    tables["pipeline"] = [row.model_dump(mode="json") for row in chain.pipeline]
     return tables

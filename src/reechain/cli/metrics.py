@@ -8,6 +8,9 @@ chain for ``--year`` (default its base year), calls one function of
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +22,8 @@ from reechain.cli.state import state
 from reechain.errors import InputError
 from reechain.metrics.concentration import AggregateTreatment
 from reechain.workflows import metrics as wm
+from reechain.workflows import outlook as wo
+from reechain.workflows.outlook import BeyondPipelineWarning
 
 metrics_app = typer.Typer(
     help="See the chain: concentration, reliance, exposure, criticality.", no_args_is_help=True
@@ -44,6 +49,14 @@ PlotOption = Annotated[
     Path | None, typer.Option("--plot", help="Also write a figure to FILE (.png and .svg).")
 ]
 ByOption = Annotated[str, typer.Option("--by", help="One row per 'commodity' or per 'stage'.")]
+CaseOption = Annotated[
+    str,
+    typer.Option(
+        "--case",
+        help="For a future --year: pipeline case operating-only, announced or expected "
+        "(expected adds a 10-90 % range).",
+    ),
+]
 
 
 def _by(value: str) -> str:
@@ -103,9 +116,20 @@ def _show(
     if fmt is OutputFormat.TABLE:
         keep = TABLE_COLUMNS[kind]
         records = [
-            {k: v for k, v in r.items() if k in keep or k.endswith("_share")} for r in records
+            {k: v for k, v in r.items() if k in keep or k.endswith(("_share", "_p10", "_p90"))}
+            for r in records
         ]
     emit(records, fmt, out, title=title)
+
+
+@contextmanager
+def _warned() -> Iterator[None]:
+    """Show a workflow's warnings (a year past the pipeline's horizon) as one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BeyondPipelineWarning)
+        yield
+    for item in caught:
+        typer.echo(f"warning: {item.message}", err=True)
 
 
 def _plotted(path: Path | None, written: list[Path]) -> None:
@@ -131,24 +155,29 @@ def concentration(
             help="How ROW/aggregates count: fragmented (lower-bound HHI), include, exclude.",
         ),
     ] = AggregateTreatment.FRAGMENTED,
+    case: CaseOption = wo.DEFAULT_CASE,
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
     plot: PlotOption = None,
 ) -> None:
-    """Production by region: shares, HHI (0–10,000), top-1/top-3 shares, regions to 90 %."""
+    """Production by region: shares, HHI (0–10,000), top-1/top-3 shares, regions to 90 %.
+
+    A --year after the dataset's is computed on the chain rolled forward under --case."""
     per = _by(by)
-    results = wm.concentration(
-        dataset,
-        commodity=commodity,
-        stage=stage,
-        year=year,
-        per=per,
-        aggregates=aggregates,
-        store=state.store(),
-    )
+    with _warned():
+        results, records = wm.concentration_records(
+            dataset,
+            commodity=commodity,
+            stage=stage,
+            year=year,
+            per=per,
+            aggregates=aggregates,
+            case=case,
+            share_of=tuple(region or ()),
+            store=state.store(),
+        )
     if plot is not None:
         _plotted(plot, wm.write_plot(results, plot))
-    records = wm.records(results, share_of=tuple(region or ()))
     _show("concentration", records, fmt, out, f"concentration of production ({dataset})")
 
 
@@ -170,20 +199,23 @@ def reliance(
     stage: StageOption = None,
     year: YearOption = None,
     by: ByOption = "commodity",
+    case: CaseOption = wo.DEFAULT_CASE,
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
 ) -> None:
     """Net import reliance (net imports / apparent consumption) and supplier share."""
-    results = wm.reliance(
-        dataset,
-        regions=region or None,
-        commodity=commodity,
-        stage=stage,
-        supplier=supplier,
-        year=year,
-        per=_by(by),
-        store=state.store(),
-    )
+    with _warned():
+        results = wm.reliance(
+            dataset,
+            regions=region or None,
+            commodity=commodity,
+            stage=stage,
+            supplier=supplier,
+            year=year,
+            per=_by(by),
+            case=case,
+            store=state.store(),
+        )
     title = f"reliance ({dataset}{f' {year}' if year else ''})"
     _show("reliance", wm.records(results), fmt, out, title)
 
@@ -215,24 +247,27 @@ def exposure(
         bool, typer.Option("--detail", help="Also one row per upstream commodity.")
     ] = False,
     year: YearOption = None,
+    case: CaseOption = wo.DEFAULT_CASE,
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
     plot: PlotOption = None,
 ) -> None:
     """True-origin exposure: where each upstream stage of a supply really happened."""
-    if bom is not None:
-        if region:
-            raise InputError("--bom traces the products' own regions: drop --region")
-        results = wm.bom_exposure(bom, dataset, year=year, store=state.store())
-    else:
-        results = wm.exposure(
-            dataset,
-            regions=region or [],
-            commodity=commodity,
-            sector=sector,
-            year=year,
-            store=state.store(),
-        )
+    with _warned():
+        if bom is not None:
+            if region:
+                raise InputError("--bom traces the products' own regions: drop --region")
+            results = wm.bom_exposure(bom, dataset, year=year, case=case, store=state.store())
+        else:
+            results = wm.exposure(
+                dataset,
+                regions=region or [],
+                commodity=commodity,
+                sector=sector,
+                year=year,
+                case=case,
+                store=state.store(),
+            )
     records = wm.records(results, detail=detail, stage=stage)
     if plot is not None:
         _plotted(plot, wm.write_plot(results, plot))
@@ -262,20 +297,78 @@ def criticality(
         typer.Option("--inputs", help="Folder of criticality input CSVs (default: bundled)."),
     ] = None,
     year: YearOption = None,
+    case: CaseOption = wo.DEFAULT_CASE,
     fmt: FormatOption = OutputFormat.TABLE,
     out: OutOption = None,
     plot: PlotOption = None,
 ) -> None:
     """Criticality by several methods side by side (EU CRM, USGS-style, DOE-style)."""
-    results = wm.criticality(
-        dataset,
-        materials=material,
-        methods=method,
-        region=region,
-        year=year,
-        inputs=inputs,
-        store=state.store(),
-    )
+    with _warned():
+        results = wm.criticality(
+            dataset,
+            materials=material,
+            methods=method,
+            region=region,
+            year=year,
+            inputs=inputs,
+            case=case,
+            store=state.store(),
+        )
     if plot is not None:
         _plotted(plot, wm.write_plot(results, plot))
     _show("criticality", wm.records(results), fmt, out, f"criticality ({dataset})")
+
+
+@metrics_app.command("outlook")
+def outlook(
+    dataset: DatasetOption = workflows.DEFAULT_DATASET,
+    case: Annotated[
+        list[str] | None,
+        typer.Option("--case", help="Pipeline case (repeat; default: all three)."),
+    ] = None,
+    first_year: Annotated[
+        int | None, typer.Option("--from", help="First year (default: the base year + 1).")
+    ] = None,
+    last_year: Annotated[int, typer.Option("--to", help="Last year.")] = 2035,
+    commodity: CommodityOption = None,
+    stage: StageOption = None,
+    by: ByOption = "stage",
+    demand: Annotated[
+        str, typer.Option("--demand", help="Demand scenario: stated, accelerated or a YAML file.")
+    ] = wo.DEFAULT_DEMAND,
+    fmt: FormatOption = OutputFormat.TABLE,
+    out: OutOption = None,
+    plot: PlotOption = None,
+) -> None:
+    """Supply to 2035: top-1/top-3 shares, HHI and demand against supply, per case and year."""
+    with _warned():
+        rows = wo.supply_outlook(
+            dataset,
+            cases=case or wo.CASES,
+            first_year=first_year,
+            last_year=last_year,
+            commodity=commodity,
+            stage=stage,
+            per=_by(by),
+            demand=demand,
+            store=state.store(),
+        )
+    if plot is not None:
+        _plotted(plot, wm.save_plot(wo.outlook_figure(rows), plot))
+    if fmt is OutputFormat.TABLE:
+        keep = (*OUTLOOK_COLUMNS, "top1_share_p10", "top1_share_p90")
+        rows = [{k: v for k, v in r.items() if k in keep} for r in rows]
+    emit(rows, fmt, out, title=f"outlook ({dataset})")
+
+
+OUTLOOK_COLUMNS = (
+    "case",
+    "year",
+    "stage",
+    "commodity",
+    "top1_region",
+    "top1_share",
+    "top3_share",
+    "hhi",
+    "gap_per_year",
+)

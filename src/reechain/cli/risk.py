@@ -109,6 +109,14 @@ def risk_command(
     engine: Annotated[
         str | None, typer.Option("--engine", help="reference or vectorized (default: fastest).")
     ] = None,
+    draw_pipeline: Annotated[
+        bool,
+        typer.Option(
+            "--draw-pipeline",
+            help="Draw each history's pipeline: which projects reach production and when "
+            "(chance and delay by development stage).",
+        ),
+    ] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
         OutputFormat.TABLE
     ),
@@ -158,6 +166,7 @@ def risk_command(
                 sample_inputs=sample_inputs,
                 engine=engine,
                 progress=progress,
+                draw_pipeline=draw_pipeline,
             )
         if run.resumed_chunks:
             err.print(f"resumed run {run.run_id}: {run.resumed_chunks} chunks were stored")

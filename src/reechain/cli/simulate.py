@@ -74,6 +74,14 @@ def simulate_command(
     engine: Annotated[
         Engine, typer.Option("--engine", help="vectorized (default) or reference.")
     ] = Engine.VECTORIZED,
+    case: Annotated[
+        str,
+        typer.Option(
+            "--case",
+            help="Pipeline case in both runs: operating-only (default), announced or expected "
+            "(announced projects come online at their start, with their ramp-up).",
+        ),
+    ] = "operating-only",
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table, csv, json or xlsx.")
     ] = OutputFormat.TABLE,
@@ -144,7 +152,13 @@ def simulate_command(
             bar.update(task, completed=t + 1)
 
         chain, results = workflows.simulate_scenarios(
-            names, store, months=horizon, demand=demand, engine=engine.value, on_month=on_month
+            names,
+            store,
+            months=horizon,
+            demand=demand,
+            engine=engine.value,
+            on_month=on_month,
+            case=case,
         )
     shown = results[: len(results) - 1] if extra else results
     for res in shown:

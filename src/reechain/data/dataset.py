@@ -332,6 +332,8 @@ def _check_references(
         _check_unique_keys(spec.name, file, dataset, problems)
     if not {file_of("recipes"), file_of("commodities"), file_of("processes")} & broken:
         _check_recipes(dataset, file_of("recipes"), file_of("processes"), problems)
+    if not {file_of("processes"), file_of("pipeline")} & broken:
+        _check_pipeline(dataset, file_of("pipeline"), problems)
     if not {file_of("prices"), file_of("elasticities"), file_of("commodities")} & broken:
         _check_prices(dataset, file_of("prices"), file_of("elasticities"), problems)
 
@@ -396,12 +398,19 @@ def _check_recipes(
                         f"co-production shares of recipe '{recipe}' summing to 1",
                     )
                 )
-    for line, proc in zip(dataset.lines["processes"], dataset.rows("processes"), strict=True):
+    placed = [
+        (process_file, line, proc)
+        for line, proc in zip(dataset.lines["processes"], dataset.rows("processes"), strict=True)
+    ] + [
+        (TABLES_BY_NAME["pipeline"].filename, line, proj)
+        for line, proj in zip(dataset.lines["pipeline"], dataset.rows("pipeline"), strict=True)
+    ]
+    for file, line, proc in placed:
         for _, out in outputs.get(proc.recipe, []):
             if stage_of.get(out.commodity) != proc.stage:
                 problems.append(
                     Problem(
-                        process_file,
+                        file,
                         line,
                         "stage",
                         proc.stage,
@@ -410,6 +419,35 @@ def _check_recipes(
                     )
                 )
                 break
+
+
+def _check_pipeline(dataset: Dataset, file: str, problems: list[Problem]) -> None:
+    """A project that names a process names one the processes table holds, not operating."""
+    status = {p.process: p.status for p in dataset.rows("processes")}
+    for line, row in zip(dataset.lines["pipeline"], dataset.rows("pipeline"), strict=True):
+        if not row.process:
+            continue
+        if row.process not in status:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "process",
+                    row.process,
+                    "a process listed in processes.csv (or blank for a new one)",
+                    did_you_mean(row.process, list(status)),
+                )
+            )
+        elif status[row.process] == "operating":
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "process",
+                    row.process,
+                    "a building or planned process (this one is operating)",
+                )
+            )
 
 
 def _check_prices(

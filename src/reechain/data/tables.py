@@ -295,6 +295,75 @@ class ResidualRow(Provenance):
     quantity_per_year: FiniteFloat = Field(description="commodity units per year, signed")
 
 
+DEVELOPMENT_STAGES: tuple[str, ...] = (
+    "operating",
+    "commissioning",
+    "construction",
+    "financed",
+    "feasibility",
+    "prefeasibility",
+    "scoping",
+    "exploration",
+    "research",
+    "quota",
+)
+"""Stages of a project's development, nearest to production first (``quota``: a state's
+announced production quota or expansion; ``research``: a technology still being proven)."""
+
+
+class PipelineRow(Provenance):
+    """An announced project: capacity that comes online at a start date, if it comes at all.
+
+    ``process`` names the dataset process the project is (a ``building`` or ``planned``
+    process of ``processes.csv``), or is blank for a project the processes table does not
+    hold. ``probability`` is the chance of reaching production (its method in
+    ``probability_method``: a sourced base rate by development stage, or a project's own
+    reason); ``delay_years`` the expected slip of the announced start at that stage.
+    """
+
+    VALUE_FIELD: ClassVar[str | None] = "capacity_per_year"
+
+    project: Code = Field(description="project code, unique")
+    process: Text = Field("", description="the dataset process it is (blank: a new one)")
+    region: Code = Field(description="where it will run")
+    stage: Code = Field(description="the stage it belongs to")
+    recipe: Code = Field(description="the recipe (recipes.csv) it will run")
+    product: Text = Field("", description="what the capacity is of, in the source's words")
+    capacity_per_year: NonNegative = Field(description="activity units per year at full use")
+    operator: Text = Field("", description="owner or operator")
+    place: Text = Field("", description="site")
+    development_stage: Literal[
+        "operating",
+        "commissioning",
+        "construction",
+        "financed",
+        "feasibility",
+        "prefeasibility",
+        "scoping",
+        "exploration",
+        "research",
+        "quota",
+    ] = Field(description="how far the project has come (DEVELOPMENT_STAGES)")
+    status: Text = Field("", description="latest public news of the project, dated")
+    start_year: Year = Field(description="announced first year of production")
+    start_month: int = Field(1, ge=1, le=12, description="announced first month (1-12)")
+    ramp_up_months: int = Field(
+        24, ge=1, le=120, description="months from first output to full capacity"
+    )
+    max_utilisation: FiniteFloat = Field(
+        0.85, gt=0, le=1, description="share of capacity used once ramped up"
+    )
+    partners: Text = Field("", description="financing and offtake partners")
+    offtake: Text = Field(
+        "", description="regions or groups its output serves, space-separated (blank: all)"
+    )
+    probability: FiniteFloat = Field(ge=0, le=1, description="chance of reaching production")
+    probability_method: Text = Field(
+        min_length=1, description="how the chance was set, and its base rate's source"
+    )
+    delay_years: NonNegative = Field(0.0, description="expected slip of the start, years")
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table of the dataset format: its file, row model, key and whether it has years."""
@@ -340,6 +409,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "residuals", ResidualRow, ("year", "region", "commodity", "kind"), "balance residuals"
     ),
+    TableSpec("pipeline", PipelineRow, ("project",), "announced projects and their chances"),
 )
 """Every table of the dataset format, in load order."""
 

@@ -25,7 +25,8 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   raises ConsistencyError. Where a region has no baseline requirement, it sources
   domestically if it produces the commodity, else from exporters pro rata to their exports.
 - **Idle processes** (``building`` / ``planned`` in the dataset) have zero baseline
-  utilisation and stay idle; a ``new_capacity`` policy is the way to add a plant.
+  utilisation and stay idle unless ``online`` (a pipeline case) brings them in, as
+  :mod:`reechain.engine.online` describes.
 - **Outages**: availability = 1 − fraction during the window (outages multiply); after it,
   ``step`` restores it at once, ``linear`` over ``months`` (lost share f·(m−k−1)/m in the
   k-th month after the window).
@@ -64,6 +65,7 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -73,6 +75,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.chain.pipeline import Online
+from reechain.chain.pipeline import online as pipeline_online
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.curves import (
     demand_path_array,
@@ -81,6 +85,7 @@ from reechain.engine.curves import (
     ramp,
     template,
 )
+from reechain.engine.online import place_online, shift_online
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
@@ -218,6 +223,7 @@ def prepare(
     *,
     months: int | None = None,
     demand_path: Any = None,
+    online: Sequence[Online] | None = None,
 ) -> Prepared:
     """Return the per-month arrays of ``scenario`` on ``chain`` (None: the baseline run).
 
@@ -231,6 +237,9 @@ def prepare(
         Horizon T (default: the scenario's, else 24).
     demand_path
         Multiplier of baseline end-use output: None (flat), an array (T,), or (T, S, R).
+    online
+        Pipeline capacity that comes online (default: that of the chain's own
+        ``pipeline_case``, which is ``operating-only`` for a compiled chain: none).
 
     Examples
     --------
@@ -278,6 +287,11 @@ def prepare(
         max_util.append(util0[-1])
         ramps.append(float(chain.ramp_rate_per_month[model]) if model >= 0 else 0.0)
         availability.append(ramp(T, month_index(chain, policy.start), policy.ramp_up_months))
+    entries = pipeline_online(chain, chain.pipeline_case) if online is None else online
+    pipeline = place_online(
+        chain, entries, T, names, region, stage, inputs, outputs, capacity, util0, max_util,
+        ramps, availability,
+    )  # fmt: skip
     P = len(names)
     process_region = np.array(region, dtype=np.int64)
     process_stage = np.array(stage, dtype=np.int64)
@@ -305,7 +319,7 @@ def prepare(
     requirement = use + user_sink  # (R, C) per year
     base_share = _base_shares(chain, requirement, production, stock_build, unreported)
     recycling = any(isinstance(p, Recycling) for p in policies)
-    new_capacity = any(isinstance(p, NewCapacity) for p in policies)
+    new_capacity = any(isinstance(p, NewCapacity) for p in policies) or bool(pipeline)
     share = _every_month(base_share, T, writable=recycling or new_capacity)
     extra = _every_month(unreported / 12, T, writable=recycling)
     for policy in policies:
@@ -325,6 +339,7 @@ def prepare(
                 out = out * process_outputs[p_new, c]
                 shift_shares(share, int(c), int(r), offtake, out, requirement[:, c] / 12)
             p_new += 1
+    shift_online(chain, share, pipeline, process_region, process_outputs, avail, requirement)
 
     # --- end use ------------------------------------------------------------------------
     path = demand_path_array(demand_path, T, S, R)

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.chain.pipeline import Online
 from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import stack_prepared
 from reechain.engine.kpis import (
@@ -98,11 +99,15 @@ def simulate(
     months: int | None = None,
     demand_path: Any = None,
     engine: str = "vectorized",
+    online: Sequence[Online] | None = None,
 ) -> Results:
     """Return the results (units per month, USD) of ``scenario`` against its baseline run.
 
     ``engine`` is ``"vectorized"`` (the scenario and its baseline run in one batch) or
     ``"reference"`` (the readable per-scenario loop); they agree to 1e-9 relative.
+    ``online`` is the pipeline capacity that comes online in both runs
+    (:func:`reechain.chain.pipeline.online`; default: the chain's own case, none for a
+    compiled chain).
 
     Examples
     --------
@@ -113,8 +118,8 @@ def simulate(
     0.0
     """
     T = months if months is not None else (scenario.horizon_months if scenario else 24)
-    prep = prepare(chain, scenario, months=T, demand_path=demand_path)
-    base_prep = prepare(chain, None, months=T, demand_path=demand_path)
+    prep = prepare(chain, scenario, months=T, demand_path=demand_path, online=online)
+    base_prep = prepare(chain, None, months=T, demand_path=demand_path, online=online)
     content = scenario is not None and _has_content(scenario)
     if engine == "reference":
         run = run_reference(prep)
@@ -144,6 +149,7 @@ def simulate_many(
     demand_path: Any = None,
     engine: str = "vectorized",
     on_month: Callable[[int], None] | None = None,
+    online: Sequence[Online] | None = None,
 ) -> list[Results]:
     """Return the results (units per month, USD) of each scenario against one baseline run.
 
@@ -163,8 +169,8 @@ def simulate_many(
     """
     horizons = [s.horizon_months for s in scenarios]
     T = months if months is not None else max(horizons, default=24)
-    preps = [prepare(chain, s, months=T, demand_path=demand_path) for s in scenarios]
-    base_prep = prepare(chain, None, months=T, demand_path=demand_path)
+    preps = [prepare(chain, s, months=T, demand_path=demand_path, online=online) for s in scenarios]
+    base_prep = prepare(chain, None, months=T, demand_path=demand_path, online=online)
     if engine == "reference":
         base = run_reference(base_prep)
         runs = []

@@ -32,6 +32,7 @@ def make_spec(
     policies: Sequence[Policy] = (),
     sample_inputs: bool = False,
     demand_path: Any = None,
+    pipeline: bool = False,
 ) -> RiskSpec:
     """Return the run's specification (bundled event model unless ``parameters``)."""
     if parameters is None:
@@ -48,6 +49,7 @@ def make_spec(
         policies=tuple(policies),
         inputs=uncertain_inputs(chain, parameters) if sample_inputs else (),
         demand_path=None if demand_path is None else np.asarray(demand_path, dtype=np.float64),
+        pipeline=pipeline,
     )
 
 
@@ -72,6 +74,7 @@ def risk_result(
             "base": spec.base.name if spec.base else "",
             "policies": len(spec.policies),
             "sampled_inputs": len(spec.inputs),
+            "pipeline_drawn": spec.pipeline,
             **dict(meta or {}),
         },
     )
@@ -87,6 +90,7 @@ def simulate_risk(
     policies: Sequence[Policy] = (),
     sample_inputs: bool = False,
     demand_path: Any = None,
+    pipeline: bool = False,
     chunk_size: int | None = None,
     engine: Engine | None = None,
     client: Any = None,
@@ -95,6 +99,9 @@ def simulate_risk(
     progress: Progress | None = None,
 ) -> RiskResult:
     """Return the risk result (USD, tonnes) of ``runs`` histories with root ``seed``.
+
+    With ``pipeline``, each history also draws its pipeline future (which projects reach
+    production and when, by development stage), seen by its run and its baseline run alike.
 
     Examples
     --------
@@ -114,6 +121,7 @@ def simulate_risk(
         policies=policies,
         sample_inputs=sample_inputs,
         demand_path=demand_path,
+        pipeline=pipeline,
     )
     figures = run_risk(
         chain,

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.chain.pipeline import draw_chain
 from reechain.errors import ConsistencyError
 from reechain.risk.chunks import ChunkSummary, summarize_batch
 from reechain.risk.engines import Engine, EngineBatch, default_engine
@@ -88,6 +89,9 @@ class RiskSpec:
     """Policies run on the same histories for a paired estimate (empty: none)."""
     inputs: tuple[UncertainInput, ...] = ()
     """Inputs drawn per history (empty: the stated values)."""
+    pipeline: bool = False
+    """Draw each history's pipeline future (projects' success and start, by development
+    stage; :func:`reechain.chain.pipeline.draw_chain`), in its run and its baseline run."""
     demand_path: FloatArray | None = field(default=None, repr=False)
     code: str = field(default_factory=code_fingerprint)
     """Fingerprint of the code that made the spec (:func:`code_fingerprint`)."""
@@ -108,6 +112,8 @@ def _histories(
         if spec.inputs:
             values = draw_inputs(spec.inputs, np.random.default_rng(history_seed(spec.seed, i, 1)))
             chain_i, model = apply_inputs(chain, spec.model, spec.inputs, values)
+        if spec.pipeline:
+            chain_i = draw_chain(chain_i, np.random.default_rng(history_seed(spec.seed, i, 2)))
         rng = np.random.default_rng(history_seed(spec.seed, i, 0))
         mapped = map_history(chain_i, draw_history(model, rng, spec.horizon_months))
         scenario = history_scenario(chain_i, mapped, spec.base, f"risk-h{i}", spec.horizon_months)
@@ -147,7 +153,7 @@ def run_chunk(
     policy_scenarios = [_with_policies(s, spec.policies) for s in scenarios]
     T, demand = spec.horizon_months, spec.demand_path
     policy: EngineBatch | None = None
-    if spec.inputs:  # each history has its own chain: one engine call per history
+    if spec.inputs or spec.pipeline:  # each history has its own chain: one call per history
         batch = _stack([engine(h[0], [h[1]], T, demand) for h in histories])
         if spec.policies:
             policy = _stack(

@@ -64,7 +64,7 @@ SHIPPING = "shipping"
 
 
 def history_seed(root: int, index: int, stream: int | None = None) -> np.random.SeedSequence:
-    """Return the seed of history ``index`` (``stream``: 0 events, 1 inputs)."""
+    """Return the seed of history ``index`` (``stream``: 0 events, 1 inputs, 2 pipeline)."""
     key = (index,) if stream is None else (index, stream)
     return np.random.SeedSequence(root, spawn_key=key)
 

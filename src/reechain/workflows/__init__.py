@@ -4,6 +4,7 @@ The CLI, the REST API, the dashboard and the reports call these functions and no
 below them, so no surface repeats orchestration. One module per concern:
 :mod:`~reechain.workflows.datasets` (load, validate, import, export datasets),
 :mod:`~reechain.workflows.metrics` (concentration, reliance, exposure, criticality),
+:mod:`~reechain.workflows.outlook` (future years on a rolled-forward chain, the outlook),
 :mod:`~reechain.workflows.simulate` (scenarios and the engine),
 :mod:`~reechain.workflows.demand` (demand paths and secondary supply),
 :mod:`~reechain.workflows.risk` (Monte Carlo over disruption histories),
@@ -47,6 +48,7 @@ from reechain.workflows.metrics import (
     reliance,
     write_plot,
 )
+from reechain.workflows.outlook import future_chain, supply_outlook
 from reechain.workflows.simulate import (
     ResultFormat,
     ScenarioRun,
@@ -79,6 +81,7 @@ __all__ = [
     "export_dataset",
     "export_results",
     "exposure",
+    "future_chain",
     "import_dataset",
     "list_scenarios",
     "load_criticality_inputs",
@@ -96,6 +99,7 @@ __all__ = [
     "save_scenario",
     "scenario_source",
     "show_rows",
+    "supply_outlook",
     "to_frame",
     "validate_dataset",
     "validate_scenario",

@@ -3,7 +3,9 @@
 The CLI, the REST API and the dashboard call these functions; the numbers come from the
 pure functions of :mod:`reechain.metrics`. Each takes a dataset name or path (default
 :data:`~reechain.workflows.datasets.DEFAULT_DATASET`) and a year (default: the dataset's
-base year); a year without data raises :class:`~reechain.errors.NotFoundError`.
+base year); a later year the dataset does not hold is computed on a chain rolled forward
+under a pipeline ``case`` (:mod:`reechain.workflows.outlook`); an earlier year without data
+raises :class:`~reechain.errors.NotFoundError`.
 
 Examples
 --------
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reechain.chain import Chain, compile_chain
+from reechain.chain.pipeline import check_case
 from reechain.errors import DatasetError, InputError, Problem
 from reechain.metrics.bom import BomItem, normalize_header, parse_bom
 from reechain.metrics.bom import bom_exposure as _bom_exposure
@@ -39,6 +42,12 @@ from reechain.store import DEFAULT_WORKSPACE, Store
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from reechain.workflows.datasets import DEFAULT_DATASET, load_dataset
+from reechain.workflows.outlook import (
+    DEFAULT_CASE,
+    DEFAULT_DEMAND,
+    concentration_ranges,
+    future_chain,
+)
 
 CRITICALITY_TABLES = ("materials", "wgi", "parameters", "eu_end_uses")
 """The files (``<name>.csv``) of a criticality input folder."""
@@ -49,11 +58,20 @@ def load_chain(
     year: int | None = None,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
+    case: str = DEFAULT_CASE,
+    demand: str | Path | None = DEFAULT_DEMAND,
 ) -> Chain:
-    """Return the compiled chain of ``dataset`` (default: the default dataset) for ``year``."""
+    """Return the compiled chain of ``dataset`` (default: the default dataset) for ``year``.
+
+    A year after the base year that the dataset does not hold is rolled forward under the
+    pipeline ``case`` and the ``demand`` scenario (:mod:`reechain.workflows.outlook`).
+    """
+    check_case(case)
     ds = load_dataset(
         dataset if dataset is not None else DEFAULT_DATASET, store, workspace=workspace
     )
+    if year is not None and year > ds.meta.base_year and year not in ds.years():
+        return future_chain(compile_chain(ds), year, case, demand=demand)
     return compile_chain(ds, year)
 
 
@@ -65,13 +83,60 @@ def concentration(
     year: int | None = None,
     per: str = "commodity",
     aggregates: AggregateTreatment | str = AggregateTreatment.FRAGMENTED,
+    case: str = DEFAULT_CASE,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Concentration]:
     """Return production concentration per commodity (or per stage), see
     :func:`reechain.metrics.concentration.chain_concentration`."""
-    chain = load_chain(dataset, year, store, workspace)
+    chain = load_chain(dataset, year, store, workspace, case)
     return chain_concentration(chain, commodity, stage, per=per, treatment=aggregates)
+
+
+def concentration_records(
+    dataset: str | Path | None = None,
+    *,
+    commodity: str | None = None,
+    stage: str | None = None,
+    year: int | None = None,
+    per: str = "commodity",
+    aggregates: AggregateTreatment | str = AggregateTreatment.FRAGMENTED,
+    case: str = DEFAULT_CASE,
+    share_of: Sequence[str] = (),
+    store: Store | None = None,
+    workspace: str = DEFAULT_WORKSPACE,
+) -> tuple[list[Concentration], list[dict[str, Any]]]:
+    """Return :func:`concentration`'s results and their records; for a future year in the
+    ``expected`` case the records add the range over drawn futures (``*_p10``, ``*_p90``)."""
+    results = concentration(
+        dataset,
+        commodity=commodity,
+        stage=stage,
+        year=year,
+        per=per,
+        aggregates=aggregates,
+        case=case,
+        store=store,
+        workspace=workspace,
+    )
+    out = records(results, share_of=share_of)
+    ds = load_dataset(
+        dataset if dataset is not None else DEFAULT_DATASET, store, workspace=workspace
+    )
+    future = year is not None and year > ds.meta.base_year and year not in ds.years()
+    if case == "expected" and future and year is not None:
+        ranges = concentration_ranges(
+            compile_chain(ds),
+            year,
+            results,
+            commodity=commodity,
+            stage=stage,
+            per=per,
+            aggregates=aggregates,
+            share_of=share_of,
+        )
+        out = [{**r, **x} for r, x in zip(out, ranges, strict=True)]
+    return results, out
 
 
 def reliance(
@@ -83,12 +148,13 @@ def reliance(
     supplier: str | None = "CHN",
     year: int | None = None,
     per: str = "commodity",
+    case: str = DEFAULT_CASE,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Reliance]:
     """Return net import reliance and supplier share of each region or group in ``regions``
     (default: every country of the dataset)."""
-    chain = load_chain(dataset, year, store, workspace)
+    chain = load_chain(dataset, year, store, workspace, case)
     if regions is None:
         names = [
             r for r, k in zip(chain.regions, chain.region_kinds, strict=True) if k != "aggregate"
@@ -109,12 +175,13 @@ def exposure(
     commodity: str | None = None,
     sector: str | None = None,
     year: int | None = None,
+    case: str = DEFAULT_CASE,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Exposure]:
     """Return the true-origin exposure of each region's (or group's) supply of ``commodity``,
     or of its end use (only ``sector`` when given)."""
-    chain = load_chain(dataset, year, store, workspace)
+    chain = load_chain(dataset, year, store, workspace, case)
     names = [regions] if isinstance(regions, str) else list(regions)
     if not names:
         raise InputError("name what to trace: --region REGION (with --commodity) or --bom FILE")
@@ -188,6 +255,7 @@ def bom_exposure(
     dataset: str | Path | None = None,
     *,
     year: int | None = None,
+    case: str = DEFAULT_CASE,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[Exposure]:
@@ -202,7 +270,7 @@ def bom_exposure(
     ...     [e.target for e in bom_exposure(bom, "sample")]
     ['m', 'all products']
     """
-    chain = load_chain(dataset, year, store, workspace)
+    chain = load_chain(dataset, year, store, workspace, case)
     items = read_bom(bom, chain)
     return _bom_exposure(chain, origin_model(chain), items, Path(bom).name)
 
@@ -234,11 +302,12 @@ def criticality(
     region: str | None = None,
     year: int | None = None,
     inputs: CriticalityInputs | str | Path | None = None,
+    case: str = DEFAULT_CASE,
     store: Store | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> list[CriticalityResult]:
     """Return criticality results of ``materials`` by ``methods`` (default: all of each)."""
-    chain = load_chain(dataset, year, store, workspace)
+    chain = load_chain(dataset, year, store, workspace, case)
     if not isinstance(inputs, CriticalityInputs):
         inputs = load_criticality_inputs(inputs)
     return _assess(chain, inputs, materials, methods, region)

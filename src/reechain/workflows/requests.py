@@ -57,6 +57,7 @@ class RiskRequest(_Request):
     demand: str | None = None
     sample_inputs: bool = False
     engine: str | None = None
+    draw_pipeline: bool = False
 
     @model_validator(mode="after")
     def _one_place_to_run(self) -> Self:

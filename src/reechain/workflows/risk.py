@@ -103,6 +103,7 @@ def run_risk_analysis(
     engine: str | Engine | None = None,
     progress: Progress | None = None,
     workspace: str = DEFAULT_WORKSPACE,
+    draw_pipeline: bool = False,
 ) -> RiskRun:
     """Return the risk tables of ``runs`` histories on top of ``scenario`` (USD, tonnes).
 
@@ -121,6 +122,7 @@ def run_risk_analysis(
         demand=demand,
         sample_inputs=sample_inputs,
         engine=engine if isinstance(engine, str) else None,
+        draw_pipeline=draw_pipeline,
     )
     if request.engine is not None and request.engine not in ENGINES:
         raise InputError(f"engine: got {request.engine!r}, expected one of {', '.join(ENGINES)}")
@@ -147,7 +149,9 @@ def run_risk_analysis(
         policies=policies,
         sample_inputs=sample_inputs,
         demand_path=path,
+        pipeline=draw_pipeline,
     )
+    drawn = {"draw_pipeline": True} if draw_pipeline else {}
     digest = inputs_hash(
         dataset,
         base=base,
@@ -158,6 +162,7 @@ def run_risk_analysis(
         sample_inputs=sample_inputs,
         demand=path if path is not None else "flat",
         model=[p.model_dump(mode="json") for p in load_parameters()],
+        **drawn,
     )
     meta = {"scenario": base.name, "policy": str(policy or ""), "demand": demand or "flat"}
 
@@ -204,6 +209,7 @@ def run_risk_analysis(
                     "policy": str(policy or ""),
                     "demand": demand or "flat",
                     "sample_inputs": sample_inputs,
+                    **drawn,
                 },
                 seed=seed,
                 inputs_hash=digest,
@@ -236,7 +242,7 @@ def _risk_job(ctx: JobContext) -> Outputs:
 
     Params: ``runs``, ``seed``, ``horizon_months`` (120), ``chunk_size``, ``policy`` (a
     stored or bundled scenario whose policies are compared), ``demand``,
-    ``sample_inputs``. Chunks are stored under the run as they finish.
+    ``sample_inputs``, ``draw_pipeline``. Chunks are stored under the run as they finish.
     """
     p = ctx.params
     runs, seed = int(p.get("runs", 100)), int(p.get("seed", 0))
@@ -264,6 +270,7 @@ def _risk_job(ctx: JobContext) -> Outputs:
         policies=policies,
         sample_inputs=bool(p.get("sample_inputs", False)),
         demand_path=path,
+        pipeline=bool(p.get("draw_pipeline", False)),
     )
     size = int(p.get("chunk_size") or default_chunk_size(runs))
     checkpoint = Checkpoint(ctx.store, ctx.run_id)

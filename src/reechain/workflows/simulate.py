@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from reechain.chain import Chain, compile_chain
+from reechain.chain.pipeline import check_case, online
 from reechain.engine.results import (
     Results,
     commodity_kpis,
@@ -497,10 +498,15 @@ def simulate_scenarios(
     demand: str | None = None,
     engine: str = "vectorized",
     on_month: Callable[[int], None] | None = None,
+    case: str = "operating-only",
 ) -> tuple[Chain, list[Results]]:
     """Return the chain and the results of several scenarios (names, files or ``A+B``) of one
     dataset against one baseline run, on the vectorized engine by default.
+
+    ``case`` is the pipeline case of both runs (:mod:`reechain.chain.pipeline`): with
+    ``announced`` or ``expected`` the dataset's projects come online at their start.
     """
+    check_case(case)
     if not names:
         raise InputError("name at least one scenario")
     scenarios = [validate_scenario(name, store) for name in names]
@@ -522,7 +528,13 @@ def simulate_scenarios(
             horizon = months or max(s.horizon_months for s in scenarios)
             demand_path = monthly_demand_path(chosen, chain, horizon)
     results = simulate_many(
-        chain, scenarios, months=months, demand_path=demand_path, engine=engine, on_month=on_month
+        chain,
+        scenarios,
+        months=months,
+        demand_path=demand_path,
+        engine=engine,
+        on_month=on_month,
+        online=online(chain, case),
     )
     return chain, results
 

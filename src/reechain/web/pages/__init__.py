@@ -23,7 +23,7 @@ class Page:
 
 
 def _pages() -> list[Page]:
-    from reechain.web.pages import chain, data, overview, partnership, risk, scenario
+    from reechain.web.pages import chain, data, outlook, overview, partnership, risk, scenario
 
     return [
         overview.PAGE,
@@ -32,6 +32,7 @@ def _pages() -> list[Page]:
         risk.PAGE,
         partnership.PAGE,
         data.PAGE,
+        outlook.PAGE,
     ]
 
 
