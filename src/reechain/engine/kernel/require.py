@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reechain.engine.groups import ChainArrays, FloatArray, Processes, State, Work
+from reechain.engine.groups import ChainArrays, FloatArray, MonthTables, Processes, State, Work
 from reechain.engine.jit import njit
 from reechain.units import DAYS_PER_MONTH
 
@@ -16,6 +16,7 @@ def require(
     share: FloatArray,
     extra: FloatArray,
     chain: ChainArrays,
+    tables: MonthTables,
     procs: Processes,
     U: FloatArray,
     request: FloatArray,
@@ -40,6 +41,7 @@ def require(
     initial = state.initial_stock[b]
     effective, required, pool, from_proc = work.effective, work.required, work.pool, work.from_proc
     has_need, wanted_c = work.has_need, work.wanted
+    scale = tables.target_scale[tables.target_scale_at[b, t]]
     S, R = N.shape
     C = U.shape[1]
     P = region.shape[0]
@@ -75,7 +77,7 @@ def require(
             if commodity_stage[c] != g:
                 continue
             for r in range(R):
-                target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH
+                target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH * scale[r, c]
                 if t == 0:
                     us[r, c] = target
                     initial[r, c] = target
