@@ -68,9 +68,7 @@ def licensed(event: ExportRestriction, market: MarketParameters) -> tuple[float 
     lic = event.licensing
     if lic is None:
         return event.severity, event.licensing_delay_working_days
-    approval = (
-        market.licence_approval_share if lic.approval_share is None else lic.approval_share
-    )
+    approval = market.licence_approval_share if lic.approval_share is None else lic.approval_share
     delay = (
         market.licence_processing_working_days
         if lic.processing_working_days is None

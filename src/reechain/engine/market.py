@@ -10,13 +10,16 @@ The parameters:
 
 - ``cover_horizon_months`` H: users judge scarcity over the next H months: expected cover
   x = (stocks on hand + H × this month's inflow) ÷ (inventory target + H × requirement);
-- ``elasticity_scale`` s: the price that clears expected cover is P₀ × x^(1/(s·ε)), ε the
-  commodity's short-run demand elasticity (dataset);
+- ``elasticity_scale`` s and ``heavy_elasticity_scale`` s_h: the price that clears
+  expected cover is P₀ × x^(1/(s·ε)), ε the commodity's short-run demand elasticity
+  (dataset), s_h in place of s for the medium and heavy rare earths (Sm to Lu and Y, the
+  split of China's export quotas from 2012: :func:`heavy_mask`);
 - ``adjustment`` λ: each month the price moves a share λ of the way (in logs) to that
   clearing price, so a spike builds over months;
-- ``precaution`` φ: while a restriction is in force (announced), its targeted importers'
-  users raise their inventory target of the restricted commodities by the share φ; when
-  it is lifted the target falls back and they destock;
+- ``precaution`` φ and ``precaution_months`` M: when a restriction is announced its
+  targeted importers' users raise their inventory target of the restricted commodities by
+  the share φ × exp(−k/M) in its k-th month (the scare fades as the measure becomes known);
+  when it is lifted, or as the scare fades, the target falls back and they destock;
 - ``wedge`` θ: a restricting exporter's domestic price is at least θ × the highest price
   abroad (leakage through licences and smuggling), no more: the wedge is 1 − θ;
 - ``coproduct_linkage`` ω: where separation is joint, each co-product's price multiple is
@@ -28,11 +31,14 @@ The parameters:
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field
 
 from reechain.data.rows import read_rows
@@ -50,8 +56,10 @@ class MarketParameters:
 
     cover_horizon_months: float = 6.0
     elasticity_scale: float = 1.0
+    heavy_elasticity_scale: float = 1.0
     adjustment: float = 0.3
     precaution: float = 0.0
+    precaution_months: float = 6.0
     wedge: float = 0.5
     coproduct_linkage: float = 0.0
     licence_approval_share: float = 0.65
@@ -65,6 +73,23 @@ class MarketParameters:
 PARAMETERS = tuple(f.name for f in fields(MarketParameters))
 """The parameters' names, in table order."""
 
+HEAVY = ("Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Y")
+"""Medium and heavy rare earths (MOFCOM's split of the export quota from 2012)."""
+
+
+def heavy_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
+    """(C,) commodities of one medium or heavy rare earth: oxides and metals whose name
+    starts with its symbol (``Dy2O3``, ``Dy_metal``; not ``NdPr_metal`` nor magnets).
+
+    >>> heavy_mask(("Dy2O3", "Dy_metal", "Nd2O3", "Y2O3", "Yb2O3", "SmCo")).tolist()
+    [True, True, False, True, True, False]
+    """
+    out = np.zeros(len(commodities), dtype=bool)
+    for i, name in enumerate(commodities):
+        symbol = re.match(r"^([A-Z][a-z]?)(?=\d|_metal$)", name)
+        out[i] = symbol is not None and symbol.group(1) in HEAVY
+    return out
+
 
 class MarketRow(Provenance):
     """One market parameter with its provenance (one row of ``market.csv``)."""
@@ -73,9 +98,7 @@ class MarketRow(Provenance):
 
     parameter: str = Field(min_length=1, description="one of MarketParameters' fields")
     value: FiniteFloat = Field(description="the parameter's value")
-    episode: str = Field(
-        "", description="the episode the value was fitted to (empty: not fitted)"
-    )
+    episode: str = Field("", description="the episode the value was fitted to (empty: not fitted)")
 
 
 def load_market(path: str | Path | None = None) -> MarketParameters:
@@ -126,7 +149,8 @@ def market_rows(path: str | Path | None = None) -> tuple[MarketRow, ...]:
 def write_market(rows: tuple[MarketRow, ...], path: str | Path) -> Path:
     """Write ``rows`` as a market table (how ``market.csv`` is regenerated)."""
     out = Path(path)
-    columns = list(MarketRow.model_fields)
+    first = ["parameter", "value", "episode"]
+    columns = first + [name for name in MarketRow.model_fields if name not in first]
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, columns, lineterminator="\n")
         writer.writeheader()
@@ -136,10 +160,12 @@ def write_market(rows: tuple[MarketRow, ...], path: str | Path) -> Path:
 
 
 __all__ = [
+    "HEAVY",
     "MARKET_TABLE",
     "PARAMETERS",
     "MarketParameters",
     "MarketRow",
+    "heavy_mask",
     "load_market",
     "market_rows",
     "write_market",

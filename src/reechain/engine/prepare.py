@@ -80,14 +80,14 @@ from numpy.typing import NDArray
 from reechain.chain import Chain
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.curves import (
+    check_stages,
     demand_path_array,
     outage_curve,
     outage_processes,
-    check_stages,
     ramp,
     template,
 )
-from reechain.engine.market import MarketParameters, load_market
+from reechain.engine.market import MarketParameters, heavy_mask, load_market
 from reechain.engine.scarcity import announced, coproduct_weights
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
@@ -377,7 +377,9 @@ def prepare(
         if isinstance(event, ExportRestriction | LogisticsDelay)
     ]
     cap_slices, cap_index = month_caps(event_caps, (C, R, R), T)
-    target_scale, restricting = announced(chain, events, T, market.precaution)
+    target_scale, restricting = announced(
+        chain, events, T, market.precaution, market.precaution_months
+    )
 
     # --- policies: stockpiles, partners, floors, priority -------------------------------------
     stocks = stockpiles(chain, policies, use)
@@ -442,7 +444,10 @@ def prepare(
         inventory_target_days=np.asarray(chain.inventory_target_days),
         inventory_restoration_months=np.asarray(chain.inventory_restoration_months),
         price0_usd_per_kg=np.asarray(chain.price_usd_per_kg),
-        elasticity=np.asarray(chain.elasticity) * market.elasticity_scale,
+        elasticity=np.asarray(chain.elasticity)
+        * np.where(
+            heavy_mask(chain.commodities), market.heavy_elasticity_scale, market.elasticity_scale
+        ),
         price_cap_multiple=np.asarray(chain.price_cap_multiple),
         target_scale=target_scale,
         restricting=restricting,

@@ -45,8 +45,8 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   **Refill** (months not triggered) buys up to the refill rate, not above the size, from
   producer stocks left after everything else, suppliers in region-index order, within the
   links' remaining caps; those purchases are recorded apart from deliveries.
-- **Price**: per region and commodity. *Stocks on hand* are the user inventory left after
-  the month's draw plus the region's producer stock; *inflow* is deliveries plus stockpile
+- **Price**: per region and commodity. *Stocks on hand* are the user inventory at the start
+  of the month plus the region's producer stock after trade; *inflow* is deliveries plus stockpile
   releases; the *target* is the user inventory target (× the precaution multiplier while a
   restriction is announced). x = (on hand + H × inflow) ÷ (target + H × U), 1 where the
   denominator is 0, and taken as 1 within 1e-12 of it (no price moves at baseline).
@@ -305,7 +305,7 @@ def price(
     """3. Price (R, C) from expected cover, adjusted partially, linked, wedged, capped."""
     m = prep.market
     H, cap = m.cover_horizon_months, prep.price_cap_multiple[None, :]
-    on_hand = user_stock - got.draw + producer_stock
+    on_hand = user_stock + producer_stock
     inflow = got.deliveries + got.released
     target = _target(prep, need.use) * prep.target_scale[t]
     supply_h = on_hand + H * inflow

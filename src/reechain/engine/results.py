@@ -34,6 +34,7 @@ from reechain.engine.kpis import (
     share_pct,
     value_lost_usd,
 )
+from reechain.engine.market import MarketParameters
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import run_reference
 from reechain.engine.vectorized import run_vectorized
@@ -98,11 +99,13 @@ def simulate(
     months: int | None = None,
     demand_path: Any = None,
     engine: str = "vectorized",
+    market: MarketParameters | None = None,
 ) -> Results:
     """Return the results (units per month, USD) of ``scenario`` against its baseline run.
 
     ``engine`` is ``"vectorized"`` (the scenario and its baseline run in one batch) or
     ``"reference"`` (the readable per-scenario loop); they agree to 1e-9 relative.
+    ``market``: the price step's parameters (default: the bundled, calibrated ones).
 
     Examples
     --------
@@ -113,8 +116,8 @@ def simulate(
     0.0
     """
     T = months if months is not None else (scenario.horizon_months if scenario else 24)
-    prep = prepare(chain, scenario, months=T, demand_path=demand_path)
-    base_prep = prepare(chain, None, months=T, demand_path=demand_path)
+    prep = prepare(chain, scenario, months=T, demand_path=demand_path, market=market)
+    base_prep = prepare(chain, None, months=T, demand_path=demand_path, market=market)
     content = scenario is not None and _has_content(scenario)
     if engine == "reference":
         run = run_reference(prep)

@@ -21,10 +21,11 @@ FloatArray = NDArray[np.float64]
 
 
 def announced(
-    chain: Chain, events: tuple[Any, ...], T: int, precaution: float
+    chain: Chain, events: tuple[Any, ...], T: int, precaution: float, fade_months: float
 ) -> tuple[FloatArray, FloatArray]:
-    """(T, R, C) inventory target multipliers (1 + precaution for targeted importers of a
-    restricted commodity in the restriction's window) and (T, R, C) restricting exporters."""
+    """(T, R, C) inventory target multipliers (1 + precaution × exp(−k/fade_months) for
+    targeted importers of a restricted commodity in the k-th month of the restriction's
+    window; the largest where restrictions overlap) and (T, R, C) restricting exporters."""
     R, C = len(chain.regions), len(chain.commodities)
     scale = np.ones((T, R, C))
     restricting = np.zeros((T, R, C))
@@ -35,7 +36,11 @@ def announced(
         t1 = min(T, t0 + event.duration_months)
         cm = name_mask(chain.commodities, event.commodities, chain.commodity_index)
         im = targeted_importers(chain, event)
-        scale[t0:t1][:, im[:, None] & cm[None, :]] = 1.0 + precaution
+        hit = im[:, None] & cm[None, :]
+        for t in range(t0, t1):
+            scale[t][hit] = np.maximum(
+                scale[t][hit], 1.0 + precaution * np.exp(-(t - t0) / fade_months)
+            )
         restricting[t0:t1, chain.region_index(event.exporter), cm] = 1.0
     return scale, restricting
 

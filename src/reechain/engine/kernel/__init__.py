@@ -74,7 +74,20 @@ def month_kernel(
             out.utilisation[b, p] = state.utilisation[b, p]  # in force during the month
             work.effective[p] = procs.capacity[b, t, p] * state.utilisation[b, p]
         require(
-            t, b, N, intensity, share, extra, chain, tables, procs, U, out.requests[b], us, state, work
+            t,
+            b,
+            N,
+            intensity,
+            share,
+            extra,
+            chain,
+            tables,
+            procs,
+            U,
+            out.requests[b],
+            us,
+            state,
+            work,
         )
         supply(
             t,
@@ -100,9 +113,7 @@ def month_kernel(
             work,
             keep,
         )
-        price(
-            t, b, chain, tables, U, D, released, out.inventory_draw[b], us, ps, pp, prices, work
-        )
+        price(t, b, chain, tables, U, D, released, us, ps, pp, prices, work)
         make(
             b,
             N,

@@ -26,7 +26,6 @@ def price(
     U: FloatArray,
     D: FloatArray,
     released: FloatArray,
-    draw: FloatArray,
     us: FloatArray,
     ps: FloatArray,
     pp: FloatArray,
@@ -36,7 +35,12 @@ def price(
     """3. Price from expected cover, adjusted partially, linked, wedged, capped (``out``
     (R, C) is written; the rule is the reference's)."""
     p0, elasticity, cap = chain.price0, chain.elasticity, chain.price_cap_multiple
-    H, adjustment, wedge, linkage = chain.market[0], chain.market[1], chain.market[2], chain.market[3]
+    H, adjustment, wedge, linkage = (
+        chain.market[0],
+        chain.market[1],
+        chain.market[2],
+        chain.market[3],
+    )
     scale = tables.target_scale[tables.target_scale_at[b, t]]
     restricting = tables.restricting[tables.restricting_at[b, t]]
     weights, moved, linked = chain.coproduct_weights, work.moved, work.linked
@@ -48,7 +52,7 @@ def price(
             demand_h = target + H * U[r, c]
             cover = 1.0
             if demand_h > 0:
-                cover = (us[r, c] - draw[r, c] + ps[r, c] + H * (D[r, c] + released[r, c]))
+                cover = us[r, c] + ps[r, c] + H * (D[r, c] + released[r, c])
                 cover = cover / demand_h
             # 1 ** x is exactly 1 (IEEE 754): skip pow, the step's dearest operation
             if cover >= 1.0 - 1e-12:
