@@ -4,7 +4,8 @@ The engine's price step (DESIGN.md §4, step 3) has eight behavioural parameters
 (:class:`reechain.engine.market.MarketParameters`): the cover horizon H, the elasticity
 scales s (light) and s_h (medium and heavy), the adjustment speed λ, the precaution φ and
 its fading M, the wedge θ and the co-product linkage ω. They are fitted here, by least
-squares on log ratios (``scipy.optimize.least_squares``, bounded trust region), to the sourced observations of ``risk/bundled/episode_2010.csv``:
+squares on log ratios (``scipy.optimize.least_squares``, bounded trust region), to the
+sourced observations of ``risk/bundled/episode_2010.csv``:
 oxide and metal prices of La, Ce, Nd(Pr), Dy (outside China, as multiples of the level
 before the episode), Chinese domestic prices against export prices (the wedge) and
 against their own September 2011 level, and China's export-quota fill in 2011 and 2012.
