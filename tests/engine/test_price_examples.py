@@ -81,7 +81,8 @@ def test_expected_cover_counts_stocks_and_precaution_raises_the_target() -> None
 def test_a_restricting_exporters_price_is_tied_to_the_worlds_by_the_wedge() -> None:
     """Nothing reaches JPN in months 1–2: JPN's price is the cap (100). CHN's users are
     served in full and its producers keep the withheld 5 t (cover above 1), yet CHN's price
-    is θ × the highest abroad: 0.25 × 100 = 25. After the cut both are at P₀."""
+    is θ × the world price (JPN's, the only user abroad): 0.25 × 100 = 25. After the cut
+    both are at P₀."""
     r = run(chain_a(), [FULL_CUT], market=STATIC.replace(wedge=0.25), months=4)
     close(r.price[:, JPN, OX], [10, 100, 100, 10])
     close(r.price[:, CHN, OX], [10, 25, 25, 10])

@@ -19,7 +19,7 @@ def calibrate_command(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     bootstrap: Annotated[
         int, typer.Option(help="Bootstrap draws for the parameters' bounds (0: none).")
-    ] = 50,
+    ] = 30,
     max_evaluations: Annotated[
         int, typer.Option(help="Most engine runs of the least-squares fit.")
     ] = 300,

@@ -20,8 +20,9 @@ The parameters:
   targeted importers' users raise their inventory target of the restricted commodities by
   the share φ × exp(−k/M) in its k-th month (the scare fades as the measure becomes known);
   when it is lifted, or as the scare fades, the target falls back and they destock;
-- ``wedge`` θ: a restricting exporter's domestic price is at least θ × the highest price
-  abroad (leakage through licences and smuggling), no more: the wedge is 1 − θ;
+- ``wedge`` θ: a restricting exporter's domestic price is at least θ × the world price
+  (the use-weighted mean abroad; leakage through licences and smuggling): the wedge is
+  1 − θ;
 - ``coproduct_linkage`` ω: where separation is joint, each co-product's price multiple is
   at least ω × the value-weighted multiple of its separation basket;
 - ``licence_approval_share`` a and ``licence_processing_working_days`` d: the defaults for

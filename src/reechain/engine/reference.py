@@ -52,8 +52,8 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   denominator is 0, and taken as 1 within 1e-12 of it (no price moves at baseline).
   Clearing multiple m* = x^(1/ε) (the cap where x = 0); m = m(t−1)^(1−λ) × m*^λ. Then,
   from these m of every region: co-product linkage m_c ≥ ω × Σ_k W[c, k] m_k (same
-  region); the wedge m ≥ θ × the highest linked m of the other regions for a restricting
-  exporter; capped. The sector's price signal is its key input (largest intensity × P₀).
+  region); the wedge m ≥ θ × the world's linked m (the other regions' mean weighted by
+  this month's use U; 1 where they use none) for a restricting exporter; capped. The sector's price signal is its key input (largest intensity × P₀).
 - **Round 2** includes the domestic link (a supplier's leftover may serve its own users'
   unmet requests); domestic links are never capped. Partner preference applies to
   suppliers inside the partner set: they serve partners' unmet requests first.
@@ -322,8 +322,13 @@ def price(
     R = len(prep.regions)
     wedged = linked.copy()
     for r in range(R):
-        others = np.delete(linked, r, axis=0).max(axis=0, initial=1.0)
-        tied = np.maximum(linked[r], m.wedge * others)
+        weight = np.delete(need.use, r, axis=0)  # (R - 1, C) this month's use abroad
+        total = weight.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            world = np.where(
+                total > 0, (np.delete(linked, r, axis=0) * weight).sum(axis=0) / total, 1.0
+            )
+        tied = np.maximum(linked[r], m.wedge * world)
         wedged[r] = np.where(prep.restricting[t, r] > 0, tied, linked[r])
     prices: FloatArray = prep.price0_usd_per_kg[None, :] * np.minimum(wedged, cap)
     return prices

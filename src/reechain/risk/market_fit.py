@@ -247,7 +247,7 @@ def calibrate_market(
             lambda x, y=target: values(x) - y,
             best.x,
             bounds=(lo, hi),
-            max_nfev=max(max_evaluations // 4, 5),
+            max_nfev=max(max_evaluations // 8, 5),
         )
         draws.append(again.x)
         if progress is not None:

@@ -61,7 +61,7 @@ class Calibration:
 def calibrate(
     *,
     seed: int = 0,
-    bootstrap: int = 50,
+    bootstrap: int = 30,
     out: str | Path | None = None,
     max_evaluations: int = 300,
     progress: Callable[[int, int], None] | None = None,

@@ -79,11 +79,14 @@ def price(
         for c in range(C):
             m = linked[r, c]
             if restricting[r, c] > 0:
-                others = 1.0
+                total = 0.0
+                weighted = 0.0
                 for j in range(R):
                     if j != r:
-                        others = max(others, linked[j, c])
-                m = max(m, wedge * others)
+                        total += U[j, c]
+                        weighted += linked[j, c] * U[j, c]
+                world = weighted / total if total > 0 else 1.0
+                m = max(m, wedge * world)
             out[r, c] = p0[c] * min(m, cap[c])
 
 
