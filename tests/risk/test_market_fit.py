@@ -91,7 +91,8 @@ def test_the_bundled_parameters_come_from_the_calibration() -> None:
         assert rows[name].episode == EPISODE, name
         assert rows[name].source.startswith("reechain calibrate"), name
     for name in ("licence_approval_share", "licence_processing_working_days"):
-        assert rows[name].episode == "" and str(rows[name].confidence) == "low"
+        assert rows[name].episode == ""
+        assert str(rows[name].confidence) == "low"
 
 
 def test_calibrate_on_the_command_line(tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   Clearing multiple m* = x^(1/ε) (the cap where x = 0); m = m(t−1)^(1−λ) × m*^λ. Then,
   from these m of every region: co-product linkage m_c ≥ ω × Σ_k W[c, k] m_k (same
   region); the wedge m ≥ θ × the world's linked m (the other regions' mean weighted by
-  this month's use U; 1 where they use none) for a restricting exporter; capped. The sector's price signal is its key input (largest intensity × P₀).
+  this month's use U; 1 where they use none) for a restricting exporter; capped. The
+  sector's price signal is its key input (largest intensity × P₀).
 - **Round 2** includes the domestic link (a supplier's leftover may serve its own users'
   unmet requests); domestic links are never capped. Partner preference applies to
   suppliers inside the partner set: they serve partners' unmet requests first.
