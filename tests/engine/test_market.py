@@ -19,7 +19,8 @@ def test_no_price_cap_was_set_from_an_episode_it_is_tested_on() -> None:
     """Each cap of the default dataset names what it stands for and the episode it was set
     from; none was set from 2009-2013 or 2025."""
     path = Path(bundled_path("default")) / "elasticities.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert rows
     for row in rows:
         assert row["cap_source"], row["commodity"]

@@ -225,7 +225,7 @@ def require(
     for g in reversed(prep.stage_order):
         cs = prep.commodity_stage == g
         if t == 0:
-            user_stock[:, cs] = (_target(prep, U) * prep.target_scale[t])[:, cs]
+            user_stock[:, cs] = _target(prep, U)[:, cs]  # before any precaution
             initial_stock[:, cs] = user_stock[:, cs]
         target = _target(prep, U) * prep.target_scale[t]
         restoration = (target - user_stock) / prep.inventory_restoration_months

@@ -77,10 +77,11 @@ def require(
             if commodity_stage[c] != g:
                 continue
             for r in range(R):
-                target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH * scale[r, c]
-                if t == 0:
+                target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH
+                if t == 0:  # before any precaution
                     us[r, c] = target
                     initial[r, c] = target
+                target *= scale[r, c]
                 restoration = (target - us[r, c]) / restore_in[r, c]
                 request[r, c] = max(U[r, c] + restoration, 0.0)
         # what each region's processes must make of the commodities this stage makes
