@@ -1076,6 +1076,8 @@ class YearBuilder:
                     "commodity": row["commodity"],
                     "elasticity": float(row["elasticity"]),
                     "price_cap_multiple": float(row["price_cap_multiple"]),
+                    "cap_source": row["cap_source"],
+                    "cap_episode": row["cap_episode"],
                     **b.prov_of(row),
                 }
             )

@@ -16,8 +16,21 @@ from hypothesis import strategies as st
 from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset, DatasetMeta
 from reechain.data.tables import TABLES_BY_NAME
+from reechain.engine.market import MarketParameters
 
 BASE_YEAR = 2024
+STATIC = MarketParameters(
+    cover_horizon_months=1.0,
+    elasticity_scale=1.0,
+    heavy_elasticity_scale=1.0,
+    adjustment=1.0,
+    precaution=0.0,
+    wedge=0.0,
+    coproduct_linkage=0.0,
+)
+"""The price step reduced to the first rule, P = P₀ × min(1, A/U)^(1/ε), where users hold no
+stock: the price clears at once, no precaution, no wedge, no co-product linkage (the hand-
+worked examples of the other rules use it; the price step's own examples vary it)."""
 SOURCE = {"source": "reechain engine tests (made-up numbers)", "confidence": "high"}
 REGIONS = ("CHN", "JPN", "USA")
 

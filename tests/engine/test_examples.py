@@ -22,9 +22,10 @@ import pytest
 from reechain.chain import Chain
 from reechain.engine import prepare, run_reference, simulate
 from reechain.engine.arrays import RunArrays
+from reechain.engine.market import MarketParameters
 from reechain.scenario import Scenario
 
-from .chains import make_chain, month
+from .chains import STATIC, make_chain, month
 
 CHN, JPN = 0, 1
 ORE, OX = 0, 1
@@ -86,6 +87,7 @@ def run(
     events: list[dict[str, Any]] = (),  # type: ignore[assignment]
     policies: list[dict[str, Any]] = (),
     months: int = 6,  # type: ignore[assignment]
+    market: MarketParameters = STATIC,
 ) -> RunArrays:
     scenario = Scenario.model_validate(
         {
@@ -96,7 +98,7 @@ def run(
             "policies": list(policies),
         }
     )
-    return run_reference(prepare(chain, scenario))
+    return run_reference(prepare(chain, scenario, market=market))
 
 
 def close(got: Any, want: Any) -> None:
@@ -148,6 +150,7 @@ def test_export_restriction_severity_and_the_price_rule() -> None:
         Scenario.model_validate(
             {"name": "x", "dataset": "tiny", "horizon_months": 6, "events": [event]}
         ),
+        market=STATIC,
     )
     close(res.rationed_units[:, 0, JPN], [0, 2, 0, 0, 0, 0])
     close(res.priced_out_units[:, 0, JPN], [0, 0, 2, 2, 0, 0])
@@ -273,6 +276,7 @@ def test_demand_shock_against_a_binding_capacity() -> None:
         Scenario.model_validate(
             {"name": "x", "dataset": "tiny", "horizon_months": 4, "events": [event]}
         ),
+        market=STATIC,
     )
     close(res.lost_units[:, 0, :], [[0, 0], [5 / 11, 0], [5 / 11, 0], [0, 0]])
 
@@ -566,7 +570,7 @@ def test_a_demand_path_feeds_both_runs() -> None:
     both the scenario and its baseline run: nothing is lost against the baseline run.
     """
     path = np.array([1.0, 1.0, 1.1, 1.1])
-    res = simulate(chain_a(price_cap=1.0), None, months=4, demand_path=path)
+    res = simulate(chain_a(price_cap=1.0), None, months=4, demand_path=path, market=STATIC)
     close(res.run.end_use_requirement[:, 0, JPN], [5, 5, 5.5, 5.5])
     close(res.run.end_use_output[:, 0, JPN], [5, 5, 5, 5])
     assert res.lost_units.max() == 0

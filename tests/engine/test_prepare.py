@@ -7,8 +7,8 @@ import pytest
 
 import reechain
 from reechain.engine import prepare, prepare_batch
+from reechain.engine.curves import check_stages as _check_stages
 from reechain.engine.groups import TABLES
-from reechain.engine.prepare import _check_stages
 from reechain.errors import ConsistencyError
 from reechain.scenario import Scenario
 

@@ -24,6 +24,7 @@ from reechain.workflows.simulate import (
     simulation_parts,
 )
 
+from .chains import STATIC
 from .test_examples import chain_a, month
 
 
@@ -54,6 +55,7 @@ def test_kpis_of_a_hand_worked_restriction() -> None:
         Scenario.model_validate(
             {"name": "x", "dataset": "tiny", "horizon_months": 6, "events": [event]}
         ),
+        market=STATIC,
     )
     jpn = next(k for k in sector_kpis(res) if k["region"] == "JPN" and k["sector"] == "s1")
     assert jpn["peak_shortfall_pct"] == pytest.approx(40)

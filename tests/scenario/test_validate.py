@@ -150,13 +150,15 @@ def test_a_wrong_type() -> None:
 def test_severity_and_quota_together() -> None:
     text = HEAD + RESTRICTION + "    severity: 0.5\n    quota_t_per_year: 3\n"
     assert message(text) == (
-        "s.yaml, line 4, events[0]: expected either severity or quota_t_per_year, not both"
+        "s.yaml, line 4, events[0]: expected one of severity, quota_t_per_year and licensing, "
+        "not several"
     )
 
 
 def test_neither_severity_nor_quota() -> None:
     assert message(HEAD + RESTRICTION) == (
-        "s.yaml, line 4, events[0]: expected severity (a fraction withheld) or quota_t_per_year"
+        "s.yaml, line 4, events[0]: expected severity (a fraction withheld), quota_t_per_year "
+        "or licensing"
     )
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from reechain.cli.calibrate import calibrate_command
 from reechain.cli.data import data_app
 from reechain.cli.demand import demand_app
 from reechain.cli.metrics import metrics_app
@@ -59,6 +60,7 @@ app.command("simulate")(simulate_command)
 app.command("risk")(risk_command)
 app.command("optimize")(optimize_command)
 app.command("report")(report_command)
+app.command("calibrate")(calibrate_command)
 
 
 def _version(value: bool) -> None:

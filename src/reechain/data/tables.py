@@ -275,6 +275,12 @@ class ElasticityRow(Provenance):
     price_cap_multiple: FiniteFloat = Field(
         ge=1, description="highest price as a multiple of baseline"
     )
+    cap_source: Text = Field(
+        "", description="the physical or market limit the cap stands for, and its source"
+    )
+    cap_episode: Text = Field(
+        "", description="the episode the cap was set from ('none': not set from one)"
+    )
 
 
 class ResidualRow(Provenance):

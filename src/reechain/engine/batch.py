@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.groups import (
+    MARKET_FIELDS,
     TABLES,
     TRIGGER_NEVER,
     Allocation,
@@ -292,6 +293,8 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
             first = prep
         elif prep.months != first.months or prep.regions != first.regions:
             raise ConsistencyError("a batch needs scenarios of one chain and one horizon")
+        elif prep.market != first.market:
+            raise ConsistencyError("a batch needs scenarios of one set of market parameters")
         for name in TABLES:
             if name == "link_cap":  # distinct months already
                 index[name].append(
@@ -333,6 +336,8 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
             price0=_float(first.price0_usd_per_kg),
             elasticity=_float(first.elasticity),
             price_cap_multiple=_float(first.price_cap_multiple),
+            coproduct_weights=_float(first.coproduct_weights),
+            market=_float([getattr(first.market, name) for name in MARKET_FIELDS]),
             sector_key_commodity=_int(first.sector_key_commodity),
             pair_sector=_int(pair_s),
             pair_commodity=_int(pair_c),

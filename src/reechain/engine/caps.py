@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.chain import Chain
+from reechain.engine.market import MarketParameters
 from reechain.engine.select import importer_mask, name_mask, region_mask
 from reechain.engine.sourcing import embodied_use, origin_content
 from reechain.scenario.models import ExportRestriction, LogisticsDelay
@@ -60,26 +61,51 @@ def month_caps(
     return slices, index.reshape(T).astype(np.int64)
 
 
+def licensed(event: ExportRestriction, market: MarketParameters) -> tuple[float | None, float]:
+    """Return the severity (share of former exports not shipped) and the delay (working
+    days) of a restriction: a licence requirement becomes 1 − applications × approval
+    share after its review time (the market's defaults where the measure is silent)."""
+    lic = event.licensing
+    if lic is None:
+        return event.severity, event.licensing_delay_working_days
+    approval = market.licence_approval_share if lic.approval_share is None else lic.approval_share
+    delay = (
+        market.licence_processing_working_days
+        if lic.processing_working_days is None
+        else lic.processing_working_days
+    )
+    return 1.0 - lic.applications * approval, delay
+
+
+def targeted_importers(chain: Chain, event: ExportRestriction) -> NDArray[np.bool_]:
+    """(R,) importers a restriction targets: its importers less the exporter and those
+    under a general licence."""
+    importers = importer_mask(chain, event.importers)
+    importers[chain.region_index(event.exporter)] = False
+    if event.licensing is not None and event.licensing.general_licences:
+        importers &= ~region_mask(chain, event.licensing.general_licences)
+    return importers
+
+
 def restriction_caps(
     chain: Chain,
     event: ExportRestriction,
     flow: FloatArray,
     share: FloatArray,
     T: int,
+    market: MarketParameters,
 ) -> EventCaps:
     """The caps of an export restriction: the withheld part of each restricted link's
-    baseline flow (by severity or quota), none while a licensing delay blocks the month."""
+    baseline flow (by severity, quota or licensing), none while a licence is in review."""
     R = len(chain.regions)
     limits = np.full(flow.shape, np.inf)
     e = chain.region_index(event.exporter)
     t0 = month_index(chain, event.start)
     window = np.zeros(T, dtype=bool)
     window[t0 : t0 + event.duration_months] = True
-    blocked = blocked_months(
-        T, t0, event.duration_months, event.licensing_delay_working_days / WORKING_DAYS_PER_MONTH
-    )
-    importers = importer_mask(chain, event.importers)
-    importers[e] = False
+    event_severity, delay_days = licensed(event, market)
+    blocked = blocked_months(T, t0, event.duration_months, delay_days / WORKING_DAYS_PER_MONTH)
+    importers = targeted_importers(chain, event)
     restricted = name_mask(chain.commodities, event.commodities, chain.commodity_index)
     targeted_share = np.ones((R, len(chain.commodities)))
     if event.end_uses is not None:
@@ -109,10 +135,10 @@ def restriction_caps(
         )
 
     for c in np.nonzero(restricted)[0]:
-        apply(e, int(c), event.severity)
+        apply(e, int(c), event_severity)
     if event.reexport is not None:
         content = origin_content(chain, share, e, restricted)
-        severity = event.severity
+        severity = event_severity
         if severity is None:
             assert event.quota_t_per_year is not None
             base_total = sum(flow[c, e, importers].sum() for c in np.nonzero(restricted)[0])

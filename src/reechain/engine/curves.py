@@ -76,3 +76,17 @@ def demand_path_array(path: Any, T: int, S: int, R: int) -> FloatArray:
             f"demand path: got shape {arr.shape}, expected {T} non-negative months"
         )
     return np.broadcast_to(arr, (T, S, R)).copy()
+
+
+def check_stages(chain: Chain, stage: IntArray, inputs: FloatArray, outputs: FloatArray) -> None:
+    """Raise ConsistencyError unless every process makes its stage's commodities from
+    earlier stages' ones."""
+    cs = np.asarray(chain.commodity_stage)[None, :]
+    at = np.asarray(stage)[:, None]
+    wrong = ((outputs != 0) & (cs != at)) | ((inputs != 0) & (cs >= at))
+    bad = np.nonzero(wrong.any(axis=1))[0]
+    if len(bad):
+        raise ConsistencyError(
+            f"process {bad[0]}: the engine needs outputs at the process's stage and inputs "
+            "from earlier stages"
+        )

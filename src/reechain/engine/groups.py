@@ -26,6 +26,9 @@ BoolArray = NDArray[np.bool_]
 TRIGGER_NEVER, TRIGGER_DATE, TRIGGER_SHORTFALL, TRIGGER_PRICE = 0, 1, 2, 3
 """Stockpile trigger kinds."""
 
+MARKET_FIELDS = ("cover_horizon_months", "adjustment", "wedge", "coproduct_linkage")
+"""The :class:`~reechain.engine.market.MarketParameters` in ``ChainArrays.market``, in order."""
+
 
 class ChainArrays(NamedTuple):
     """What comes from the chain alone: one copy for every scenario of a batch."""
@@ -48,6 +51,10 @@ class ChainArrays(NamedTuple):
     """(C,)"""
     price_cap_multiple: FloatArray
     """(C,)"""
+    coproduct_weights: FloatArray
+    """(C, C) value weights of the joint separation baskets that make each commodity."""
+    market: FloatArray
+    """(4,) the price step's H, λ, θ, ω (:data:`MARKET_FIELDS`)."""
     sector_key_commodity: IntArray
     """(S,) −1 if none."""
     pair_sector: IntArray
@@ -80,9 +87,25 @@ class MonthTables(NamedTuple):
     """(U, R, C)"""
     extra_supply_at: IntArray
     """(B, T)"""
+    target_scale: FloatArray
+    """(U, R, C) user inventory target multiplier (precaution)."""
+    target_scale_at: IntArray
+    """(B, T)"""
+    restricting: FloatArray
+    """(U, R, C) 1.0 where the region restricts its exports of the commodity."""
+    restricting_at: IntArray
+    """(B, T)"""
 
 
-TABLES = ("intensity", "sourcing_share", "link_cap", "end_use_requirement", "extra_supply")
+TABLES = (
+    "intensity",
+    "sourcing_share",
+    "link_cap",
+    "end_use_requirement",
+    "extra_supply",
+    "target_scale",
+    "restricting",
+)
 """The tables of :class:`MonthTables` (each with its ``_at`` index)."""
 
 
@@ -259,3 +282,7 @@ class Work(NamedTuple):
     """(C,)"""
     part: FloatArray
     """(C,)"""
+    moved: FloatArray
+    """(R, C) price multiples after partial adjustment."""
+    linked: FloatArray
+    """(R, C) price multiples after co-product linkage."""

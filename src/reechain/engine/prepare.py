@@ -57,6 +57,11 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   regions, producing the commodity) to at least their baseline activity in the window.
   **Sector priority** gives ranks per region (listed sectors first, in order; the others
   after, pro rata). **Partner preference** marks the partner regions per commodity.
+- **Market signals** (:mod:`reechain.engine.scarcity`): while a restriction is in force its
+  targeted importers' inventory target of the restricted commodities is raised by the
+  precaution share, and its exporter is marked as restricting them (the wedge); the
+  co-product weights are the value baskets of the chain's joint separations. Licensing is
+  turned into a delay and a severity by :func:`reechain.engine.caps.licensed`.
 - **Stockpiles** of the dataset are held and never released unless a ``stockpile`` policy
   names their holder and commodity without a size (it then sets their trigger and release);
   a policy with a size creates a new stockpile, full at month 0 (``size_days``: days of the
@@ -79,17 +84,19 @@ from reechain.chain.pipeline import Online
 from reechain.chain.pipeline import online as pipeline_online
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
 from reechain.engine.curves import (
+    check_stages,
     demand_path_array,
     outage_curve,
     outage_processes,
     ramp,
     template,
 )
+from reechain.engine.market import MarketParameters, heavy_mask, load_market
 from reechain.engine.online import place_online, shift_online
+from reechain.engine.scarcity import announced, coproduct_weights
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
-from reechain.errors import ConsistencyError
 from reechain.scenario.models import (
     CapacityOutage,
     DemandShock,
@@ -172,6 +179,14 @@ class Prepared:
     """(C,) negative."""
     price_cap_multiple: FloatArray
     """(C,)"""
+    target_scale: FloatArray
+    """(T, R, C) user inventory target multiplier (1 + precaution where restricted)."""
+    restricting: FloatArray
+    """(T, R, C) 1.0 where the region restricts its exports of the commodity."""
+    coproduct_weights: FloatArray
+    """(C, C) row c: value weights of the joint separation baskets that make c."""
+    market: MarketParameters
+    """The price step's parameters (``elasticity`` above is already scaled)."""
     sector_key_commodity: IntArray
     """(S,) the input with the largest cost share (intensity × price), −1 if none."""
     value_usd_per_unit: FloatArray
@@ -224,6 +239,7 @@ def prepare(
     months: int | None = None,
     demand_path: Any = None,
     online: Sequence[Online] | None = None,
+    market: MarketParameters | None = None,
 ) -> Prepared:
     """Return the per-month arrays of ``scenario`` on ``chain`` (None: the baseline run).
 
@@ -240,6 +256,8 @@ def prepare(
     online
         Pipeline capacity that comes online (default: that of the chain's own
         ``pipeline_case``, which is ``operating-only`` for a compiled chain: none).
+    market
+        The market's behavioural parameters (default: the bundled, calibrated table).
 
     Examples
     --------
@@ -251,6 +269,7 @@ def prepare(
     """
     if scenario is not None:
         check_against_chain(scenario, chain)
+    market = market if market is not None else load_market()
     T = months if months is not None else (scenario.horizon_months if scenario else 24)
     R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
     events = scenario.events if scenario else ()
@@ -302,7 +321,7 @@ def prepare(
         if isinstance(event, CapacityOutage):
             hit = outage_processes(chain, event, P, process_region, process_stage)
             avail[:, hit] *= outage_curve(T, month_index(chain, event.start), event)[:, None]
-    _check_stages(chain, process_stage, process_inputs, process_outputs)
+    check_stages(chain, process_stage, process_inputs, process_outputs)
     baseline_activity = (
         np.concatenate([chain.activity_per_year, np.zeros(P - len(chain.processes))]) / 12
     )
@@ -366,13 +385,16 @@ def prepare(
     # --- trade caps ------------------------------------------------------------------------
     flow = chain.trade_matrix / 12  # (C, R, R)
     event_caps = [
-        restriction_caps(chain, event, flow, base_share, T)
+        restriction_caps(chain, event, flow, base_share, T, market)
         if isinstance(event, ExportRestriction)
         else delay_caps(chain, event, flow, T)
         for event in events
         if isinstance(event, ExportRestriction | LogisticsDelay)
     ]
     cap_slices, cap_index = month_caps(event_caps, (C, R, R), T)
+    target_scale, restricting = announced(
+        chain, events, T, market.precaution, market.precaution_months
+    )
 
     # --- policies: stockpiles, partners, floors, priority -------------------------------------
     stocks = stockpiles(chain, policies, use)
@@ -437,8 +459,15 @@ def prepare(
         inventory_target_days=np.asarray(chain.inventory_target_days),
         inventory_restoration_months=np.asarray(chain.inventory_restoration_months),
         price0_usd_per_kg=np.asarray(chain.price_usd_per_kg),
-        elasticity=np.asarray(chain.elasticity),
+        elasticity=np.asarray(chain.elasticity)
+        * np.where(
+            heavy_mask(chain.commodities), market.heavy_elasticity_scale, market.elasticity_scale
+        ),
         price_cap_multiple=np.asarray(chain.price_cap_multiple),
+        target_scale=target_scale,
+        restricting=restricting,
+        coproduct_weights=coproduct_weights(chain),
+        market=market,
         sector_key_commodity=key.astype(np.int64),
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),
@@ -486,15 +515,3 @@ def _every_month(value: FloatArray, T: int, *, writable: bool) -> FloatArray:
     if writable:
         return months.copy()
     return months
-
-
-def _check_stages(chain: Chain, stage: IntArray, inputs: FloatArray, outputs: FloatArray) -> None:
-    cs = np.asarray(chain.commodity_stage)[None, :]
-    at = np.asarray(stage)[:, None]
-    wrong = ((outputs != 0) & (cs != at)) | ((inputs != 0) & (cs >= at))
-    bad = np.nonzero(wrong.any(axis=1))[0]
-    if len(bad):
-        raise ConsistencyError(
-            f"process {bad[0]}: the engine needs outputs at the process's stage and inputs "
-            "from earlier stages"
-        )

@@ -11,7 +11,11 @@ be read beside DESIGN.md section 4, step by step:
    pro rata when a supplier is short); trade round 2 (water-filling of leftovers, suppliers
    in region-index order, partners first where set); buffer (user inventory first, then
    strategic stockpiles on their triggers).
-3. **Price**: P = P₀ × min(1, A/N)^(1/ε), capped.
+3. **Price** from expected scarcity: expected cover x = (stocks on hand + H × inflow) ÷
+   (inventory target + H × requirement); the clearing multiple x^(1/ε); the price moves a
+   share λ of the way there (in logs) each month; co-products are linked to their
+   separation basket; a restricting exporter's domestic price is tied to the world's by
+   the wedge; capped.
 4. **Make**: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity).
 
 Decisions where DESIGN.md is silent (the preparation's own are in
@@ -41,8 +45,16 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   **Refill** (months not triggered) buys up to the refill rate, not above the size, from
   producer stocks left after everything else, suppliers in region-index order, within the
   links' remaining caps; those purchases are recorded apart from deliveries.
-- **Price**: per region and commodity with N = U (no requirement: P₀; nothing available:
-  the cap). The sector's price signal is its key input (largest intensity × P₀).
+- **Price**: per region and commodity. *Stocks on hand* are the user inventory at the start
+  of the month plus the region's producer stock after trade; *inflow* is deliveries plus stockpile
+  releases; the *target* is the user inventory target (× the precaution multiplier while a
+  restriction is announced). x = (on hand + H × inflow) ÷ (target + H × U), 1 where the
+  denominator is 0, and taken as 1 within 1e-12 of it (no price moves at baseline).
+  Clearing multiple m* = x^(1/ε) (the cap where x = 0); m = m(t−1)^(1−λ) × m*^λ. Then,
+  from these m of every region: co-product linkage m_c ≥ ω × Σ_k W[c, k] m_k (same
+  region); the wedge m ≥ θ × the world's linked m (the other regions' mean weighted by
+  this month's use U; 1 where they use none) for a restricting exporter; capped. The
+  sector's price signal is its key input (largest intensity × P₀).
 - **Round 2** includes the domestic link (a supplier's leftover may serve its own users'
   unmet requests); domestic links are never capped. Partner preference applies to
   suppliers inside the partner set: they serve partners' unmet requests first.
@@ -158,7 +170,7 @@ def run_reference(prep: Prepared) -> RunArrays:
         got = supply(
             prep, t, share, cap, need, effective, user_stock, producer_stock, level, price_prev
         )
-        prices = price(prep, need.use, got.available)
+        prices = price(prep, t, need, got, user_stock, producer_stock, price_prev)
         used = make(prep, N, intensity, need, got, price_prev, user_stock)
         user_stock = used.user_stock
         purchases = refill(prep, t, cap, need, got, price_prev, producer_stock, level)
@@ -213,9 +225,10 @@ def require(
     for g in reversed(prep.stage_order):
         cs = prep.commodity_stage == g
         if t == 0:
-            user_stock[:, cs] = _target(prep, U)[:, cs]
+            user_stock[:, cs] = _target(prep, U)[:, cs]  # before any precaution
             initial_stock[:, cs] = user_stock[:, cs]
-        restoration = (_target(prep, U) - user_stock) / prep.inventory_restoration_months
+        target = _target(prep, U) * prep.target_scale[t]
+        restoration = (target - user_stock) / prep.inventory_restoration_months
         request[:, cs] = np.maximum(U + restoration, 0.0)[:, cs]
         wanted = np.einsum("cij,jc->ic", share, request) + prep.producer_stock_build
         from_processes = np.maximum(wanted - prep.extra_supply[t], 0.0)
@@ -281,14 +294,44 @@ def supply(
     return Supplied(activity, output, shipped, D, draw, released, A, ratio)
 
 
-def price(prep: Prepared, U: FloatArray, A: FloatArray) -> FloatArray:
-    """3. Price: (R, C) P₀ × min(1, A/U)^(1/ε), capped."""
+def price(
+    prep: Prepared,
+    t: int,
+    need: Required,
+    got: Supplied,
+    user_stock: FloatArray,
+    producer_stock: FloatArray,
+    price_prev: FloatArray,
+) -> FloatArray:
+    """3. Price (R, C) from expected cover, adjusted partially, linked, wedged, capped."""
+    m = prep.market
+    H, cap = m.cover_horizon_months, prep.price_cap_multiple[None, :]
+    on_hand = user_stock + producer_stock
+    inflow = got.deliveries + got.released
+    target = _target(prep, need.use) * prep.target_scale[t]
+    supply_h = on_hand + H * inflow
+    demand_h = target + H * need.use
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        cover = np.where(U > 0, np.minimum(1.0, A / np.where(U > 0, U, 1.0)), 1.0)
-        multiple = np.where(cover > 0, cover ** (1 / prep.elasticity[None, :]), np.inf)
-    prices: FloatArray = prep.price0_usd_per_kg[None, :] * np.minimum(
-        multiple, prep.price_cap_multiple[None, :]
-    )
+        cover = np.where(demand_h > 0, supply_h / np.where(demand_h > 0, demand_h, 1.0), 1.0)
+        cover = np.where(cover >= 1.0 - 1e-12, 1.0, np.maximum(cover, 0.0))
+        clearing = np.where(
+            cover > 0, np.minimum(cover ** (1 / prep.elasticity[None, :]), cap), cap
+        )
+    last = price_prev / prep.price0_usd_per_kg[None, :]
+    moved = np.exp((1 - m.adjustment) * np.log(last) + m.adjustment * np.log(clearing))
+    linked = np.maximum(moved, m.coproduct_linkage * moved @ prep.coproduct_weights.T)
+    R = len(prep.regions)
+    wedged = linked.copy()
+    for r in range(R):
+        weight = np.delete(need.use, r, axis=0)  # (R - 1, C) this month's use abroad
+        total = weight.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            world = np.where(
+                total > 0, (np.delete(linked, r, axis=0) * weight).sum(axis=0) / total, 1.0
+            )
+        tied = np.maximum(linked[r], m.wedge * world)
+        wedged[r] = np.where(prep.restricting[t, r] > 0, tied, linked[r])
+    prices: FloatArray = prep.price0_usd_per_kg[None, :] * np.minimum(wedged, cap)
     return prices
 
 

@@ -35,6 +35,7 @@ from reechain.engine.kpis import (
     share_pct,
     value_lost_usd,
 )
+from reechain.engine.market import MarketParameters
 from reechain.engine.prepare import Prepared, prepare
 from reechain.engine.reference import run_reference
 from reechain.engine.vectorized import run_vectorized
@@ -100,6 +101,7 @@ def simulate(
     demand_path: Any = None,
     engine: str = "vectorized",
     online: Sequence[Online] | None = None,
+    market: MarketParameters | None = None,
 ) -> Results:
     """Return the results (units per month, USD) of ``scenario`` against its baseline run.
 
@@ -108,6 +110,7 @@ def simulate(
     ``online`` is the pipeline capacity that comes online in both runs
     (:func:`reechain.chain.pipeline.online`; default: the chain's own case, none for a
     compiled chain).
+    ``market``: the price step's parameters (default: the bundled, calibrated ones).
 
     Examples
     --------
@@ -118,8 +121,10 @@ def simulate(
     0.0
     """
     T = months if months is not None else (scenario.horizon_months if scenario else 24)
-    prep = prepare(chain, scenario, months=T, demand_path=demand_path, online=online)
-    base_prep = prepare(chain, None, months=T, demand_path=demand_path, online=online)
+    prep = prepare(chain, scenario, months=T, demand_path=demand_path, online=online, market=market)
+    base_prep = prepare(
+        chain, None, months=T, demand_path=demand_path, online=online, market=market
+    )
     content = scenario is not None and _has_content(scenario)
     if engine == "reference":
         run = run_reference(prep)

@@ -167,4 +167,6 @@ def _work(batch: PreparedBatch, full_trade: bool, refills: bool) -> Work:
         possible=np.zeros(S),
         left=np.zeros(C),
         part=np.zeros(C),
+        moved=np.zeros((R, C)),
+        linked=np.zeros((R, C)),
     )

@@ -138,7 +138,18 @@ def describe_event(item: Mapping[str, Any], chain: Chain) -> str:
         else:
             to = "to every importer"
         delay = float(item.get("licensing_delay_working_days") or 0)
-        if item.get("quota_t_per_year") is not None:
+        licence = item.get("licensing")
+        if isinstance(licence, Mapping):
+            delay = float(licence.get("processing_working_days") or delay)
+        if isinstance(licence, Mapping) and not item.get("severity"):
+            share = licence.get("approval_share")
+            how = "requires a licence for each of its exports" + (
+                f" ({100 * float(share):.0f} % approved)" if share is not None else ""
+            )
+            exempt = licence.get("general_licences") or []
+            if exempt:
+                how += f", general licences for {_list([region_label(chain, r) for r in exempt])}"
+        elif item.get("quota_t_per_year") is not None:
             how = f"caps at {float(item['quota_t_per_year']):,.0f} t a year its exports"
         elif float(item.get("severity") or 0) > 0:
             how = f"withholds {100 * float(item['severity']):.0f} % of its exports"

@@ -98,8 +98,34 @@ class ReexportRule(_Model):
     )
 
 
+class Licensing(_Model):
+    """An export licence requirement as announced: who applies, how long review takes,
+    what share is approved, and who holds a general licence (exempt).
+
+    The engine turns it into shipments: nothing licensed in the first
+    ``processing_working_days`` of the window, then ``applications`` × ``approval_share``
+    of the former exports of each targeted link. What the announcement leaves unsaid (the
+    review time, the approval share) is the market's calibrated default
+    (:class:`reechain.engine.market.MarketParameters`).
+    """
+
+    applications: Fraction = Field(
+        1.0, description="share of former exports for which licences are applied for"
+    )
+    processing_working_days: NonNegative | None = Field(
+        None, description="review time of an application; None: the calibrated default"
+    )
+    approval_share: Fraction | None = Field(
+        None, description="share of applied-for exports approved; None: the calibrated default"
+    )
+    general_licences: tuple[Name, ...] = Field(
+        (), description="importers (regions or groups) under a general licence: not restricted"
+    )
+
+
 class ExportRestriction(_Model):
-    """An exporter withholds part of its exports of some commodities from some importers."""
+    """An exporter withholds part of its exports of some commodities from some importers:
+    a physical cut (``severity``), a quota, or a licence requirement (``licensing``)."""
 
     kind: Literal["export_restriction"]
     exporter: Name
@@ -116,15 +142,26 @@ class ExportRestriction(_Model):
         None, description="exports allowed per link, commodity units per year"
     )
     licensing_delay_working_days: NonNegative = 0.0
+    licensing: Licensing | None = Field(
+        None, description="a licence requirement as announced (instead of severity or quota)"
+    )
 
     @model_validator(mode="after")
     def _one_severity(self) -> ExportRestriction:
-        if self.severity is None and self.quota_t_per_year is None:
+        given = [x is not None for x in (self.severity, self.quota_t_per_year, self.licensing)]
+        if not any(given):
             raise PydanticCustomError(
-                "severity", "severity (a fraction withheld) or quota_t_per_year"
+                "severity", "severity (a fraction withheld), quota_t_per_year or licensing"
             )
-        if self.severity is not None and self.quota_t_per_year is not None:
-            raise PydanticCustomError("severity", "either severity or quota_t_per_year, not both")
+        if sum(given) > 1:
+            raise PydanticCustomError(
+                "severity", "one of severity, quota_t_per_year and licensing, not several"
+            )
+        if self.licensing is not None and self.licensing_delay_working_days:
+            raise PydanticCustomError(
+                "severity",
+                "licensing.processing_working_days instead of licensing_delay_working_days",
+            )
         return self
 
 
@@ -313,6 +350,7 @@ NESTED: dict[str, type[_Model]] = {
     "recovery": Recovery,
     "trigger": Trigger,
     "importers": Outside,
+    "licensing": Licensing,
 }
 
 

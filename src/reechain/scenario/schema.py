@@ -73,6 +73,7 @@ DESCRIPTIONS: dict[str, str] = {
     "payer": "the region that pays the gap between floor and market price",
     "threshold": "restricted-origin content (mass fraction) at which a product is covered",
     "outside": "group or region whose members are not targeted",
+    "licensing": "a licence requirement as announced: applications, review, approvals",
 }
 """What each field means, where the model's own ``description`` is empty."""
 
@@ -99,6 +100,9 @@ UNITS: dict[str, str] = {
     "shortfall_pct": "% of use",
     "price_multiple": "× baseline price",
     "floor_usd_per_kg": "USD/kg",
+    "applications": "fraction 0–1 of former exports",
+    "processing_working_days": "working days",
+    "approval_share": "fraction 0–1",
     "start": "month YYYY-MM",
     "date": "month YYYY-MM",
 }
@@ -159,6 +163,11 @@ EXAMPLES: dict[str, Any] = {
     "payer": "USA",
     "threshold": 0.001,
     "outside": "allies",
+    "licensing": {"applications": 1.0, "approval_share": 0.5, "general_licences": ["KOR"]},
+    "applications": 1.0,
+    "processing_working_days": 45,
+    "approval_share": 0.5,
+    "general_licences": ["KOR"],
 }
 """An example value of each field, valid for the model it belongs to."""
 

@@ -373,6 +373,14 @@ def check_against_chain(
             _importers(e.importers, (*at, "importers"), region, names)
             if e.end_uses is not None:
                 names((*at, "end_uses"), list(e.end_uses), sectors, "sector")
+            if e.licensing is not None and e.licensing.general_licences:
+                names(
+                    (*at, "licensing", "general_licences"),
+                    list(e.licensing.general_licences),
+                    [],
+                    "region",
+                    group_ok=True,
+                )
             if e.reexport is not None:
                 names(
                     (*at, "reexport", "commodities"),

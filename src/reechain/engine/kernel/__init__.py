@@ -73,7 +73,22 @@ def month_kernel(
         for p in range(P):
             out.utilisation[b, p] = state.utilisation[b, p]  # in force during the month
             work.effective[p] = procs.capacity[b, t, p] * state.utilisation[b, p]
-        require(t, b, N, intensity, share, extra, chain, procs, U, out.requests[b], us, state, work)
+        require(
+            t,
+            b,
+            N,
+            intensity,
+            share,
+            extra,
+            chain,
+            tables,
+            procs,
+            U,
+            out.requests[b],
+            us,
+            state,
+            work,
+        )
         supply(
             t,
             b,
@@ -98,7 +113,7 @@ def month_kernel(
             work,
             keep,
         )
-        price(U, A, chain.price0, chain.elasticity, chain.price_cap_multiple, prices)
+        price(t, b, chain, tables, U, D, released, us, ps, pp, prices, work)
         make(
             b,
             N,

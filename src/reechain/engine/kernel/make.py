@@ -5,32 +5,89 @@ from __future__ import annotations
 
 import numpy as np
 
-from reechain.engine.groups import ChainArrays, FloatArray, IntArray, Processes, Work
+from reechain.engine.groups import (
+    ChainArrays,
+    FloatArray,
+    IntArray,
+    MonthTables,
+    Processes,
+    Work,
+)
 from reechain.engine.jit import njit
+from reechain.units import DAYS_PER_MONTH
 
 
 @njit
 def price(
+    t: int,
+    b: int,
+    chain: ChainArrays,
+    tables: MonthTables,
     U: FloatArray,
-    A: FloatArray,
-    p0: FloatArray,
-    elasticity: FloatArray,
-    cap: FloatArray,
+    D: FloatArray,
+    released: FloatArray,
+    us: FloatArray,
+    ps: FloatArray,
+    pp: FloatArray,
     out: FloatArray,
+    work: Work,
 ) -> None:
-    """3. Price: P₀ × min(1, A/U)^(1/ε), capped (``out`` (R, C) is written)."""
+    """3. Price from expected cover, adjusted partially, linked, wedged, capped (``out``
+    (R, C) is written; the rule is the reference's)."""
+    p0, elasticity, cap = chain.price0, chain.elasticity, chain.price_cap_multiple
+    H, adjustment, wedge, linkage = (
+        chain.market[0],
+        chain.market[1],
+        chain.market[2],
+        chain.market[3],
+    )
+    scale = tables.target_scale[tables.target_scale_at[b, t]]
+    restricting = tables.restricting[tables.restricting_at[b, t]]
+    weights, moved, linked = chain.coproduct_weights, work.moved, work.linked
+    target_days = chain.inventory_target_days
     R, C = U.shape
     for r in range(R):
         for c in range(C):
-            cover = min(1.0, A[r, c] / U[r, c]) if U[r, c] > 0 else 1.0
+            target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH * scale[r, c]
+            demand_h = target + H * U[r, c]
+            cover = 1.0
+            if demand_h > 0:
+                cover = us[r, c] + ps[r, c] + H * (D[r, c] + released[r, c])
+                cover = cover / demand_h
             # 1 ** x is exactly 1 (IEEE 754): skip pow, the step's dearest operation
-            if cover == 1.0:
-                multiple = 1.0
+            if cover >= 1.0 - 1e-12:
+                clearing = 1.0
             elif cover > 0:
-                multiple = cover ** (1 / elasticity[c])
+                clearing = min(cover ** (1 / elasticity[c]), cap[c])
             else:
-                multiple = np.inf
-            out[r, c] = p0[c] * min(multiple, cap[c])
+                clearing = cap[c]
+            last = pp[r, c] / p0[c]
+            if last == 1.0 and clearing == 1.0:
+                moved[r, c] = 1.0
+            else:
+                moved[r, c] = np.exp(
+                    (1 - adjustment) * np.log(last) + adjustment * np.log(clearing)
+                )
+    for r in range(R):
+        for c in range(C):
+            basket = 0.0
+            for k in range(C):
+                if weights[c, k] != 0:
+                    basket += moved[r, k] * weights[c, k]
+            linked[r, c] = max(moved[r, c], linkage * basket)
+    for r in range(R):
+        for c in range(C):
+            m = linked[r, c]
+            if restricting[r, c] > 0:
+                total = 0.0
+                weighted = 0.0
+                for j in range(R):
+                    if j != r:
+                        total += U[j, c]
+                        weighted += linked[j, c] * U[j, c]
+                world = weighted / total if total > 0 else 1.0
+                m = max(m, wedge * world)
+            out[r, c] = p0[c] * min(m, cap[c])
 
 
 @njit

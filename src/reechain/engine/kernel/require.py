@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reechain.engine.groups import ChainArrays, FloatArray, Processes, State, Work
+from reechain.engine.groups import ChainArrays, FloatArray, MonthTables, Processes, State, Work
 from reechain.engine.jit import njit
 from reechain.units import DAYS_PER_MONTH
 
@@ -16,6 +16,7 @@ def require(
     share: FloatArray,
     extra: FloatArray,
     chain: ChainArrays,
+    tables: MonthTables,
     procs: Processes,
     U: FloatArray,
     request: FloatArray,
@@ -40,6 +41,7 @@ def require(
     initial = state.initial_stock[b]
     effective, required, pool, from_proc = work.effective, work.required, work.pool, work.from_proc
     has_need, wanted_c = work.has_need, work.wanted
+    scale = tables.target_scale[tables.target_scale_at[b, t]]
     S, R = N.shape
     C = U.shape[1]
     P = region.shape[0]
@@ -76,9 +78,10 @@ def require(
                 continue
             for r in range(R):
                 target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH
-                if t == 0:
+                if t == 0:  # before any precaution
                     us[r, c] = target
                     initial[r, c] = target
+                target *= scale[r, c]
                 restoration = (target - us[r, c]) / restore_in[r, c]
                 request[r, c] = max(U[r, c] + restoration, 0.0)
         # what each region's processes must make of the commodities this stage makes

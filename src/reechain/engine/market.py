@@ -1,0 +1,173 @@
+"""The market's behavioural parameters: how prices form from expected scarcity (DESIGN.md §4,
+step 3) and what an export licence yields when a scenario does not say.
+
+The parameters are one table, ``engine/bundled/market.csv``, one row per parameter with its
+value, bounds and provenance; ``reechain calibrate`` fits them to the 2009–2013 episode and
+writes this table (:mod:`reechain.risk.market_fit`). The engine reads them once per
+preparation (:func:`load_market`); a calibration passes its own :class:`MarketParameters`.
+
+The parameters:
+
+- ``cover_horizon_months`` H: users judge scarcity over the next H months: expected cover
+  x = (stocks on hand + H × this month's inflow) ÷ (inventory target + H × requirement);
+- ``elasticity_scale`` s and ``heavy_elasticity_scale`` s_h: the price that clears
+  expected cover is P₀ × x^(1/(s·ε)), ε the commodity's short-run demand elasticity
+  (dataset), s_h in place of s for the medium and heavy rare earths (Sm to Lu and Y, the
+  split of China's export quotas from 2012: :func:`heavy_mask`);
+- ``adjustment`` λ: each month the price moves a share λ of the way (in logs) to that
+  clearing price, so a spike builds over months;
+- ``precaution`` φ and ``precaution_months`` M: when a restriction is announced its
+  targeted importers' users raise their inventory target of the restricted commodities by
+  the share φ × exp(−k/M) in its k-th month (the scare fades as the measure becomes known);
+  when it is lifted, or as the scare fades, the target falls back and they destock;
+- ``wedge`` θ: a restricting exporter's domestic price is at least θ × the world price
+  (the use-weighted mean abroad; leakage through licences and smuggling): the wedge is
+  1 − θ;
+- ``coproduct_linkage`` ω: where separation is joint, each co-product's price multiple is
+  at least ω × the value-weighted multiple of its separation basket;
+- ``licence_approval_share`` a and ``licence_processing_working_days`` d: the defaults for
+  a licensing measure that states neither.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field
+
+from reechain.data.rows import read_rows
+from reechain.data.tables import Provenance
+from reechain.errors import DatasetError, Problem
+from reechain.finite import FiniteFloat
+
+MARKET_TABLE = Path(__file__).parent / "bundled" / "market.csv"
+"""The bundled market parameters (written by ``reechain calibrate``)."""
+
+
+@dataclass(frozen=True)
+class MarketParameters:
+    """The market's behavioural parameters (meanings in the module docstring)."""
+
+    cover_horizon_months: float = 6.0
+    elasticity_scale: float = 1.0
+    heavy_elasticity_scale: float = 1.0
+    adjustment: float = 0.3
+    precaution: float = 0.0
+    precaution_months: float = 6.0
+    wedge: float = 0.5
+    coproduct_linkage: float = 0.0
+    licence_approval_share: float = 0.65
+    licence_processing_working_days: float = 45.0
+
+    def replace(self, **values: float) -> MarketParameters:
+        """Return a copy with ``values`` changed."""
+        return MarketParameters(**(asdict(self) | values))
+
+
+PARAMETERS = tuple(f.name for f in fields(MarketParameters))
+"""The parameters' names, in table order."""
+
+HEAVY = ("Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Y")
+"""Medium and heavy rare earths (MOFCOM's split of the export quota from 2012)."""
+
+
+def heavy_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
+    """(C,) commodities of one medium or heavy rare earth: oxides and metals whose name
+    starts with its symbol (``Dy2O3``, ``Dy_metal``; not ``NdPr_metal`` nor magnets).
+
+    >>> heavy_mask(("Dy2O3", "Dy_metal", "Nd2O3", "Y2O3", "Yb2O3", "SmCo")).tolist()
+    [True, True, False, True, True, False]
+    """
+    out = np.zeros(len(commodities), dtype=bool)
+    for i, name in enumerate(commodities):
+        symbol = re.match(r"^([A-Z][a-z]?)(?=\d|_metal$)", name)
+        out[i] = symbol is not None and symbol.group(1) in HEAVY
+    return out
+
+
+class MarketRow(Provenance):
+    """One market parameter with its provenance (one row of ``market.csv``)."""
+
+    VALUE_FIELD: ClassVar[str | None] = "value"
+
+    parameter: str = Field(min_length=1, description="one of MarketParameters' fields")
+    value: FiniteFloat = Field(description="the parameter's value")
+    episode: str = Field("", description="the episode the value was fitted to (empty: not fitted)")
+
+
+def load_market(path: str | Path | None = None) -> MarketParameters:
+    """Return the market parameters of ``path`` (default: the bundled table).
+
+    Raises
+    ------
+    DatasetError
+        A row names an unknown parameter, or a parameter is missing.
+
+    Examples
+    --------
+    >>> load_market().cover_horizon_months > 0
+    True
+    """
+    if path is None:
+        return _bundled()
+    return _load(Path(path))
+
+
+@cache
+def _bundled() -> MarketParameters:
+    return _load(MARKET_TABLE)
+
+
+def _load(source: Path) -> MarketParameters:
+    rows = read_rows(source, MarketRow)
+    values = {row.parameter: row.value for row in rows}
+    problems = [
+        Problem(source.name, line + 2, "parameter", row.parameter, ", ".join(PARAMETERS))
+        for line, row in enumerate(rows)
+        if row.parameter not in PARAMETERS
+    ] + [
+        Problem(source.name, None, "parameter", None, f"a row for {name}")
+        for name in PARAMETERS
+        if name not in values
+    ]
+    if problems:
+        raise DatasetError(problems)
+    return MarketParameters(**values)
+
+
+def market_rows(path: str | Path | None = None) -> tuple[MarketRow, ...]:
+    """Return the rows of the market table (default: the bundled one)."""
+    return read_rows(Path(path) if path else MARKET_TABLE, MarketRow)
+
+
+def write_market(rows: tuple[MarketRow, ...], path: str | Path) -> Path:
+    """Write ``rows`` as a market table (how ``market.csv`` is regenerated)."""
+    out = Path(path)
+    first = ["parameter", "value", "episode"]
+    columns = first + [name for name in MarketRow.model_fields if name not in first]
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.model_dump().items()})
+    return out
+
+
+__all__ = [
+    "HEAVY",
+    "MARKET_TABLE",
+    "PARAMETERS",
+    "MarketParameters",
+    "MarketRow",
+    "heavy_mask",
+    "load_market",
+    "market_rows",
+    "write_market",
+]
