@@ -231,7 +231,7 @@ def register(app: dash.Dash) -> None:
         chain = found.chain(run.dataset, workspace)
         places = chain.groups.get(str(focus), (str(focus),)) if focus else ()
         names = dict(zip(chain.regions, chain.region_names, strict=True))
-        cards, *rest = _results(tables, run.scenario)
+        cards, *rest = _results(tables, run.scenario, tuple(places))
         dist = tables.get("distribution", [])
         return (
             [*cards, *_focus_cards(dist, str(focus or ""), tuple(places))],
@@ -258,7 +258,9 @@ def register(app: dash.Dash) -> None:
         return download(json.dumps(tables, indent=1), f"risk-{run_id[:8]}.json")
 
 
-def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
+def _results(
+    tables: dict[str, Any], scenario: str, places: tuple[str, ...] = ()
+) -> tuple[Any, ...]:
     dist = tables.get("distribution", [])
     world = next(
         (
@@ -315,7 +317,13 @@ def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
             for r in dist
             if r["dimension"] == "region" and r["measure"] == "cumulative_value_lost_usd"
         }
-        top = sorted(regions, key=lambda k: -means.get(k, 0.0))[:5]
+        shown = [p for p in places if p in regions]  # the focus country's curve first
+        top = (
+            shown
+            + sorted((r for r in regions if r not in shown), key=lambda k: -means.get(k, 0.0))[
+                : max(5 - len(shown), 2)
+            ]
+        )
         curves = {"world": total / 1e9}
         for name in top:
             i = regions.index(name)
