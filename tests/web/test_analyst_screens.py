@@ -130,35 +130,37 @@ def test_risk_page_shows_percentiles_by_region(
     assert problems_of(watch) == []
 
 
+def _numbers(page: Page, name: str) -> None:
+    settled(page)
+    texts = page.evaluate(NUMBER_CELLS)
+    assert texts, name
+    raw = [t for t in texts if RAW_NUMBER.search(t)]
+    assert raw == [], f"{name}: {raw[:5]}"
+
+
 def test_numbers_are_formatted_on_every_page(
     page: Page, served: Served, watch: PageWatch, risk_run: str
 ) -> None:
-    seen: dict[str, list[str]] = {}
     page.goto(served.url + "/")
-    expect(page.locator("#card-origin .big")).to_contain_text("%")
-    settled(page)
-    seen["overview"] = page.evaluate(NUMBER_CELLS)
+    expect(page.locator("#card-hhi .big")).to_contain_text(",")
+    _numbers(page, "overview")
     page.goto(served.url + "/chain")
     page.locator("#chain-sankey .sankey-node").filter(has_text="separate · CHN").first.locator(
         "rect.node-rect"
     ).click()
     expect(page.locator("#chain-detail tbody tr").first).to_be_visible()
-    seen["chain"] = page.evaluate(NUMBER_CELLS)
+    _numbers(page, "chain")
     page.goto(served.url + "/scenario")
     expect(page.locator("#scn-kpis tbody tr")).to_have_count(2)
-    seen["scenario"] = page.evaluate(NUMBER_CELLS)
+    _numbers(page, "scenario")
+    page.goto(served.url + "/data")
+    expect(page.locator("#data-rows tbody tr").first).to_be_visible()
+    _numbers(page, "data")
     page.goto(served.url + "/risk")
     page.locator("#risk-choice").click()
     page.get_by_role("option", name=re.compile(risk_run[:8])).click()
-    expect(page.locator("#risk-regions-table")).to_be_visible()
-    seen["risk"] = page.evaluate(NUMBER_CELLS)
-    page.goto(served.url + "/data")
-    expect(page.locator("#data-rows tbody tr").first).to_be_visible()
-    seen["data"] = page.evaluate(NUMBER_CELLS)
-    for name, texts in seen.items():
-        assert texts, name
-        raw = [t for t in texts if RAW_NUMBER.search(t)]
-        assert raw == [], f"{name}: {raw[:5]}"
+    expect(page.locator("#risk-mean .big")).to_contain_text("$")
+    _numbers(page, "risk")
     assert problems_of(watch) == []
 
 
