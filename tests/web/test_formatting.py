@@ -56,7 +56,7 @@ def test_downloads_get_plain_json_values() -> None:
     assert plain("JPN") == "JPN"
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
+@settings(max_examples=200, derandomize=True, deadline=None, database=None)
 @given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
 def test_no_number_is_shown_raw(value: float) -> None:
     text = rounded(value)
