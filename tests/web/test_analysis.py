@@ -28,8 +28,8 @@ def test_risk_run_shows_distribution_exceedance_and_attribution(
     expect(page.locator("#risk-distribution .barlayer .trace")).to_have_count(1)
     assert page.locator("#risk-exceedance .scatterlayer .trace").count() >= 1
     expect(page.locator("#risk-attribution .barlayer .trace")).to_have_count(1)
-    (run,) = [r for r in served.store.list_runs("risk") if r.status == "done"]
-    assert run.params["runs"] == 40
+    started = [r for r in served.store.list_runs("risk") if r.params.get("runs") == 40]
+    assert [r.status for r in started] == ["done"]  # other modules may add runs of their own
     with page.expect_download(timeout=60_000) as briefing:
         page.get_by_role("button", name="Download briefing").click()
     assert Path(briefing.value.path()).read_bytes().startswith(b"%PDF")

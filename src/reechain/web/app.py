@@ -23,10 +23,11 @@ from starlette.types import Receive, Scope, Send
 
 from reechain.store import Store
 from reechain.version import __version__
+from reechain.web import focus
 from reechain.web.auth import add_login_routes, request_user, token_from, user_for
-from reechain.web.context import SERVICES_KEY, Runner, Services
+from reechain.web.context import SERVICES_KEY, Runner, Services, services
 from reechain.web.pages import all_pages, page_for
-from reechain.web.ui import aria
+from reechain.web.ui import aria, register_exports
 
 ASSETS = Path(__file__).with_name("assets")
 TOPOJSON_URL = "/assets/topojson/"
@@ -51,6 +52,8 @@ def create_dashboard(store: Store, runner: Runner, *, auth: bool = False) -> das
     app.layout = _shell
     for page in all_pages():
         page.register(app)
+    register_exports(app)
+    focus.register(app)
 
     @app.callback(
         dash.Output("page", "children"),
@@ -81,6 +84,15 @@ def create_dashboard(store: Store, runner: Runner, *, auth: bool = False) -> das
     return app
 
 
+def _focus_control() -> Any:
+    user = request_user()
+    workspace = user.workspace if user else "default"
+    found = services()
+    datasets = found.dataset_names(workspace)
+    dataset = "default" if "default" in datasets else datasets[0]
+    return focus.control(found.chain(dataset, workspace))
+
+
 def _shell() -> html.Div:
     nav = [
         dcc.Link(page.TITLE, href=page.PATH, className="nav-link", id=f"nav-{page.NAME}")
@@ -95,6 +107,7 @@ def _shell() -> html.Div:
                         [html.Strong("reechain"), html.Span(f" {__version__}")], className="brand"
                     ),
                     html.Nav(nav, **aria(label="Pages")),
+                    html.Div(_focus_control(), className="focus-bar"),
                     html.Div(id="user-badge", className="user-badge"),
                 ],
                 className="top",

@@ -7,6 +7,7 @@ would otherwise fetch it from the internet.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,29 +41,73 @@ LAYOUT: dict[str, Any] = {
 
 
 def share_map(result: Concentration, chain: Chain) -> go.Figure:
-    """Return a world map of each country's share (%) of ``result``'s production."""
+    """Return a world map of each country's share (%) of ``result``'s production.
+
+    The colour scale is logarithmic (0.01 % to 100 %), so a producer with 1 % of world output
+    is visibly coloured beside one with 90 %; countries that make none are grey. The chart's
+    CSV export carries the real shares and quantities (``layout.meta.csv``).
+    """
     names = dict(zip(chain.regions, chain.region_names, strict=True))
     kinds = dict(zip(chain.regions, chain.region_kinds, strict=True))
     codes = [r for r in result.regions if kinds.get(r) != "aggregate" and len(r) == 3]
-    shares = [100 * result.share_of(r) for r in codes]
-    quantities = [float(result.production[result.regions.index(r)]) for r in codes]
-    fig = go.Figure(
+    shares = {r: 100 * result.share_of(r) for r in codes}
+    quantities = {r: float(result.production[result.regions.index(r)]) for r in codes}
+    makers = sorted((r for r in codes if shares[r] > 0), key=lambda r: -shares[r])
+    idle = [r for r in codes if shares[r] <= 0]
+    low, high = log_range([shares[r] for r in makers])
+    ticks = [t for t in range(low, high + 1)]
+    fig = go.Figure()
+    if idle:
+        fig.add_trace(
+            go.Choropleth(
+                locations=idle,
+                locationmode="ISO-3",
+                z=[0] * len(idle),
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]],
+                showscale=False,
+                marker_line_color="white",
+                marker_line_width=0.5,
+                customdata=[names.get(r, r) for r in idle],
+                hovertemplate="%{customdata} (%{location})<br>no output<extra></extra>",
+                name="no output",
+            )
+        )
+    fig.add_trace(
         go.Choropleth(
-            locations=codes,
+            locations=makers,
             locationmode="ISO-3",
-            z=shares,
-            zmin=0,
-            zmax=max([*shares, 1.0]),
+            z=[math.log10(max(shares[r], 10.0**low)) for r in makers],
+            zmin=low,
+            zmax=high,
             colorscale="YlOrRd",
             marker_line_color="white",
             marker_line_width=0.5,
-            colorbar={"title": {"text": "share %"}, "thickness": 14},
-            customdata=[[names.get(r, r), q] for r, q in zip(codes, quantities, strict=True)],
+            colorbar={
+                "title": {"text": "share of world output (log scale)"},
+                "thickness": 14,
+                "tickvals": ticks,
+                "ticktext": [_share_tick(t) for t in ticks],
+            },
+            customdata=[[names.get(r, r), shares[r], quantities[r]] for r in makers],
             hovertemplate=(
-                "%{customdata[0]} (%{location})<br>%{z:.1f} % of world output"
-                f"<br>%{{customdata[1]:,.0f}} {result.unit}/yr<extra></extra>"
+                "%{customdata[0]} (%{location})<br>%{customdata[1]:.2f} % of world output"
+                f"<br>%{{customdata[2]:,.0f}} {result.unit}/yr<extra></extra>"
             ),
+            name="share of world output",
         )
+    )
+    fig.update_layout(
+        meta={
+            "csv": {
+                "columns": ["region", "name", "share_pct", f"production_{result.unit}_per_year"],
+                "rows": [
+                    [r, names.get(r, r), round(shares[r], 4), round(quantities[r], 3)]
+                    for r in makers + idle
+                ],
+            }
+        }
     )
     fig.update_geos(
         projection_type="natural earth",
@@ -83,8 +128,33 @@ def share_map(result: Concentration, chain: Chain) -> go.Figure:
     return fig
 
 
-def sankey(links: Sequence[Link], chain: Chain, title: str) -> go.Figure:
-    """Return a Sankey of ``links``; nodes are (stage, region) or (use, sector)."""
+def log_range(shares: Sequence[float]) -> tuple[int, int]:
+    """Return the whole powers of ten (low, high) a log colour scale of ``shares`` (%) spans:
+    from the smallest producer's decade (not below 0.01 %) to the largest's (at most 100 %).
+
+    >>> log_range([99.4, 0.57]), log_range([40.0, 30.0]), log_range([])
+    ((-1, 2), (1, 2), (-2, 2))
+    """
+    positive = [s for s in shares if s > 0]
+    if not positive:
+        return -2, 2
+    low = max(-2, math.floor(math.log10(min(positive))))
+    high = min(2, max(low + 1, math.ceil(math.log10(max(positive)))))
+    return low, high
+
+
+def _share_tick(power: int) -> str:
+    value = 10.0**power
+    return f"{value:g} %"
+
+
+def sankey(links: Sequence[Link], chain: Chain, title: str, focus: Sequence[str] = ()) -> go.Figure:
+    """Return a Sankey of ``links``; nodes are (stage, region) or (use, sector).
+
+    Nodes of the ``focus`` regions are outlined, and the bands into and out of them drawn
+    in the accent colour (the rest grey), so one country's path through the chain stands out.
+    """
+    focused = set(focus)
     order = {stage: i for i, stage in enumerate(chain.stages)}
     nodes = sorted(
         {n for link in links for n in (link.source, link.target)},
@@ -94,8 +164,10 @@ def sankey(links: Sequence[Link], chain: Chain, title: str) -> go.Figure:
     merged: dict[tuple[int, int], list[Link]] = {}
     for link in links:
         merged.setdefault((index[link.source], index[link.target]), []).append(link)
-    sources, targets, values, labels, custom = [], [], [], [], []
+    sources, targets, values, labels, custom, colors = [], [], [], [], [], []
     for (s, t), group in merged.items():
+        touches = bool(focused & {nodes[s][1], *(g.importer for g in group)})
+        colors.append("rgba(178,71,62,0.55)" if touches else "rgba(120,120,120,0.25)")
         sources.append(s)
         targets.append(t)
         values.append(sum(g.quantity_per_year for g in group))
@@ -120,6 +192,10 @@ def sankey(links: Sequence[Link], chain: Chain, title: str) -> go.Figure:
                 "pad": 8,
                 "thickness": 14,
                 "customdata": [f"{stage}|{name}" for stage, name in nodes],
+                "line": {
+                    "color": ["#1d1d1d" if n in focused else "white" for _, n in nodes],
+                    "width": 1.5 if focused else 0.5,
+                },
                 "hovertemplate": "%{label}<br>%{value:,.0f} t/yr<extra></extra>",
             },
             link={
@@ -128,7 +204,7 @@ def sankey(links: Sequence[Link], chain: Chain, title: str) -> go.Figure:
                 "value": values,
                 "customdata": custom,
                 "label": labels,
-                "color": "rgba(120,120,120,0.25)",
+                "color": colors,
                 "hovertemplate": "%{source.label} → %{target.label}<br>%{label}<extra></extra>",
             },
         )
@@ -197,6 +273,7 @@ def monthly_lines(
     fig.update_layout(
         **LAYOUT,
         title=title,
+        xaxis_title="month",
         yaxis_title=y_title,
         height=360,
         legend={"orientation": "h", "y": -0.2},

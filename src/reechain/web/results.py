@@ -11,6 +11,7 @@ from reechain.errors import ReechainError
 from reechain.store.run_tables import RunTables
 from reechain.web import figures
 from reechain.web.context import Services
+from reechain.web.formatting import fmt
 from reechain.workflows.runs import load_run
 
 
@@ -79,30 +80,40 @@ def compare_figures(
             {
                 "run": t.label,
                 "dataset": t.dataset,
-                "output lost, USD (all sectors, all regions)": (
-                    f"{ks['cumulative_value_lost_usd'].sum():,.0f}"
+                "output lost (all sectors, all regions)": fmt(
+                    float(ks["cumulative_value_lost_usd"].sum()), "USD"
                 ),
-                "peak jobs at risk": f"{ks['peak_jobs_at_risk'].sum():,.0f}",
-                f"{commodity} shortfall in {region}, t": f"{sel['shortfall_t'].sum():,.1f}",
+                f"output lost in {region}": fmt(
+                    float(ks.loc[ks["region"] == region, "cumulative_value_lost_usd"].sum()),
+                    "USD",
+                ),
+                "peak jobs at risk": fmt(float(ks["peak_jobs_at_risk"].sum())),
+                f"{commodity} shortfall in {region}": fmt(float(sel["shortfall_t"].sum()), "t"),
                 f"{commodity} peak price in {region}": (
-                    f"{p_peak:,.1f} USD/kg" + (f" (×{p_peak / p0:.2f})" if p0 else "")
+                    fmt(p_peak, "USD/kg") + (f" (×{p_peak / p0:.2f})" if p0 else "")
                 ),
                 "worst sector peak shortfall": (
-                    f"{ks['peak_shortfall_pct'].max():.1f} %" if len(ks) else "—"
+                    fmt(float(ks["peak_shortfall_pct"].max()), "%") if len(ks) else "—"
                 ),
             }
         )
+    shown = _display_names(services, tables[0].dataset, workspace)
+    c_name = shown.get(commodity, commodity)
+    s_name = shown.get(str(sector), str(sector))
     shortfall_fig = figures.monthly_lines(
         shortfall,
-        f"Shortfall of {commodity} in {region} against the baseline run",
+        f"Shortfall of {c_name} in {region} against the baseline run",
         "t per month",
         baseline=(shortfall[tables[0].label][0], [0.0] * len(shortfall[tables[0].label][0])),
     )
     price_fig = figures.monthly_lines(
-        price, f"Price of {commodity} in {region}", "USD/kg", baseline=base_price
+        price, f"Price of {c_name} in {region}", "USD/kg", baseline=base_price
     )
     output_fig = figures.monthly_lines(
-        output, f"Output of {sector} in {region}", "units per month", baseline=base_output
+        output,
+        f"Output of {short(s_name, 70)} in {region}",
+        "units per month",
+        baseline=base_output,
     )
     totals: dict[str, float] = {}
     for per_sector in lost_by_sector.values():
@@ -111,7 +122,7 @@ def compare_figures(
     top = [s for s, v in sorted(totals.items(), key=lambda kv: -kv[1]) if v > 0][:10]
     lost_fig = (
         figures.bars(
-            top,
+            [short(shown.get(s, s), 45) for s in top],
             {label: [per.get(s, 0.0) / 1e6 for s in top] for label, per in lost_by_sector.items()},
             "Value of end-use output lost, by sector (all regions)",
             "million USD over the horizon",
@@ -120,6 +131,23 @@ def compare_figures(
         else figures.empty("No end-use output lost in these runs")
     )
     return rows, shortfall_fig, price_fig, output_fig, lost_fig
+
+
+def short(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` characters with an ellipsis (chart labels)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _display_names(services: Services, dataset: str, workspace: str) -> dict[str, str]:
+    """Return the display name of each commodity and sector of ``dataset`` by code."""
+    try:
+        chain = services.chain(dataset, workspace)
+    except ReechainError:
+        return {}
+    return {
+        **dict(zip(chain.commodities, chain.commodity_names, strict=True)),
+        **dict(zip(chain.sectors, chain.sector_names, strict=True)),
+    }
 
 
 def _baseline_price(

@@ -16,6 +16,20 @@ from reechain.web.context import Services
 
 EDITABLE = (int, float, str)
 SKIPPED_KEYS = ("kind", "name", "title", "dataset", "description")
+SECTION_NAMES = {"events": "Event", "policies": "Policy"}
+CONTEXT_KEYS = ("exporter", "holder", "region", "process", "sector", "commodity")
+"""Fields that say what an event or policy is about, shown beside its kind in the form."""
+UNIT_SUFFIXES = (
+    "_t_per_year",
+    "_t_per_month",
+    "_per_year",
+    "_working_days",
+    "_usd_per_kg",
+    "_months",
+    "_days",
+    "_pct",
+    "_t",
+)
 
 
 def scenario_choices(store: Store, workspace: str) -> list[dict[str, str]]:
@@ -54,15 +68,39 @@ def editable_fields(text: str) -> list[tuple[str, str, Any]]:
     out: list[tuple[str, str, Any]] = []
     if isinstance(data.get("horizon_months"), int):
         out.append(("horizon_months", "Horizon (months)", data["horizon_months"]))
-    for section in ("events", "policies"):
+    for section, noun in SECTION_NAMES.items():
         for i, item in enumerate(data.get(section) or []):
             if not isinstance(item, dict):
                 continue
-            kind = str(item.get("kind", section[:-1])).replace("_", " ")
+            kind = str(item.get("kind", noun.lower())).replace("_", " ")
+            about = next((str(item[k]) for k in CONTEXT_KEYS if isinstance(item.get(k), str)), None)
+            head = f"{noun} {i + 1} · {kind}" + (f" ({about})" if about else "")
             for path, value in _scalars(item, f"{section}.{i}"):
                 key = path.split(".", 2)[2]
-                out.append((path, f"{section[:-1].title()} {i + 1} ({kind}): {key}", value))
+                out.append((path, f"{head}: {field_label(key)}", value))
     return out
+
+
+def field_label(key: str) -> str:
+    """Return a scenario field's form label: words and its unit, not its YAML key.
+
+    >>> field_label("licensing_delay_working_days"), field_label("trigger.shortfall_pct")
+    ('licensing delay (working days)', 'trigger, shortfall (% of use)')
+    >>> field_label("capacity_per_year"), field_label("severity")
+    ('capacity (commodity units/yr)', 'severity (fraction 0–1)')
+    """
+    from reechain.scenario.schema import UNITS
+
+    parts = key.split(".")
+    last = parts[-1]
+    words = last
+    for suffix in UNIT_SUFFIXES:
+        if last.endswith(suffix) and last != suffix.lstrip("_"):
+            words = last[: -len(suffix)]
+            break
+    text = ", ".join([*parts[:-1], words]).replace("_", " ")
+    unit = UNITS.get(last, "")
+    return f"{text} ({unit})" if unit else text
 
 
 def _mapping(text: str) -> dict[str, Any]:
@@ -186,14 +224,19 @@ def done_runs(store: Store, workspace: str, limit: int = 200) -> list[dict[str, 
 
 
 def default_comparison(store: Store, workspace: str, scenario: str) -> list[str]:
-    """Return the runs the page compares first: the newest of ``scenario`` and of a second
-    headline scenario (the allied response when there is one), else the two newest runs."""
+    """Return the runs the page compares first: the newest run of the event scenario
+    ``scenario`` (else of another headline event scenario) against the newest baseline run
+    — what the event changes; else the two newest runs."""
     runs = [r for r in store.list_runs("simulate", 200, workspace=workspace) if r.status == "done"]
     chosen: list[str] = []
-    for name in (scenario, "us-japan-package", "cn-processing-ban", "magnet-ban"):
+    for name in (scenario, "cn-2025-april", "cn-processing-ban", "magnet-ban"):
         found = next((r.id for r in runs if r.scenario == name), None)
-        if found and found not in chosen:
+        if found:
             chosen.append(found)
-        if len(chosen) == 2:
-            return chosen
+            break
+    baseline = next((r.id for r in runs if r.scenario == "baseline"), None)
+    if baseline and baseline not in chosen:
+        chosen.append(baseline)
+    if len(chosen) == 2:
+        return chosen
     return [r.id for r in runs[:2]]

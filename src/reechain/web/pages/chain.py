@@ -12,6 +12,7 @@ from reechain.web import figures
 from reechain.web.auth import request_user
 from reechain.web.context import services
 from reechain.web.flows import ALL, chain_links, families
+from reechain.web.focus import FOCUS, members
 from reechain.web.pages import Page
 from reechain.web.provenance import link_rows, node_rows
 from reechain.web.ui import aria, dropdown, field, graph, table
@@ -89,15 +90,23 @@ def register(app: dash.Dash) -> None:
         Output("chain-pick", "options"),
         Input("chain-dataset", "value"),
         Input("chain-family", "value"),
+        Input(FOCUS, "value"),
     )
-    def _draw(dataset: str, family: str) -> tuple[Any, Any]:
+    def _draw(dataset: str, family: str, focus: str | None) -> tuple[Any, Any]:
         user = request_user()
         chain = services().chain(dataset, user.workspace if user else "default")
         links = chain_links(chain, family or ALL)
         if not links:
             return figures.empty(f"No flows of {family} in {dataset}"), []
         label = "all rare earths" if family == ALL else family
-        fig = figures.sankey(links, chain, f"{label} · {chain.dataset} {chain.year} · t/yr")
+        places = members(chain, focus)
+        fig = figures.sankey(
+            links,
+            chain,
+            f"{label} · {chain.dataset} {chain.year} · t/yr"
+            + (f" · flows of {focus} in colour" if places else ""),
+            focus=places,
+        )
         nodes = sorted({n for link in links for n in (link.source, link.target)})
         options = [{"label": f"{s} · {n}", "value": f"{s}|{n}"} for s, n in nodes]
         return fig, options

@@ -20,8 +20,9 @@ from reechain.exporting import columns_of, csv_safe, records_csv
 from reechain.store import User
 from reechain.web.auth import can_run, request_user
 from reechain.web.context import services
+from reechain.web.focus import FOCUS
 from reechain.web.pages import Page
-from reechain.web.ui import aria, download, dropdown, field, table
+from reechain.web.ui import aria, download, dropdown, field, fmt, table
 
 COLUMNS = (
     "table",
@@ -90,6 +91,12 @@ def layout(user: User | None) -> html.Div:
                             "any",
                         ),
                     ),
+                    dcc.Checklist(
+                        id="data-only-focus",
+                        options=[{"label": " only figures about the focus country", "value": "on"}],
+                        value=[],
+                        className="check",
+                    ),
                 ],
                 className="controls",
                 role="group",
@@ -155,16 +162,39 @@ def layout(user: User | None) -> html.Div:
     )
 
 
-def _filtered(dataset: str, search: str, confidence: str, workspace: str) -> list[dict[str, Any]]:
+def _filtered(
+    dataset: str, search: str, confidence: str, workspace: str, places: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Return the figures matching every search word (and naming one of ``places``)."""
     ds = services().dataset(dataset, workspace)
     rows = workflows.show_rows(ds, confidence=None if confidence == "any" else confidence)
     words = [w.lower() for w in (search or "").split() if w]
+    wanted = set(places)
     out = []
     for row in rows:
         text = " ".join(str(v) for v in row.values()).lower()
-        if all(w in text for w in words):
-            out.append(row)
+        if not all(w in text for w in words):
+            continue
+        if wanted and not wanted & _codes(row):
+            continue
+        out.append(row)
     return out
+
+
+def _codes(row: dict[str, Any]) -> set[str]:
+    """Return the region codes a figure is about: its region fields and codes in its key."""
+    found = {str(row.get(f)) for f in ("region", "exporter", "importer", "holder")}
+    return found | set(re.findall(r"(?<![A-Z])[A-Z]{3}(?![A-Z])", str(row.get("key", ""))))
+
+
+def _places(
+    dataset: str, workspace: str, focus: str | None, only: list[str] | None
+) -> tuple[str, ...]:
+    """Return the regions the focus filter keeps (() when it is off)."""
+    if not only or not focus:
+        return ()
+    chain = services().chain(dataset, workspace)
+    return tuple(chain.groups.get(focus, (focus,)))
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +202,9 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
         c: ("" if row.get(c) is None else str(getattr(row.get(c), "value", row.get(c))))
         for c in COLUMNS
     }
+    value = getattr(row.get("value"), "value", row.get("value"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        out["value"] = fmt(value)  # the downloads keep the full number
     if len(out["note"]) > NOTE_CHARS:  # the full note is in the downloads
         out["note"] = out["note"][: NOTE_CHARS - 1] + "…"
     return out
@@ -190,20 +223,38 @@ def register(app: dash.Dash) -> None:
         Input("data-confidence", "value"),
         Input("data-prev", "n_clicks"),
         Input("data-next", "n_clicks"),
+        Input(FOCUS, "value"),
+        Input("data-only-focus", "value"),
         State("data-page", "data"),
     )
     def _table(
-        dataset: str, search: str, confidence: str, _prev: Any, _next: Any, page: int | None
+        dataset: str,
+        search: str,
+        confidence: str,
+        _prev: Any,
+        _next: Any,
+        focus: str | None,
+        only: list[str] | None,
+        page: int | None,
     ) -> tuple[Any, ...]:
         user = request_user()
-        rows = _filtered(dataset, search, confidence, user.workspace if user else "default")
+        workspace = user.workspace if user else "default"
+        places = _places(dataset, workspace, focus, only)
+        rows = _filtered(dataset, search, confidence, workspace, places)
         pages = max(1, -(-len(rows) // PAGE_ROWS))
         step = {"data-prev": -1, "data-next": 1}.get(str(dash.ctx.triggered_id))
         page = 0 if step is None else min(max((page or 0) + step, 0), pages - 1)
         shown = [_shown(r) for r in rows[page * PAGE_ROWS : (page + 1) * PAGE_ROWS]]
         return (
-            table("data-rows", shown, COLUMNS, caption=f"Figures of {dataset}"),
-            f"{len(rows):,} figures",
+            table(
+                "data-rows",
+                shown,
+                COLUMNS,
+                caption=f"Figures of {dataset}"
+                + (f" about {focus} ({', '.join(places)})" if places else ""),
+                export=False,  # the buttons below download every matching figure
+            ),
+            f"{len(rows):,} figures" + (f" about {focus}" if places else ""),
             page,
             f"page {page + 1} of {pages}",
         )
@@ -223,13 +274,25 @@ def register(app: dash.Dash) -> None:
         State("data-dataset", "value"),
         State("data-search", "value"),
         State("data-confidence", "value"),
+        State(FOCUS, "value"),
+        State("data-only-focus", "value"),
         prevent_initial_call=True,
     )
-    def _download(_csv: int, _xlsx: int, dataset: str, search: str, conf: str) -> Any:
+    def _download(
+        _csv: int,
+        _xlsx: int,
+        dataset: str,
+        search: str,
+        conf: str,
+        focus: str | None,
+        only: list[str] | None,
+    ) -> Any:
         user = request_user()
+        workspace = user.workspace if user else "default"
+        places = _places(dataset, workspace, focus, only)
         rows = [
             {k: getattr(v, "value", v) for k, v in r.items()}
-            for r in _filtered(dataset, search, conf, user.workspace if user else "default")
+            for r in _filtered(dataset, search, conf, workspace, places)
         ]
         if dash.ctx.triggered_id == "data-xlsx":
             return download(_xlsx_bytes(rows), f"{dataset}-figures.xlsx")

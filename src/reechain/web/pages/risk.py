@@ -22,6 +22,7 @@ from reechain.units import usd
 from reechain.web import figures
 from reechain.web.auth import can_run, request_user
 from reechain.web.context import services
+from reechain.web.focus import FOCUS
 from reechain.web.jobs_ui import (
     alert,
     briefing_controls,
@@ -31,7 +32,7 @@ from reechain.web.jobs_ui import (
     run_controls,
 )
 from reechain.web.pages import Page
-from reechain.web.ui import card, dropdown, field, graph, number, table, unavailable
+from reechain.web.ui import card, dropdown, field, fmt, graph, number, table, unavailable
 
 MODULE = "reechain.workflows.risk"
 KIND = "risk"
@@ -114,6 +115,7 @@ def layout(user: User | None) -> html.Div:
                     ),
                     html.Div(id="risk-cards", className="cards"),
                     html.P(id="risk-precision", className="note"),
+                    html.Div(id="risk-regions"),
                     graph("risk-distribution", "Distribution of value lost"),
                     graph("risk-exceedance", "Exceedance curves"),
                     graph("risk-attribution", "Attribution of tail losses"),
@@ -213,17 +215,29 @@ def register(app: dash.Dash) -> None:
         Output("risk-exceedance", "figure"),
         Output("risk-attribution", "figure"),
         Output("risk-sensitivity", "children"),
+        Output("risk-regions", "children"),
         Input("risk-choice", "value"),
+        Input(FOCUS, "value"),
     )
-    def _show(run_id: str | None) -> tuple[Any, ...]:
+    def _show(run_id: str | None, focus: str | None) -> tuple[Any, ...]:
         blank = figures.empty("Run a risk analysis, or choose a finished run")
         if not run_id:
-            return [], "", blank, blank, blank, None
+            return [], "", blank, blank, blank, None, None
         user = request_user()
         workspace = user.workspace if user else "default"
         found = services()
         tables = _tables(found.store, run_id, workspace)
-        return _results(tables, found.store.get_run(run_id, workspace=workspace).scenario)
+        run = found.store.get_run(run_id, workspace=workspace)
+        chain = found.chain(run.dataset, workspace)
+        places = chain.groups.get(str(focus), (str(focus),)) if focus else ()
+        names = dict(zip(chain.regions, chain.region_names, strict=True))
+        cards, *rest = _results(tables, run.scenario, tuple(places))
+        dist = tables.get("distribution", [])
+        return (
+            [*cards, *_focus_cards(dist, str(focus or ""), tuple(places))],
+            *rest,
+            _by_region(dist, tuple(places), names),
+        )
 
     register_briefing(app, "risk", "risk-choice")
 
@@ -244,7 +258,9 @@ def register(app: dash.Dash) -> None:
         return download(json.dumps(tables, indent=1), f"risk-{run_id[:8]}.json")
 
 
-def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
+def _results(
+    tables: dict[str, Any], scenario: str, places: tuple[str, ...] = ()
+) -> tuple[Any, ...]:
     dist = tables.get("distribution", [])
     world = next(
         (
@@ -268,6 +284,13 @@ def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
                 usd(world["p95"]),
                 f"expected shortfall beyond it: {usd(world['es95'])}",
                 card_id="risk-p95",
+            ),
+            card(
+                "1-in-100 loss (P99)",
+                usd(world["p99"]),
+                f"median (P50) {usd(world['p50'])}; expected shortfall beyond P99: "
+                f"{usd(world['es99'])}",
+                card_id="risk-p99",
             ),
             card(
                 "Chance of any loss",
@@ -294,7 +317,13 @@ def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
             for r in dist
             if r["dimension"] == "region" and r["measure"] == "cumulative_value_lost_usd"
         }
-        top = sorted(regions, key=lambda k: -means.get(k, 0.0))[:5]
+        shown = [p for p in places if p in regions]  # the focus country's curve first
+        top = (
+            shown
+            + sorted((r for r in regions if r not in shown), key=lambda k: -means.get(k, 0.0))[
+                : max(5 - len(shown), 2)
+            ]
+        )
         curves = {"world": total / 1e9}
         for name in top:
             i = regions.index(name)
@@ -322,6 +351,72 @@ def _results(tables: dict[str, Any], scenario: str) -> tuple[Any, ...]:
         else None
     )
     return cards, precision, dist_fig, exc_fig, att_fig, sensitivity
+
+
+LOSS = "cumulative_value_lost_usd"
+
+
+def _focus_cards(
+    dist: list[dict[str, Any]], focus: str, places: tuple[str, ...]
+) -> list[html.Section]:
+    """Return the focus country's (or group's) card: its P50, P95 and P99 loss."""
+    rows = [r for r in dist if r["dimension"] == "region" and r["measure"] == LOSS]
+    mine = [r for r in rows if r["key"] in places]
+    if not focus:
+        return []
+    if not mine:
+        return [
+            card(
+                f"Value lost in {focus}",
+                "—",
+                f"{focus} has no end-use output in this run.",
+                card_id="risk-focus",
+            )
+        ]
+    if len(mine) == 1:
+        r = mine[0]
+        return [
+            card(
+                f"Value lost in {focus}: P50 / P95 / P99",
+                f"{usd(r['p50'])} / {usd(r['p95'])} / {usd(r['p99'])}",
+                f"mean {usd(r['mean'])}; chance of any loss {fmt(r['prob_positive'], 'share')}",
+                card_id="risk-focus",
+            )
+        ]
+    return [
+        card(
+            f"Value lost in {focus} (members' sum of means)",
+            usd(sum(float(r["mean"]) for r in mine)),
+            "per-member P50 / P95 / P99 in the table below; percentiles do not add up",
+            card_id="risk-focus",
+        )
+    ]
+
+
+def _by_region(dist: list[dict[str, Any]], places: tuple[str, ...], names: dict[str, str]) -> Any:
+    """Return the table of loss percentiles by region, the focus country's rows first."""
+    rows = [r for r in dist if r["dimension"] == "region" and r["measure"] == LOSS]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (r["key"] not in places, -float(r["mean"])))
+    shown = [
+        {
+            "region": f"{names.get(str(r['key']), r['key'])} ({r['key']})"
+            + (" ◀ focus" if r["key"] in places else ""),
+            "mean_usd": r["mean"],
+            "p50_usd": r["p50"],
+            "p95_usd": r["p95"],
+            "p99_usd": r["p99"],
+            "loss_probability": r["prob_positive"],
+        }
+        for r in rows
+    ]
+    return table(
+        "risk-regions-table",
+        shown,
+        caption="Value of end-use output lost over the horizon, by region: mean and "
+        "percentiles across histories (P99: the 1-in-100 history)",
+    )
 
 
 PAGE = Page("risk", "/risk", "Risk", layout, register)

@@ -15,6 +15,7 @@ from reechain.store import User
 from reechain.web import scenarios
 from reechain.web.auth import can_run, request_user
 from reechain.web.context import services
+from reechain.web.focus import FOCUS
 from reechain.web.pages import Page
 from reechain.web.results import compare_figures, comparison, report_bytes
 from reechain.web.ui import aria, download, dropdown, field, graph, table
@@ -247,15 +248,21 @@ def register(app: dash.Dash) -> None:
         Output("scn-sector", "options"),
         Output("scn-sector", "value"),
         Input("scn-compare", "value"),
+        Input(FOCUS, "value"),
         State("scn-region", "value"),
         State("scn-commodity", "value"),
         State("scn-sector", "value"),
     )
     def _choices(
-        selected: list[str] | None, region: str | None, commodity: str | None, sector: str | None
+        selected: list[str] | None,
+        focus: str | None,
+        region: str | None,
+        commodity: str | None,
+        sector: str | None,
     ) -> tuple[Any, ...]:
         user = request_user()
-        tables = comparison(services(), selected or [], user.workspace if user else "default")
+        workspace = user.workspace if user else "default"
+        tables = comparison(services(), selected or [], workspace)
         if not tables:
             return [], None, [], None, [], None
         first = tables[0]
@@ -263,6 +270,8 @@ def register(app: dash.Dash) -> None:
         commodities = sorted(first.monthly_commodity["commodity"].unique())
         sectors = sorted(first.monthly_sector["sector"].unique())
         ks, kc = first.kpis_sector, first.kpis_commodity
+        if focus in regions and (dash.ctx.triggered_id == FOCUS or region not in regions):
+            region = focus
         if region not in regions:
             lost = ks.groupby("region")["cumulative_value_lost_usd"].sum().sort_values()
             region = (
@@ -280,7 +289,15 @@ def register(app: dash.Dash) -> None:
                 "cumulative_value_lost_usd", ascending=False
             )
             sector = str(mine.iloc[0]["sector"]) if len(mine) else sectors[0]
-        return regions, region, commodities, commodity, sectors, sector
+        chain = services().chain(first.dataset, workspace)
+        return (
+            named(regions, chain.regions, chain.region_names),
+            region,
+            named(commodities, chain.commodities, chain.commodity_names),
+            commodity,
+            named(sectors, chain.sectors, chain.sector_names),
+            sector,
+        )
 
     @app.callback(
         Output("scn-kpis", "children"),
@@ -320,6 +337,15 @@ def register(app: dash.Dash) -> None:
             services(), selected[0], fmt, user.workspace if user else "default"
         )
         return download(payload, name), f"Briefing {name} ready."
+
+
+def named(codes: list[str], known: tuple[str, ...], names: tuple[str, ...]) -> list[Any]:
+    """Return dropdown options that show each code's display name: ``Japan (JPN)``."""
+    found = dict(zip(known, names, strict=True))
+    return [
+        {"label": f"{found[c]} ({c})" if found.get(c) and found[c] != c else c, "value": c}
+        for c in codes
+    ]
 
 
 def _alert(messages: list[str]) -> html.Div:
