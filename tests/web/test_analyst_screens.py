@@ -192,7 +192,7 @@ def test_scenario_form_and_choices_speak_in_words(
     expect(labels.first).to_be_visible()
     texts = labels.all_inner_texts()
     assert not [t for t in texts if "_" in t or "Policie" in t]
-    assert "Event 1 · export restriction (CHN): severity (fraction 0–1)" in texts
+    assert "Event 1 · export restriction (CHN): licensing, processing (working days)" in texts
     assert any(t.startswith("Policy 1 · new capacity") for t in texts)
     expect(page.locator("#scn-region")).to_contain_text("Japan (JPN)")
     expect(page.locator("#scn-commodity")).to_contain_text(re.compile(r"^[a-z].* \(\w+\)\s*$"))

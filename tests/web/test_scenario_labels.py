@@ -21,8 +21,8 @@ def test_every_form_label_is_words(name: str) -> None:
 def test_labels_name_the_event_what_it_is_about_and_the_unit() -> None:
     _, text = workflows.scenario_source("cn-2025-april", None)
     labels = {path: label for path, label, _ in editable_fields(text)}
-    assert labels["events.0.severity"] == (
-        "Event 1 · export restriction (CHN): severity (fraction 0–1)"
+    assert labels["events.0.licensing.processing_working_days"] == (
+        "Event 1 · export restriction (CHN): licensing, processing (working days)"
     )
     assert labels["policies.0.capacity_per_year"] == (
         "Policy 1 · new capacity (MYS): capacity (commodity units/yr)"
