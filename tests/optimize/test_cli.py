@@ -47,15 +47,32 @@ def test_json_has_every_table_and_the_run_is_stored(small: Path, tmp_path: Path)
     )
     assert code == 0, err
     tables = json.loads(out)
-    assert set(tables) == {"summary", "portfolio", "out_of_sample", "gap", "shares"}
+    assert set(tables) == {
+        "summary",
+        "portfolio",
+        "engine_loop",
+        "out_of_sample",
+        "warnings",
+        "gap",
+        "bill",
+    }
     rows = {r["evaluation"] for r in tables["out_of_sample"]}
     assert rows == {
-        "in-sample, linear engine",
-        "out-of-sample, linear engine",
+        "in-sample, optimiser's surrogate",
+        "in-sample, engine",
         "out-of-sample, engine",
     }
-    for r in tables["shares"]:
-        assert r["benefit_usd"] == pytest.approx(r["standalone_cost_usd"] - r["shapley_share_usd"])
+    for r in tables["out_of_sample"]:
+        assert r["expected_loss_low_usd"] <= r["expected_loss_usd"] <= r["expected_loss_high_usd"]
+    bill = sum(r["bill_usd"] for r in tables["portfolio"] if r["chosen"])
+    assert sum(r["bill_usd"] for r in tables["bill"]) == pytest.approx(bill, rel=1e-6, abs=1.0)
+    for r in tables["bill"]:
+        assert r["bill_usd"] >= 0
+        assert r["bill_usd"] <= r["standalone_cost_usd"] + 1e-6
+        assert r["net_benefit_usd"] == pytest.approx(r["avoided_loss_usd"] - r["bill_usd"])
+    assert [r["iteration"] for r in tables["engine_loop"]] == list(
+        range(len(tables["engine_loop"]))
+    )
     assert (tmp_path / "f.png").exists()
     assert (tmp_path / "f.svg").exists()
     store = open_store()
@@ -102,7 +119,12 @@ def test_frontier_csv_and_xlsx(small: Path, tmp_path: Path) -> None:
         str(book),
     )
     assert code == 0, err
-    assert openpyxl.load_workbook(book).sheetnames == ["summary", "portfolio"]
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "summary",
+        "portfolio",
+        "engine_loop",
+        "warnings",
+    ]
 
 
 def test_table_shows_chosen_projects(small: Path) -> None:

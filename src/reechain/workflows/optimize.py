@@ -9,7 +9,7 @@ Examples
 --------
 >>> from reechain.workflows.optimize import optimize_partnership
 >>> run = optimize_partnership("us-japan", scenarios=2, out_of_sample=0, gap_histories=0,
-...                            horizon_years=3, shares=False)
+...                            horizon_years=3, shares=False, max_iterations=1)
 >>> run.analysis.solution.status.value
 'optimal'
 """
@@ -24,13 +24,15 @@ from typing import Any
 from reechain.chain import compile_chain
 from reechain.errors import InputError, NotFoundError
 from reechain.names import check_name, did_you_mean, local_path, yaml_file
-from reechain.optimize.analysis import PartnershipAnalysis, analyse
+from reechain.optimize.analysis import LoopOptions, PartnershipAnalysis, analyse
 from reechain.optimize.candidates import CandidateTable, bundled_candidates, read_candidates
+from reechain.optimize.loop import MAX_ITERATIONS, TOLERANCE
 from reechain.optimize.partnership import (
     Partnership,
     bundled_partnerships,
     parse_partnership,
 )
+from reechain.risk.cluster import dask_client
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
@@ -89,18 +91,26 @@ def _analyse(
     progress: Callable[[float], None] | None,
 ) -> PartnershipAnalysis:
     chain = compile_chain(load_dataset(partnership.dataset, store, workspace=workspace))
-    return analyse(
-        chain,
-        partnership,
-        table,
-        scenarios=params.get("scenarios"),
-        out_of_sample=params.get("out_of_sample"),
-        budget_usd=params.get("budget_usd"),
-        frontier=bool(params.get("frontier", False)),
-        shapley=bool(params.get("shares", True)),
-        gap_histories=int(params.get("gap_histories", 10)),
-        progress=progress,
+    options = LoopOptions(
+        tolerance=float(params.get("tolerance") or TOLERANCE),
+        max_iterations=int(params.get("max_iterations") or MAX_ITERATIONS),
     )
+    with dask_client(params.get("workers"), params.get("scheduler")) as client:
+        return analyse(
+            chain,
+            partnership,
+            table,
+            scenarios=params.get("scenarios"),
+            out_of_sample=params.get("out_of_sample"),
+            budget_usd=params.get("budget_usd"),
+            frontier=bool(params.get("frontier", False)),
+            shapley=bool(params.get("shares", True)),
+            gap_histories=int(params.get("gap_histories", 10)),
+            options=options,
+            side_payments=bool(params.get("side_payments", False)),
+            client=client,
+            progress=progress,
+        )
 
 
 def optimize_partnership(
@@ -114,12 +124,20 @@ def optimize_partnership(
     shares: bool = True,
     gap_histories: int = 10,
     horizon_years: int | None = None,
+    side_payments: bool = False,
+    max_iterations: int = MAX_ITERATIONS,
+    tolerance: float = TOLERANCE,
+    workers: int | None = None,
+    scheduler: str | None = None,
     progress: Callable[[float], None] | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> OptimizeRun:
-    """Return the optimal portfolio of a partnership, its checks, frontier and cost shares.
+    """Return the optimal portfolio of a partnership, its checks, frontier and bill split.
 
-    With ``store``, the run is recorded (kind ``optimize``) with its result tables.
+    With ``store``, the run is recorded (kind ``optimize``) with its result tables. The
+    second stage is refitted to the engine until within ``tolerance`` (at most
+    ``max_iterations`` solves); ``side_payments`` allows negative bills; ``workers`` or
+    ``scheduler`` run the out-of-sample engine check on Dask.
     """
     parse_request(
         OptimizeRequest,
@@ -131,6 +149,11 @@ def optimize_partnership(
         shares=shares,
         gap_histories=gap_histories,
         horizon_years=horizon_years,
+        side_payments=side_payments,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+        workers=workers,
+        scheduler=scheduler,
     )
     file, text = partnership_source(name_or_path)
     partnership = parse_partnership(text, file)
@@ -147,6 +170,11 @@ def optimize_partnership(
         "frontier": frontier,
         "shares": shares,
         "gap_histories": gap_histories,
+        "side_payments": side_payments,
+        "max_iterations": max_iterations,
+        "tolerance": tolerance,
+        "workers": workers,
+        "scheduler": scheduler,
         "candidates_file": str(Path(file).parent / partnership.candidates)
         if partnership.candidates != "default"
         else "default",
