@@ -31,7 +31,8 @@ def test_draw_uses_disjoint_index_ranges(sample_chain: reechain.Chain) -> None:
     assert inside.pool_size == 12
     keys_in = [s.spawn_key for s in inside.seeds]
     keys_out = [s.spawn_key for s in fresh.seeds]
-    assert len(keys_in) == 4 and all(k[0] < 12 for k in keys_in)
+    assert len(keys_in) == 4
+    assert all(k[0] < 12 for k in keys_in)
     assert keys_out == [(12,), (13,), (14,)]
     assert not {s.name for s in inside.scenarios} & {s.name for s in fresh.scenarios}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import reechain
@@ -92,7 +92,6 @@ def test_severity_score_by_hand() -> None:
     assert severity_score(scenario) == pytest.approx(6.0)
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
 @given(
     n=st.integers(1, 400),
     counts=st.lists(st.integers(0, 600), min_size=3, max_size=3).filter(lambda c: sum(c) > 0),
@@ -106,9 +105,7 @@ def test_allocation_fills_the_slots_within_each_stratum(n: int, counts: list[int
 def test_stratified_standard_error_by_hand() -> None:
     """Two strata of weight ½: values (0, 2) and (10, 10): mean ½ × 1 + ½ × 10 = 5.5;
     variance (½)² × 2 ÷ 2 + 0 = 0.25, standard error 0.5."""
-    est = estimate(
-        np.array([0.0, 2.0, 10.0, 10.0]), np.array([0.25] * 4), np.array([0, 0, 1, 1])
-    )
+    est = estimate(np.array([0.0, 2.0, 10.0, 10.0]), np.array([0.25] * 4), np.array([0, 0, 1, 1]))
     assert est.mean == pytest.approx(5.5)
     assert est.standard_error == pytest.approx(0.5)
     assert est.low == pytest.approx(5.5 - 1.959963984540054 * 0.5)
