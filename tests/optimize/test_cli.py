@@ -152,3 +152,25 @@ def test_unknown_partnership_is_one_line() -> None:
     assert code == 2
     assert "did you mean" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_loop_that_does_not_converge_is_a_warning_on_stderr(small: Path) -> None:
+    """One engine-loop iteration and a 0.1 % tolerance: the surrogate cannot be shown to
+    agree, so the run says so on stderr (and in its summary and warnings tables)."""
+    code, out, err = run(
+        str(small),
+        "--no-shares",
+        "--gap-histories",
+        "0",
+        "--max-iterations",
+        "1",
+        "--tolerance",
+        "0.001",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    assert "warning: surrogate NOT within 0% of the engine after 1 iterations" in err
+    tables = json.loads(out)
+    assert tables["warnings"][0]["warning"].startswith("surrogate NOT within")
+    assert any(r["quantity"] == "warning" for r in tables["summary"])
