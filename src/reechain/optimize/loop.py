@@ -23,7 +23,7 @@ Examples
 >>> import numpy as np
 >>> scale, offset = fit_surrogate([np.array([2.0, 0.0])], [np.array([6.0, 5.0])])
 >>> scale.tolist(), offset.tolist()
-[[3.0, 1.0], [0.0, 5.0]]
+([3.0, 1.0], [0.0, 5.0])
 """
 
 from __future__ import annotations
