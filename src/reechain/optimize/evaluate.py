@@ -129,24 +129,25 @@ def engine_losses(
     *,
     horizon_years: int,
     client: Any = None,
+    chunk: int = ENGINE_CHUNK,
 ) -> EngineLosses:
     """Return the engine's losses on ``histories`` with ``solution``'s portfolio in place.
 
     Runs the vectorized engine (``reechain.engine.run_batch``) when available, else the
     reference engine history by history; both measure against one baseline run. With a
-    Dask ``client`` (:func:`reechain.risk.cluster.dask_client`), chunks of
-    :data:`ENGINE_CHUNK` histories run as tasks; each history's numbers depend on it alone.
+    Dask ``client`` (:func:`reechain.risk.cluster.dask_client`), chunks of ``chunk``
+    histories run as tasks; each history's numbers depend on it alone.
     """
     months = horizon_years * 12
     members = solution.members
     scenarios = portfolio_scenarios(chain, histories, candidates, solution, months)
-    if client is None or len(scenarios) <= ENGINE_CHUNK:
+    if client is None or len(scenarios) <= chunk:
         value_lost, rationed = _engine_run(chain, scenarios, months)
     else:
         chain_future = client.scatter(chain, broadcast=True, hash=False)
         futures = [
-            client.submit(_engine_run, chain_future, scenarios[lo : lo + ENGINE_CHUNK], months)
-            for lo in range(0, len(scenarios), ENGINE_CHUNK)
+            client.submit(_engine_run, chain_future, scenarios[lo : lo + chunk], months)
+            for lo in range(0, len(scenarios), chunk)
         ]
         parts = client.gather(futures)
         value_lost = np.concatenate([p[0] for p in parts])

@@ -89,13 +89,16 @@ def _analyse(
     workspace: str,
     params: dict[str, Any],
     progress: Callable[[float], None] | None,
+    cluster: tuple[int | None, str | None] = (None, None),
 ) -> PartnershipAnalysis:
+    """Run the analysis; ``cluster`` (workers, scheduler) is for a local caller only: a
+    stored run's params never name one, so the server never starts or reaches a cluster."""
     chain = compile_chain(load_dataset(partnership.dataset, store, workspace=workspace))
     options = LoopOptions(
         tolerance=float(params.get("tolerance") or TOLERANCE),
         max_iterations=int(params.get("max_iterations") or MAX_ITERATIONS),
     )
-    with dask_client(params.get("workers"), params.get("scheduler")) as client:
+    with dask_client(*cluster) as client:
         return analyse(
             chain,
             partnership,
@@ -173,14 +176,14 @@ def optimize_partnership(
         "side_payments": side_payments,
         "max_iterations": max_iterations,
         "tolerance": tolerance,
-        "workers": workers,
-        "scheduler": scheduler,
         "candidates_file": str(Path(file).parent / partnership.candidates)
         if partnership.candidates != "default"
         else "default",
     }
     if store is None:
-        return OptimizeRun(_analyse(partnership, table, None, workspace, params, progress))
+        return OptimizeRun(
+            _analyse(partnership, table, None, workspace, params, progress, (workers, scheduler))
+        )
     finished: list[PartnershipAnalysis] = []
 
     def job(ctx: JobContext) -> Outputs:
@@ -189,7 +192,11 @@ def optimize_partnership(
             if progress:
                 progress(x)
 
-        finished.append(_analyse(partnership, table, ctx.store, ctx.workspace, params, tick))
+        finished.append(
+            _analyse(
+                partnership, table, ctx.store, ctx.workspace, params, tick, (workers, scheduler)
+            )
+        )
         return analysis_outputs(finished[0])
 
     digest = inputs_hash(None, **params)
