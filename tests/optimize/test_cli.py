@@ -174,3 +174,19 @@ def test_a_loop_that_does_not_converge_is_a_warning_on_stderr(small: Path) -> No
     tables = json.loads(out)
     assert tables["warnings"][0]["warning"].startswith("surrogate NOT within")
     assert any(r["quantity"] == "warning" for r in tables["summary"])
+
+
+def test_a_stored_run_with_a_bad_option_fails_naming_it(small: Path) -> None:
+    """A run started through the job table (as the REST API does) with tolerance 0: the
+    run fails with the field named, before any solve."""
+    from reechain.errors import InputError
+    from reechain.workflows.optimize import partnership_source
+
+    store = open_store()
+    _, text = partnership_source(small)
+    run_id = jobs.start(
+        store, RUN_KIND, "default", params={"partnership_yaml": text, "tolerance": 0}
+    )
+    with pytest.raises(InputError, match=r"tolerance: got 0"):
+        jobs.run_here(store, run_id, jobs.job_for(RUN_KIND))
+    assert store.get_run(run_id).status == "failed"

@@ -226,6 +226,15 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     if not isinstance(text, str):
         raise InputError("optimize run: params.partnership_yaml is missing")
     partnership = parse_partnership(text, f"run:{ctx.run_id}")
+    options = (
+        *("scenarios", "out_of_sample", "budget_usd", "frontier", "shares", "gap_histories"),
+        *("horizon_years", "side_payments", "max_iterations", "tolerance"),
+    )
+    parse_request(
+        OptimizeRequest,
+        partnership=partnership.name,
+        **{k: params[k] for k in options if params.get(k) is not None},
+    )
     if params.get("horizon_years"):
         partnership = partnership.model_copy(update={"horizon_years": int(params["horizon_years"])})
     source = params.get("candidates_file", "default")
