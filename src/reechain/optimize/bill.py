@@ -145,6 +145,15 @@ def _nearest(
     return out
 
 
+def _spread(share: np.ndarray) -> np.ndarray:
+    """Return weights (summing to 1) that spread a rounding residual over the positive
+    shares in proportion (over all when none is positive)."""
+    positive = np.maximum(share, 0.0)
+    total = float(positive.sum())
+    out: np.ndarray = positive / total if total > 0 else np.full(len(share), 1.0 / len(share))
+    return out
+
+
 def split_bill(
     players: Sequence[str],
     cost: Callable[[Coalition], float],
@@ -210,7 +219,7 @@ def split_bill(
         share = np.where(np.abs(share) <= TOL * scale, 0.0, share)
         if not side_payments:
             share = np.maximum(share, 0.0)
-        share = share + (bill_usd - share.sum()) * (share / share.sum() if share.sum() else 1 / n)
+        share = share + (bill_usd - share.sum()) * _spread(share)
         return BillSplit(
             players=order,
             bill_usd=float(bill_usd),
