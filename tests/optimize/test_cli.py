@@ -47,15 +47,32 @@ def test_json_has_every_table_and_the_run_is_stored(small: Path, tmp_path: Path)
     )
     assert code == 0, err
     tables = json.loads(out)
-    assert set(tables) == {"summary", "portfolio", "out_of_sample", "gap", "shares"}
+    assert set(tables) == {
+        "summary",
+        "portfolio",
+        "engine_loop",
+        "out_of_sample",
+        "warnings",
+        "gap",
+        "bill",
+    }
     rows = {r["evaluation"] for r in tables["out_of_sample"]}
     assert rows == {
-        "in-sample, linear engine",
-        "out-of-sample, linear engine",
+        "in-sample, optimiser's surrogate",
+        "in-sample, engine",
         "out-of-sample, engine",
     }
-    for r in tables["shares"]:
-        assert r["benefit_usd"] == pytest.approx(r["standalone_cost_usd"] - r["shapley_share_usd"])
+    for r in tables["out_of_sample"]:
+        assert r["expected_loss_low_usd"] <= r["expected_loss_usd"] <= r["expected_loss_high_usd"]
+    bill = sum(r["bill_usd"] for r in tables["portfolio"] if r["chosen"])
+    assert sum(r["bill_usd"] for r in tables["bill"]) == pytest.approx(bill, rel=1e-6, abs=1.0)
+    for r in tables["bill"]:
+        assert r["bill_usd"] >= 0
+        assert r["bill_usd"] <= r["standalone_cost_usd"] + 1e-6
+        assert r["net_benefit_usd"] == pytest.approx(r["avoided_loss_usd"] - r["bill_usd"])
+    assert [r["iteration"] for r in tables["engine_loop"]] == list(
+        range(len(tables["engine_loop"]))
+    )
     assert (tmp_path / "f.png").exists()
     assert (tmp_path / "f.svg").exists()
     store = open_store()
@@ -102,7 +119,12 @@ def test_frontier_csv_and_xlsx(small: Path, tmp_path: Path) -> None:
         str(book),
     )
     assert code == 0, err
-    assert openpyxl.load_workbook(book).sheetnames == ["summary", "portfolio"]
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "summary",
+        "portfolio",
+        "engine_loop",
+        "warnings",
+    ]
 
 
 def test_table_shows_chosen_projects(small: Path) -> None:
@@ -130,3 +152,41 @@ def test_unknown_partnership_is_one_line() -> None:
     assert code == 2
     assert "did you mean" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_loop_that_does_not_converge_is_a_warning_on_stderr(small: Path) -> None:
+    """One engine-loop iteration and a 0.1 % tolerance: the surrogate cannot be shown to
+    agree, so the run says so on stderr (and in its summary and warnings tables)."""
+    code, out, err = run(
+        str(small),
+        "--no-shares",
+        "--gap-histories",
+        "0",
+        "--max-iterations",
+        "1",
+        "--tolerance",
+        "0.001",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    assert "warning: surrogate NOT within 0% of the engine after 1 iterations" in err
+    tables = json.loads(out)
+    assert tables["warnings"][0]["warning"].startswith("surrogate NOT within")
+    assert any(r["quantity"] == "warning" for r in tables["summary"])
+
+
+def test_a_stored_run_with_a_bad_option_fails_naming_it(small: Path) -> None:
+    """A run started through the job table (as the REST API does) with tolerance 0: the
+    run fails with the field named, before any solve."""
+    from reechain.errors import InputError
+    from reechain.workflows.optimize import partnership_source
+
+    store = open_store()
+    _, text = partnership_source(small)
+    run_id = jobs.start(
+        store, RUN_KIND, "default", params={"partnership_yaml": text, "tolerance": 0}
+    )
+    with pytest.raises(InputError, match=r"tolerance: got 0"):
+        jobs.run_here(store, run_id, jobs.job_for(RUN_KIND))
+    assert store.get_run(run_id).status == "failed"

@@ -24,14 +24,25 @@ def test_split_seeds_are_disjoint_and_match_history_seeds() -> None:
 
 
 def test_draw_uses_disjoint_index_ranges(sample_chain: reechain.Chain) -> None:
-    """In sample: histories 0 … S−1; out of sample: S … S+n−1 of the same root."""
+    """In sample: chosen from histories 0 … M−1 (the stratification pool, M = 3 × S); out
+    of sample: M … M+n−1 of the same root, so no stream can be shared."""
     p = bundled_partnership("us-japan").model_copy(update={"dataset": "sample", "horizon_years": 2})
     inside, fresh = draw(sample_chain, p, 4, 3)
+    assert inside.pool_size == 12
     keys_in = [s.spawn_key for s in inside.seeds]
     keys_out = [s.spawn_key for s in fresh.seeds]
-    assert keys_in == [(0,), (1,), (2,), (3,)]
-    assert keys_out == [(4,), (5,), (6,)]
+    assert len(keys_in) == 4
+    assert all(k[0] < 12 for k in keys_in)
+    assert keys_out == [(12,), (13,), (14,)]
     assert not {s.name for s in inside.scenarios} & {s.name for s in fresh.scenarios}
+
+
+def test_without_a_pool_the_draws_are_plain_monte_carlo(sample_chain: reechain.Chain) -> None:
+    p = bundled_partnership("us-japan").model_copy(update={"dataset": "sample", "horizon_years": 2})
+    inside, fresh = draw(sample_chain, p, 4, 3, pool_factor=1)
+    assert [s.spawn_key for s in inside.seeds] == [(0,), (1,), (2,), (3,)]
+    assert [s.spawn_key for s in fresh.seeds] == [(4,), (5,), (6,)]
+    assert inside.weights.tolist() == [0.25] * 4
 
 
 def test_success_draws_do_not_depend_on_other_candidates() -> None:

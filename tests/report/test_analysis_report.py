@@ -56,7 +56,18 @@ def test_risk_briefing(store: Store, tmp_path: Path) -> None:
 def test_optimiser_briefing(store: Store) -> None:
     briefing = analysis_briefing(store, _run(store, "optimize"))
     html = render_html(briefing)
-    for text in ("The chosen portfolio", "Shapley", "Investment", "Expected loss left"):
+    for text in (
+        "The chosen portfolio and what it costs",
+        "stock purchase",
+        "Who pays: the bill split",
+        "avoided loss",
+        "standalone cost",
+        "Checked by the engine: in sample against out of sample",
+        "95 % interval",
+        "out-of-sample, engine",
+        "The engine in the loop",
+        "Optimiser vs engine",
+    ):
         assert text in html
     # the candidate interventions' sources come first, then the dataset's
     assert briefing.sources[0]["confidence"] == "candidates"
@@ -67,3 +78,18 @@ def test_only_finished_analysis_runs_have_briefings(store: Store) -> None:
     run_id = store.create_run("risk", "default", scenario="baseline")
     with pytest.raises(InputError, match="only finished runs"):
         analysis_briefing(store, run_id)
+
+
+def test_optimiser_briefing_shows_the_warning_first(store: Store) -> None:
+    """A run whose in- and out-of-sample estimates disagree carries the warning in its
+    ``warnings`` table; the briefing shows it before the key numbers."""
+    from reechain.report import build_analysis_briefing
+    from reechain.workflows.datasets import load_dataset
+    from reechain.workflows.reports import _outputs
+
+    run = store.get_run(_run(store, "optimize"))
+    outputs = dict(_outputs(store, run, "default"))
+    outputs["warnings"] = [{"warning": "out-of-sample expected loss USD 9 bn is higher"}]
+    html = render_html(build_analysis_briefing(run, outputs, load_dataset(run.dataset, store)))
+    assert "Warnings" in html
+    assert html.index("out-of-sample expected loss USD 9 bn") < html.index("Key numbers")

@@ -51,12 +51,64 @@ def test_partnership_run_shows_portfolio_map_timeline_and_shares(
     expect(page.locator("#opt-summary-table")).to_contain_text("optimal")
     expect(page.locator("#opt-map .choroplethlocation").first).to_be_attached()
     expect(page.locator("#opt-timeline .barlayer .trace")).to_have_count(1)
-    expect(page.locator("#opt-shares .barlayer .trace")).to_have_count(2)
+    # the bill split: bill, avoided loss, net benefit and standalone cost per partner
+    expect(page.locator("#opt-shares .barlayer .trace")).to_have_count(4)
+    expect(page.locator("#opt-bill-table tbody tr")).to_have_count(2)
+    expect(page.locator("#opt-bill-table")).to_contain_text("standalone net benefit usd")
     assert page.locator("#opt-portfolio-table tbody tr").count() > 0
+    expect(page.locator("#opt-portfolio-table")).to_contain_text("purchase usd")
+    # the engine's check in and out of sample, with intervals, and the engine loop
+    expect(page.locator("#opt-check-table")).to_contain_text("out-of-sample, engine")
+    expect(page.locator("#opt-check-table")).to_contain_text("expected loss high usd")
+    assert page.locator("#opt-loop-table tbody tr").count() >= 1
     with page.expect_download(timeout=60_000) as briefing:
         page.get_by_role("button", name="Download briefing").click()
     assert Path(briefing.value.path()).read_bytes().startswith(b"%PDF")
     settled(page)
     screenshot(page, "partnership")
     assert page.evaluate(UNLABELLED_CONTROLS) == []
+    assert problems_of(watch) == []
+
+
+def test_partnership_page_shows_the_warning_of_a_run_whose_checks_disagree(
+    page: Page, served: Served, watch: PageWatch
+) -> None:
+    """A finished run whose out-of-sample estimate lies outside the in-sample interval: the
+    page opens on it and shows the warning above its numbers, and the check's intervals."""
+    import json
+
+    store = served.store
+    run_id = store.create_run("optimize", "default", scenario="us-japan", params={})
+    store.start_run(run_id)
+    warning = "out-of-sample expected loss USD 90.00 bn is higher than in sample"
+    check = [
+        {
+            "evaluation": label,
+            "histories": n,
+            "expected_loss_usd": mean,
+            "expected_loss_low_usd": mean - 5e9,
+            "expected_loss_high_usd": mean + 5e9,
+            "p95_lost_output_usd": 1e11,
+        }
+        for label, n, mean in (
+            ("in-sample, engine", 200, 40e9),
+            ("out-of-sample, engine", 500, 90e9),
+        )
+    ]
+    tables = {
+        "summary": [{"quantity": "status", "value": "optimal", "unit": ""}],
+        "portfolio": [],
+        "out_of_sample": check,
+        "warnings": [{"warning": warning}],
+    }
+    store.finish_run(
+        run_id,
+        {name: ("application/json", json.dumps(rows).encode()) for name, rows in tables.items()},
+    )
+    page.goto(served.url + "/partnership")
+    expect(page.locator("#opt-warning")).to_contain_text(warning, timeout=30_000)
+    expect(page.locator("#opt-warning [role=alert]")).to_have_text("Warning")
+    expect(page.locator("#opt-check-table tbody tr")).to_have_count(2)
+    expect(page.locator("#opt-summary-table")).not_to_contain_text(warning)
+    settled(page)
     assert problems_of(watch) == []

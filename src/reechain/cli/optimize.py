@@ -41,8 +41,35 @@ def optimize_command(
     ] = True,
     gap_histories: Annotated[
         int,
-        typer.Option("--gap-histories", min=0, help="Histories the engine re-runs for the gap."),
+        typer.Option("--gap-histories", min=0, help="In-sample histories listed in the gap table."),
     ] = 10,
+    side_payments: Annotated[
+        bool,
+        typer.Option(
+            "--side-payments/--no-side-payments",
+            help="Allow a partner's bill to be negative (paid by the others).",
+        ),
+    ] = False,
+    max_iterations: Annotated[
+        int,
+        typer.Option("--max-iterations", min=1, max=50, help="Engine-loop solves at most."),
+    ] = 5,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", min=0.001, max=10, help="Surrogate within this gap of the engine."
+        ),
+    ] = 0.2,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Out-of-sample check on a local Dask cluster."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Out-of-sample check on the Dask cluster at this address."
+        ),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
         OutputFormat.TABLE
     ),
@@ -58,7 +85,11 @@ def optimize_command(
         Path | None, typer.Option("--plot", help="Write the frontier figure (.png or .svg).")
     ] = None,
 ) -> None:
-    """Choose stockpiles and allied projects for a partnership, and share the bill."""
+    """Choose stockpiles and allied projects for a partnership, and split the bill.
+
+    The second stage is refitted to the engine until within --tolerance in sample; the
+    portfolio is checked by the engine out of sample, with a warning when the two disagree.
+    """
     from reechain.workflows.optimize import optimize_partnership, write_plot
 
     try:
@@ -71,9 +102,18 @@ def optimize_command(
             frontier=frontier,
             shares=shares,
             gap_histories=gap_histories,
+            side_payments=side_payments,
+            max_iterations=max_iterations,
+            tolerance=tolerance,
+            workers=workers,
+            scheduler=scheduler,
         )
         tables = run.analysis.tables()
         _show(tables, fmt, out, run.run_id)
+        for text in run.analysis.warnings():
+            Console(stderr=True, soft_wrap=True).print(
+                f"[yellow]warning:[/yellow] {escape(text)}", markup=True, highlight=False
+            )
         if plot is not None:
             write_plot(run.analysis, plot)
     except ReechainError as exc:

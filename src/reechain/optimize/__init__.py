@@ -7,10 +7,14 @@ disruption history (:mod:`~reechain.optimize.histories`), runs the linear engine
 (:mod:`~reechain.optimize.second_stage`): flows, stock use and lost supply. The model is
 built from ``define_*`` families (:mod:`~reechain.optimize.variables`,
 :mod:`~reechain.optimize.constraints`, :mod:`~reechain.optimize.objective`) and solved and
-read back in :mod:`~reechain.optimize.model`. The chosen portfolio is checked by the engine
-(:mod:`~reechain.optimize.evaluate`), swept into a cost–resilience frontier
-(:mod:`~reechain.optimize.frontier`) and its cost shared by the Shapley value
-(:mod:`~reechain.optimize.shapley`). :func:`analyse` does it all.
+read back in :mod:`~reechain.optimize.model`. In-sample histories are stratified by
+severity and weighted (:mod:`~reechain.optimize.sampling`); the second stage is refitted
+to the engine until the two agree (:mod:`~reechain.optimize.loop`); the chosen portfolio
+is checked by the engine out of sample with intervals (:mod:`~reechain.optimize.evaluate`),
+swept into a cost–resilience frontier (:mod:`~reechain.optimize.frontier`) and its bill
+split by the Shapley value of the savings game, kept in the core
+(:mod:`~reechain.optimize.bill`, :mod:`~reechain.optimize.shapley`). :func:`analyse` does
+it all.
 
 Examples
 --------
@@ -19,7 +23,14 @@ Examples
 (1.0, 1.0)
 """
 
-from reechain.optimize.analysis import PartnershipAnalysis, analyse, coalition_cost, draw
+from reechain.optimize.analysis import (
+    LoopOptions,
+    PartnershipAnalysis,
+    analyse,
+    coalition_cost,
+    draw,
+)
+from reechain.optimize.bill import BillSplit, split_bill
 from reechain.optimize.candidates import (
     Candidate,
     CandidateKind,
@@ -28,9 +39,18 @@ from reechain.optimize.candidates import (
     parse_candidates,
     read_candidates,
 )
-from reechain.optimize.evaluate import Gap, OutOfSample, engine_losses, shortfall_gap
+from reechain.optimize.evaluate import (
+    Estimate,
+    Gap,
+    OutOfSample,
+    Portfolio,
+    engine_losses,
+    estimate,
+    shortfall_gap,
+)
 from reechain.optimize.frontier import FrontierPoint, budget_frontier, cvar, cvar_frontier
 from reechain.optimize.histories import Histories, sample_histories, split_seeds
+from reechain.optimize.loop import LoopStep, Tracked, fit_surrogate, solve_with_engine
 from reechain.optimize.model import (
     Solution,
     SolveStatus,
@@ -47,27 +67,34 @@ from reechain.optimize.partnership import (
     load_partnership,
     parse_partnership,
 )
+from reechain.optimize.sampling import severity_score, stratified_histories
 from reechain.optimize.second_stage import Instance, build_instance
 from reechain.optimize.settings import Settings, settings_of
 from reechain.optimize.shapley import MAX_EXACT_PLAYERS, CostShares, shapley_shares
 
 __all__ = [
     "MAX_EXACT_PLAYERS",
+    "BillSplit",
     "Candidate",
     "CandidateKind",
     "CandidateTable",
     "CostShares",
+    "Estimate",
     "FrontierPoint",
     "Gap",
     "Histories",
     "Instance",
+    "LoopOptions",
+    "LoopStep",
     "Objective",
     "OutOfSample",
     "Partnership",
     "PartnershipAnalysis",
+    "Portfolio",
     "Settings",
     "Solution",
     "SolveStatus",
+    "Tracked",
     "analyse",
     "budget_frontier",
     "build_instance",
@@ -79,6 +106,8 @@ __all__ = [
     "cvar_frontier",
     "draw",
     "engine_losses",
+    "estimate",
+    "fit_surrogate",
     "load_partnership",
     "parse_candidates",
     "parse_partnership",
@@ -87,9 +116,13 @@ __all__ = [
     "read_solution",
     "sample_histories",
     "settings_of",
+    "severity_score",
     "shapley_shares",
     "shortfall_gap",
     "solve",
     "solve_model",
+    "solve_with_engine",
+    "split_bill",
     "split_seeds",
+    "stratified_histories",
 ]

@@ -1,4 +1,5 @@
-"""One partnership analysis end to end (pure): draws → MILP → engine checks → frontier → shares.
+"""One partnership analysis end to end (pure): draws → MILP with the engine in the loop →
+out-of-sample check → frontier → the bill.
 
 :func:`analyse` takes a compiled chain, a partnership and a candidate table and returns a
 :class:`PartnershipAnalysis` whose :meth:`~PartnershipAnalysis.tables` are what the CLI
@@ -12,16 +13,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from reechain.chain import Chain
+from reechain.optimize.bill import BillSplit, split_bill
 from reechain.optimize.candidates import CandidateKind, CandidateTable
-from reechain.optimize.evaluate import Gap, OutOfSample, engine_losses, shortfall_gap
+from reechain.optimize.evaluate import (
+    EngineLosses,
+    Gap,
+    OutOfSample,
+    Portfolio,
+    engine_losses,
+)
 from reechain.optimize.frontier import FrontierPoint, budget_frontier, cvar, cvar_frontier
 from reechain.optimize.histories import Histories, sample_histories
-from reechain.optimize.model import Solution, solve
+from reechain.optimize.loop import MAX_ITERATIONS, TOLERANCE, Tracked, engine_runner
+from reechain.optimize.loop import solve_with_engine as _loop
+from reechain.optimize.model import Solution
+from reechain.optimize.objective import bill_items
 from reechain.optimize.partnership import Objective, Partnership
+from reechain.optimize.sampling import POOL_FACTOR, stratified_histories
 from reechain.optimize.second_stage import Instance, build_instance, open_candidates
 from reechain.optimize.settings import Settings, settings_of
-from reechain.optimize.shapley import CostShares, shapley_shares
 
 Progress = Callable[[float], None]
 
@@ -38,12 +51,28 @@ class PartnershipAnalysis:
     gap: Gap | None = None
     out_of_sample: OutOfSample | None = None
     frontier: tuple[FrontierPoint, ...] = ()
-    shares: CostShares | None = None
+    bill: BillSplit | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tracked: Tracked | None = None
+
+    def warnings(self) -> list[str]:
+        """Return what a reader must not miss: a loop that did not converge, in- and
+        out-of-sample estimates that disagree, a bill outside the core."""
+        out = []
+        if self.tracked is not None and not self.tracked.converged:
+            out.append(self.tracked.note())
+        if self.out_of_sample is not None:
+            warning = self.out_of_sample.warning()
+            if warning:
+                out.append(warning)
+        if self.bill is not None and not self.bill.core_nonempty:
+            out.append(f"the core of the savings game is empty: {self.bill.rule}")
+        return out
 
     def summary(self) -> list[dict[str, Any]]:
         """Return the headline figures as (quantity, value, unit) rows."""
         s = self.solution
+        w = s.history_weights
         rows: list[tuple[str, Any, str]] = [
             ("partnership", self.partnership.name, ""),
             ("members", " ".join(s.members), ""),
@@ -52,32 +81,53 @@ class PartnershipAnalysis:
             ("candidates open", len(s.candidates), ""),
             ("candidates chosen", len(s.chosen()), ""),
             ("investment", s.investment_usd, "USD"),
-            ("first-stage cost", s.first_stage_cost_usd, "USD"),
-            ("expected loss", s.expected_loss_usd, "USD"),
-            ("total cost", s.total_cost_usd, "USD"),
+            ("bill (first-stage cost)", s.first_stage_cost_usd, "USD"),
+            ("expected loss (surrogate)", s.expected_loss_usd, "USD"),
+            ("total cost (surrogate)", s.total_cost_usd, "USD"),
             (
                 f"CVaR{self.settings.cvar_level:.0%} of loss",
-                cvar(s.loss_usd, self.settings.cvar_level),
+                cvar(s.loss_usd, self.settings.cvar_level, w),
                 "USD",
             ),
-            ("P95 lost output", s.p95_lost_output_usd(), "USD"),
+            ("P95 lost output (linear engine)", s.p95_lost_output_usd(), "USD"),
             ("MIP gap", s.mip_gap, ""),
             ("build time", s.build_seconds, "s"),
             ("solve time", s.solve_seconds, "s"),
             ("variables", s.n_variables, ""),
             ("constraints", s.n_constraints, ""),
         ]
-        if self.gap is not None:
-            for key, value in self.gap.summary().items():
-                rows.append((f"gap: {key}", value, ""))
+        if self.tracked is not None:
+            t = self.tracked
+            rows += [
+                ("engine-loop iterations", len(t.steps), ""),
+                ("engine loop converged", t.converged, ""),
+                ("surrogate vs engine gap (in sample)", t.relative_gap, ""),
+                ("expected loss (engine, in sample)", t.engine.expected_loss_usd, "USD"),
+                (
+                    "total cost (engine, in sample)",
+                    s.first_stage_cost_usd + t.engine.expected_loss_usd,
+                    "USD",
+                ),
+            ]
+        if self.out_of_sample is not None:
+            o = self.out_of_sample.out_of_sample_engine
+            rows += [
+                ("expected loss (engine, out of sample)", o.mean, "USD"),
+                ("expected loss (engine, out of sample) 95% low", o.low, "USD"),
+                ("expected loss (engine, out of sample) 95% high", o.high, "USD"),
+                ("in and out of sample agree", self.out_of_sample.agree, ""),
+            ]
+        for text in self.warnings():
+            rows.append(("warning", text, ""))
         return [{"quantity": q, "value": v, "unit": u} for q, v, u in rows]
 
     def portfolio(self) -> list[dict[str, Any]]:
-        """Return one row per open candidate: chosen or not, size, cost."""
+        """Return one row per open candidate: chosen or not, size, and what it costs."""
         s, inst = self.solution, self.instance
         size = dict(zip(s.stock_names, s.stock_size_t, strict=True))
+        capex, purchase, running = bill_items(inst, self.settings, s.build, s.stock_size_t)
         out = []
-        for c, b in zip(inst.candidates, s.build, strict=True):
+        for j, (c, b) in enumerate(zip(inst.candidates, s.build, strict=True)):
             out.append(
                 {
                     "candidate": c.candidate,
@@ -90,6 +140,10 @@ class PartnershipAnalysis:
                     if c.kind is CandidateKind.STOCKPILE
                     else None,
                     "capex_usd": c.capex_usd,
+                    "capex_discounted_usd": float(capex[j]),
+                    "purchase_usd": float(purchase[j]),
+                    "running_usd": float(running[j]),
+                    "bill_usd": float(capex[j] + purchase[j] + running[j]),
                     "first_year": c.first_year,
                     "chance_of_success": c.chance_of_success,
                     "confidence": c.confidence,
@@ -100,8 +154,11 @@ class PartnershipAnalysis:
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Return every result table (records; units in column names)."""
         out = {"summary": self.summary(), "portfolio": self.portfolio()}
+        if self.tracked is not None:
+            out["engine_loop"] = [step.record() for step in self.tracked.steps]
         if self.out_of_sample is not None:
             out["out_of_sample"] = self.out_of_sample.records()
+        out["warnings"] = [{"warning": text} for text in self.warnings()]
         if self.gap is not None:
             out["gap"] = [
                 {
@@ -120,24 +177,66 @@ class PartnershipAnalysis:
             ]
         if self.frontier:
             out["frontier"] = [p.record() for p in self.frontier]
-        if self.shares is not None:
-            out["shares"] = self.shares.records()
+        if self.bill is not None:
+            out["bill"] = self.bill.records()
         return out
 
 
 def draw(
-    chain: Chain, partnership: Partnership, scenarios: int, out_of_sample: int
+    chain: Chain,
+    partnership: Partnership,
+    scenarios: int,
+    out_of_sample: int,
+    *,
+    pool_factor: int = POOL_FACTOR,
 ) -> tuple[Histories, Histories]:
-    """Return in-sample and out-of-sample histories from disjoint seeds of one root.
+    """Return in-sample (stratified, weighted) and out-of-sample histories of one root.
 
-    In sample: histories 0 … S − 1 of the partnership's root seed; out of sample: S … S +
-    n − 1 (the index ranges of ``SeedSequence(root).spawn``), so no stream is shared.
+    In sample: ``scenarios`` chosen from histories 0 … M − 1 (M = pool_factor × scenarios);
+    out of sample: M … M + n − 1, so no stream is shared with any history that could have
+    been chosen.
     """
     months = partnership.horizon_years * 12
     root, members = partnership.seed, partnership.members
-    inside = sample_histories(chain, root, 0, scenarios, months, members, prefix="in")
-    fresh = sample_histories(chain, root, scenarios, out_of_sample, months, members, prefix="fresh")
+    inside = stratified_histories(
+        chain, root, scenarios, months, members, pool_factor=pool_factor, prefix="in"
+    )
+    start = inside.pool_size or scenarios
+    fresh = sample_histories(chain, root, start, out_of_sample, months, members, prefix="fresh")
     return inside, fresh
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    """How the engine loop runs (see :mod:`reechain.optimize.loop`)."""
+
+    tolerance: float = TOLERANCE
+    max_iterations: int = MAX_ITERATIONS
+
+
+def track(
+    chain: Chain,
+    partnership: Partnership,
+    table: CandidateTable,
+    histories: Histories,
+    settings: Settings,
+    members: tuple[str, ...],
+    options: LoopOptions = LoopOptions(),
+) -> tuple[Instance, Tracked]:
+    """Return the instance of ``members`` and its portfolio with the engine in the loop."""
+    inst = build_instance(
+        chain,
+        members,
+        table,
+        histories,
+        horizon_years=partnership.horizon_years,
+        steps_per_year=partnership.steps_per_year,
+    )
+    cands = open_candidates(chain, table, members)
+    run = engine_runner(chain, histories, cands, settings, horizon_years=partnership.horizon_years)
+    return inst, _loop(
+        inst, settings, run, tolerance=options.tolerance, max_iterations=options.max_iterations
+    )
 
 
 def coalition_cost(
@@ -146,23 +245,20 @@ def coalition_cost(
     table: CandidateTable,
     histories: Histories,
     settings: Settings,
+    options: LoopOptions = LoopOptions(),
 ) -> Callable[[tuple[str, ...]], float]:
-    """Return c(T): a coalition's optimal first-stage cost plus expected loss (USD).
+    """Return c(T): a coalition's own bill plus the engine's expected loss in its regions at
+    its own optimum (engine in the loop), USD.
 
     A coalition keeps the constraints that concern its own regions (days of cover of its
     holders) and drops the budget (each coalition spends what it finds worth spending).
     """
 
     def cost(members: tuple[str, ...]) -> float:
-        inst = build_instance(
-            chain,
-            members,
-            table,
-            histories,
-            horizon_years=partnership.horizon_years,
-            steps_per_year=partnership.steps_per_year,
-        )
-        covers = tuple(c for c in settings.days_of_cover if inst.pool[chain.region_index(c.holder)])
+        pool = np.zeros(len(chain.regions), dtype=bool)
+        for name in members:
+            pool |= chain.region_mask(name)
+        covers = tuple(c for c in settings.days_of_cover if pool[chain.region_index(c.holder)])
         local = settings.with_(
             budget_usd=None,
             days_of_cover=covers,
@@ -170,7 +266,8 @@ def coalition_cost(
             objective=Objective.EXPECTED,
             cvar_limit_usd=None,
         )
-        return solve(inst, local).total_cost_usd
+        _, tracked = track(chain, partnership, table, histories, local, members, options)
+        return tracked.solution.first_stage_cost_usd + tracked.engine.expected_loss_usd
 
     return cost
 
@@ -186,9 +283,13 @@ def analyse(
     frontier: bool = False,
     shapley: bool = False,
     gap_histories: int = 10,
+    options: LoopOptions = LoopOptions(),
+    side_payments: bool = False,
+    pool_factor: int = POOL_FACTOR,
+    client: Any = None,
     progress: Progress | None = None,
 ) -> PartnershipAnalysis:
-    """Return the partnership's optimal portfolio with its checks, frontier and shares.
+    """Return the partnership's optimal portfolio with its checks, frontier and bill.
 
     Parameters
     ----------
@@ -197,11 +298,19 @@ def analyse(
     budget_usd
         Replaces the file's budget.
     frontier
-        Sweep the budget (or, with a CVaR objective, the CVaR limit).
+        Sweep the budget (or, with a CVaR objective, the CVaR limit) on the fitted surrogate.
     shapley
-        Share the cost between members by the Shapley value (2^n − 1 solves).
+        Split the bill between members (2^n − 1 coalition solves, each with the engine loop).
     gap_histories
-        In-sample histories the engine re-runs to measure the linear engine's gap (0: skip).
+        In-sample histories listed in the ``gap`` table, linear against engine (0: none).
+    options
+        Tolerance and iteration cap of the engine loop.
+    side_payments
+        Allow a partner's bill to be negative (it is paid by the others).
+    pool_factor
+        Pool histories drawn per in-sample history for the stratification (1: none).
+    client
+        A Dask client for the out-of-sample engine runs (None: here).
     """
 
     def tick(x: float) -> None:
@@ -213,69 +322,87 @@ def analyse(
     settings = settings_of(partnership)
     if budget_usd is not None:
         settings = settings.with_(budget_usd=budget_usd)
-    inside, fresh = draw(chain, partnership, n_in, n_out)
+    inside, fresh = draw(chain, partnership, n_in, n_out, pool_factor=pool_factor)
     tick(0.05)
-    inst = build_instance(
-        chain,
-        partnership.members,
-        table,
-        inside,
-        horizon_years=partnership.horizon_years,
-        steps_per_year=partnership.steps_per_year,
-    )
-    tick(0.1)
-    solution = solve(inst, settings)
-    tick(0.3)
-    cands = open_candidates(chain, table, partnership.members)
+    members = partnership.members
+    inst, tracked = track(chain, partnership, table, inside, settings, members, options)
+    solution = tracked.solution
+    tick(0.4)
+    cands = open_candidates(chain, table, members)
+    horizon = partnership.horizon_years
     gap = None
     if gap_histories > 0:
-        gap = shortfall_gap(
-            chain,
-            inside,
-            cands,
-            solution,
-            settings,
-            horizon_years=partnership.horizon_years,
-            limit=gap_histories,
+        n = min(gap_histories, len(inside))
+        gap = Gap(
+            tracked.engine.histories[:n],
+            solution.lost_output_usd[:n].copy(),
+            tracked.engine.lost_output_usd[:n].copy(),
+            tracked.engine.rationed_output_usd[:n].copy(),
         )
-    tick(0.5)
     oos = None
     if n_out > 0:
-        fresh_inst = build_instance(
-            chain,
-            partnership.members,
-            table,
-            fresh,
-            horizon_years=partnership.horizon_years,
-            steps_per_year=partnership.steps_per_year,
+        fresh_engine = engine_losses(
+            chain, fresh, cands, solution, settings, horizon_years=horizon, client=client
         )
-        build, size = solution.fixed()
-        fixed = settings.with_(
-            fixed_build=build, fixed_size_t=size, skip=frozenset({"budget", "cvar"})
-        )
-        oos = OutOfSample(
-            solution,
-            solve(fresh_inst, fixed),
-            engine_losses(
-                chain, fresh, cands, solution, settings, horizon_years=partnership.horizon_years
-            ),
-        )
-    tick(0.7)
+        oos = OutOfSample(solution, tracked.engine, fresh_engine, inside.strata)
+    tick(0.55)
     points: tuple[FrontierPoint, ...] = ()
     if frontier:
         sweep = cvar_frontier if settings.objective is Objective.CVAR else budget_frontier
-        points = tuple(sweep(inst, settings))
-    tick(0.85)
-    shares = None
-    if shapley and len(partnership.members) > 1:
-        shares = shapley_shares(
-            partnership.members, coalition_cost(chain, partnership, table, inside, settings)
+        points = tuple(sweep(inst, tracked.settings))
+    tick(0.7)
+    bill = None
+    if shapley and len(members) > 1:
+        nothing = _nothing(chain, inside, cands, members, settings, horizon)
+        grand = solution.first_stage_cost_usd + tracked.engine.expected_loss_usd
+        others = coalition_cost(chain, partnership, table, inside, settings, options)
+
+        def cost(t: tuple[str, ...]) -> float:
+            return grand if t == members else others(t)
+
+        bill = split_bill(
+            members,
+            cost,
+            bill_usd=solution.first_stage_cost_usd,
+            loss_usd=tuple(tracked.engine.expected_loss_by_member_usd().tolist()),
+            nothing_loss_usd=tuple(nothing.expected_loss_by_member_usd().tolist()),
+            side_payments=side_payments,
         )
     tick(1.0)
     notes = (
-        f"linear engine at {partnership.steps_per_year} step(s) a year; "
-        f"{len(inside)} in-sample and {len(fresh)} out-of-sample histories",
+        f"linear engine at {partnership.steps_per_year} step(s) a year, fitted to the engine "
+        f"in the loop ({tracked.note()}); {len(inside)} in-sample histories stratified by "
+        f"severity from {inside.pool_size or len(inside)}, {len(fresh)} out-of-sample",
     )
     return PartnershipAnalysis(
-        partnership, settings, inst, solution, inside, gap, oos, points, shares, notes
+        partnership,
+        tracked.settings,
+        inst,
+        solution,
+        inside,
+        gap,
+        oos,
+        points,
+        bill,
+        notes,
+        tracked,
+    )
+
+
+def _nothing(
+    chain: Chain,
+    histories: Histories,
+    cands: Any,
+    members: tuple[str, ...],
+    settings: Settings,
+    horizon_years: int,
+) -> EngineLosses:
+    """The engine's losses with nothing bought (members' dataset stocks still released)."""
+    return engine_losses(
+        chain,
+        histories,
+        cands,
+        Portfolio(members, {}, {}),
+        settings,
+        horizon_years=horizon_years,
     )

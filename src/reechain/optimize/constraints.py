@@ -15,7 +15,7 @@ in :data:`FIRST_STAGE_ROWS` so that an infeasible problem can say which conflict
   at that stage, so REGION supplies at most ``share`` of it.
 - ``days-of-cover[HOLDER,COMMODITY]``: stocks ≥ days ÷ 365 × the holder's baseline use.
 - ``CVaR-excess`` and ``cvar``: Rockafellar–Uryasev: excess_s ≥ loss_s − threshold,
-  threshold + Σ excess_s ÷ ((1 − level) S) ≤ limit.
+  threshold + Σ w_s excess_s ÷ (1 − level) ≤ limit (w_s the history's probability).
 """
 
 from __future__ import annotations
@@ -295,7 +295,19 @@ def loss_coefficients(inst: Instance, settings: Settings) -> FloatArray:
     """
     disc = discount_factors(inst, settings)
     w = settings.value_of_lost_output_share * inst.value_usd_per_unit[None, None, :]
-    return np.broadcast_to(w * disc[None, :, None], inst.requirement.shape)
+    coef = np.broadcast_to(w * disc[None, :, None], inst.requirement.shape)
+    if settings.loss_scale is None:
+        return coef
+    scale = np.asarray(settings.loss_scale, dtype=np.float64)
+    out: FloatArray = coef * scale[:, None, None]
+    return out
+
+
+def loss_offsets(inst: Instance, settings: Settings) -> FloatArray:
+    """Return (S,) USD added to each history's loss (the fitted surrogate's intercept)."""
+    if settings.loss_offset_usd is None:
+        return np.zeros(inst.n_histories)
+    return np.asarray(settings.loss_offset_usd, dtype=np.float64)
 
 
 def discount_factors(inst: Instance, settings: Settings) -> FloatArray:
@@ -316,8 +328,14 @@ def define_cvar_constraints(m: linopy.Model, inst: Instance, settings: Settings)
     labels = np.concatenate([z.reshape(S, T * U), np.full((S, 1), eta), exc[:, None]], axis=1)
     coeffs = np.concatenate([-coef.reshape(S, T * U), np.ones((S, 1)), np.ones((S, 1))], axis=1)
     expr = expression(m, labels, coeffs, ("history",), coords(inst))
-    m.add_constraints(expr >= 0, name="CVaR-excess")
-    total = m.variables["CVaR-threshold"] + m.variables["CVaR-excess"].sum() / (
-        (1 - settings.cvar_level) * S
+    rhs = xr.DataArray(
+        loss_offsets(inst, settings), dims=("history",), coords={"history": coords(inst)["history"]}
     )
+    m.add_constraints(expr >= rhs, name="CVaR-excess")
+    weight = xr.DataArray(
+        inst.weights / (1 - settings.cvar_level),
+        dims=("history",),
+        coords={"history": coords(inst)["history"]},
+    )
+    total = m.variables["CVaR-threshold"] + (m.variables["CVaR-excess"] * weight).sum()
     m.add_constraints(total <= settings.cvar_limit_usd, name="cvar")

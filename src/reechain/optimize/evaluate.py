@@ -24,8 +24,7 @@ from reechain.engine.reference import run_reference
 from reechain.engine.results import compare
 from reechain.optimize.candidates import Candidate
 from reechain.optimize.histories import Histories, success_draw
-from reechain.optimize.model import Solution, portfolio_to_policies
-from reechain.optimize.second_stage import pool_mask
+from reechain.optimize.model import Solution, portfolio_to_policies, weighted_quantile
 from reechain.optimize.settings import Settings
 from reechain.scenario.models import Scenario
 
@@ -43,13 +42,37 @@ class EngineLosses:
     """(S,) rationed only (inputs short of target; the linear engine has no prices)."""
     loss_usd: FloatArray
     """(S,)"""
+    loss_by_member_usd: FloatArray | None = None
+    """(S, M) loss in each member's regions (a region in two members counts for the first)."""
+    weights: FloatArray | None = None
+    """(S,) probability of each history (None: equal)."""
+
+    @property
+    def history_weights(self) -> FloatArray:
+        """(S,) probability weights summing to 1."""
+        if self.weights is not None:
+            return self.weights
+        n = len(self.loss_usd)
+        return np.full(n, 1.0 / n) if n else np.zeros(0)
+
+    @property
+    def expected_loss_usd(self) -> float:
+        """Probability-weighted mean loss (USD)."""
+        return float(self.history_weights @ self.loss_usd) if len(self.loss_usd) else 0.0
+
+    def expected_loss_by_member_usd(self) -> FloatArray:
+        """(M,) probability-weighted mean loss of each member (USD)."""
+        if self.loss_by_member_usd is None:
+            return np.zeros(0)
+        out: FloatArray = self.history_weights @ self.loss_by_member_usd
+        return out
 
 
 def portfolio_scenarios(
     chain: Chain,
     histories: Histories,
     candidates: Sequence[Candidate],
-    solution: Solution,
+    solution: Solution | Portfolio,
     months: int,
 ) -> list[Scenario]:
     """Return each history with the portfolio's policies (failed projects left out)."""
@@ -80,31 +103,73 @@ def portfolio_scenarios(
     return out
 
 
+@dataclass(frozen=True)
+class Portfolio:
+    """A portfolio given by hand: chosen candidates (name → 0/1) and stock sizes (tonnes)."""
+
+    members: tuple[str, ...]
+    build: dict[str, float]
+    size_t: dict[str, float]
+
+    def fixed(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Return (build, size) mappings, as :meth:`Solution.fixed` does."""
+        return dict(self.build), dict(self.size_t)
+
+
+ENGINE_CHUNK = 64
+"""Histories per engine task when the out-of-sample check runs on Dask."""
+
+
 def engine_losses(
     chain: Chain,
     histories: Histories,
     candidates: Sequence[Candidate],
-    solution: Solution,
+    solution: Solution | Portfolio,
     settings: Settings,
     *,
     horizon_years: int,
+    client: Any = None,
+    chunk: int = ENGINE_CHUNK,
 ) -> EngineLosses:
     """Return the engine's losses on ``histories`` with ``solution``'s portfolio in place.
 
     Runs the vectorized engine (``reechain.engine.run_batch``) when available, else the
-    reference engine history by history; both measure against one baseline run.
+    reference engine history by history; both measure against one baseline run. With a
+    Dask ``client`` (:func:`reechain.risk.cluster.dask_client`), chunks of ``chunk``
+    histories run as tasks; each history's numbers depend on it alone.
     """
     months = horizon_years * 12
-    pool = pool_mask(chain, solution.members)
+    members = solution.members
     scenarios = portfolio_scenarios(chain, histories, candidates, solution, months)
-    value_lost, rationed = _engine_run(chain, scenarios, months)
-    monthly = value_lost[:, :, pool].sum(axis=2)  # (S, T)
+    if client is None or len(scenarios) <= chunk:
+        value_lost, rationed = _engine_run(chain, scenarios, months)
+    else:
+        chain_future = client.scatter(chain, broadcast=True, hash=False)
+        futures = [
+            client.submit(_engine_run, chain_future, scenarios[lo : lo + chunk], months)
+            for lo in range(0, len(scenarios), chunk)
+        ]
+        parts = client.gather(futures)
+        value_lost = np.concatenate([p[0] for p in parts])
+        rationed = np.concatenate([p[1] for p in parts])
     disc = (1 + settings.discount_rate) ** -(np.arange(months) / 12)
+    share = settings.value_of_lost_output_share
+    owner = np.full(len(chain.regions), -1, dtype=np.int64)
+    for i, name in reversed(list(enumerate(members))):
+        owner[chain.region_mask(name)] = i
+    by_member = np.zeros((len(scenarios), len(members)))
+    for i in range(len(members)):
+        mask = owner == i
+        by_member[:, i] = share * (value_lost[:, :, mask].sum(axis=2) * disc[None, :]).sum(axis=1)
+    pool = owner >= 0
+    monthly = value_lost[:, :, pool].sum(axis=2)  # (S, T)
     return EngineLosses(
         tuple(s.name for s in scenarios),
         monthly.sum(axis=1),
         rationed[:, pool].sum(axis=1),
-        settings.value_of_lost_output_share * (monthly * disc[None, :]).sum(axis=1),
+        share * (monthly * disc[None, :]).sum(axis=1),
+        by_member,
+        histories.weights.copy(),
     )
 
 
@@ -184,7 +249,7 @@ def shortfall_gap(
     in-sample draws); the engine runs on the first ``limit`` of the same draws.
     """
     n = len(histories) if limit is None else min(limit, len(histories))
-    subset = Histories(histories.scenarios[:n], histories.seeds[:n])
+    subset = histories.head(n)
     engine = engine_losses(
         chain, subset, candidates, solution, settings, horizon_years=horizon_years
     )
@@ -196,37 +261,140 @@ def shortfall_gap(
     )
 
 
+Z95 = 1.959963984540054
+"""Two-sided 95 % normal quantile."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A probability-weighted mean with its standard error and 95 % interval (USD)."""
+
+    mean: float
+    standard_error: float
+    histories: int
+
+    @property
+    def low(self) -> float:
+        """Lower end of the 95 % interval."""
+        return self.mean - Z95 * self.standard_error
+
+    @property
+    def high(self) -> float:
+        """Upper end of the 95 % interval."""
+        return self.mean + Z95 * self.standard_error
+
+    def overlaps(self, other: Estimate) -> bool:
+        """Return whether the two 95 % intervals share a point."""
+        return self.low <= other.high and other.low <= self.high
+
+
+def estimate(
+    values: FloatArray, weights: FloatArray | None = None, strata: NDArray[np.int64] | None = None
+) -> Estimate:
+    """Return the weighted mean of ``values`` and its standard error.
+
+    With strata (each history's weight = its stratum's share ÷ its draws), the stratified
+    variance Σ_h W_h² s_h² ÷ n_h (Cochran 1977, eq. 5.6; one draw: s_h = 0); without, the
+    sample variance ÷ n.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    n = len(v)
+    if not n:
+        return Estimate(0.0, 0.0, 0)
+    w = np.full(n, 1.0 / n) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = w / w.sum()
+    mean = float(w @ v)
+    labels = np.zeros(n, dtype=np.int64) if strata is None else np.asarray(strata)
+    var = 0.0
+    for h in np.unique(labels).tolist():
+        x = v[labels == h]
+        W = float(w[labels == h].sum())
+        if len(x) > 1:
+            var += W**2 * float(x.var(ddof=1)) / len(x)
+    return Estimate(mean, float(np.sqrt(var)), n)
+
+
 @dataclass(frozen=True, eq=False)
 class OutOfSample:
-    """In-sample against out-of-sample cost and lost output of one portfolio."""
+    """The chosen portfolio's expected loss in sample (surrogate and engine) against the
+    engine on fresh histories, with 95 % intervals and a warning when they disagree."""
 
     in_sample: Solution
-    out_linear: Solution
-    """The fixed portfolio's second stage re-solved on fresh draws."""
+    in_engine: EngineLosses
+    """The engine on the in-sample histories with the portfolio."""
     out_engine: EngineLosses
+    """The engine on fresh histories (plain Monte Carlo, equal weights)."""
+    in_strata: NDArray[np.int64] | None = None
+
+    @property
+    def in_sample_engine(self) -> Estimate:
+        """In-sample expected loss by the engine (stratified estimate)."""
+        return estimate(self.in_engine.loss_usd, self.in_engine.weights, self.in_strata)
+
+    @property
+    def in_sample_surrogate(self) -> Estimate:
+        """In-sample expected loss by the optimiser's surrogate."""
+        return estimate(self.in_sample.loss_usd, self.in_sample.weights, self.in_strata)
+
+    @property
+    def out_of_sample_engine(self) -> Estimate:
+        """Out-of-sample expected loss by the engine."""
+        return estimate(self.out_engine.loss_usd)
+
+    @property
+    def agree(self) -> bool:
+        """Whether the in-sample and out-of-sample engine intervals overlap."""
+        return self.in_sample_engine.overlaps(self.out_of_sample_engine)
+
+    def warning(self) -> str | None:
+        """Return a one-line warning when in- and out-of-sample disagree (else None)."""
+        a, b = self.in_sample_engine, self.out_of_sample_engine
+        if self.agree:
+            return None
+        side = "higher" if b.mean > a.mean else "lower"
+        return (
+            f"out-of-sample expected loss USD {b.mean / 1e9:,.2f} bn "
+            f"(95 % CI {b.low / 1e9:,.2f}–{b.high / 1e9:,.2f}) is {side} than in sample "
+            f"USD {a.mean / 1e9:,.2f} bn (95 % CI {a.low / 1e9:,.2f}–{a.high / 1e9:,.2f}); "
+            f"the {a.histories} in-sample histories do not represent the risk: "
+            "raise --scenarios"
+        )
 
     def records(self) -> list[dict[str, Any]]:
-        """Return one row per evaluation (USD)."""
+        """Return one row per evaluation (USD), with 95 % intervals."""
         first = self.in_sample.first_stage_cost_usd
         rows = []
-        for label, loss, lost in (
-            ("in-sample, linear engine", self.in_sample.loss_usd, self.in_sample.lost_output_usd),
+        for label, est, lost, w in (
             (
-                "out-of-sample, linear engine",
-                self.out_linear.loss_usd,
-                self.out_linear.lost_output_usd,
+                "in-sample, optimiser's surrogate",
+                self.in_sample_surrogate,
+                self.in_sample.lost_output_usd,
+                self.in_sample.history_weights,
             ),
-            ("out-of-sample, engine", self.out_engine.loss_usd, self.out_engine.lost_output_usd),
+            (
+                "in-sample, engine",
+                self.in_sample_engine,
+                self.in_engine.lost_output_usd,
+                self.in_engine.history_weights,
+            ),
+            (
+                "out-of-sample, engine",
+                self.out_of_sample_engine,
+                self.out_engine.lost_output_usd,
+                self.out_engine.history_weights,
+            ),
         ):
             rows.append(
                 {
                     "evaluation": label,
-                    "histories": len(loss),
+                    "histories": est.histories,
                     "first_stage_cost_usd": first,
-                    "expected_loss_usd": float(loss.mean()) if len(loss) else 0.0,
-                    "total_cost_usd": first + (float(loss.mean()) if len(loss) else 0.0),
-                    "mean_lost_output_usd": float(lost.mean()) if len(lost) else 0.0,
-                    "p95_lost_output_usd": float(np.percentile(lost, 95)) if len(lost) else 0.0,
+                    "expected_loss_usd": est.mean,
+                    "expected_loss_low_usd": est.low,
+                    "expected_loss_high_usd": est.high,
+                    "total_cost_usd": first + est.mean,
+                    "mean_lost_output_usd": float(w @ lost) if len(lost) else 0.0,
+                    "p95_lost_output_usd": weighted_quantile(lost, w, 0.95),
                 }
             )
         return rows

@@ -28,16 +28,25 @@ from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
 
 
-def cvar(values: Sequence[float] | np.ndarray, level: float) -> float:
+def cvar(
+    values: Sequence[float] | np.ndarray,
+    level: float,
+    weights: Sequence[float] | np.ndarray | None = None,
+) -> float:
     """Return the CVaR (mean of the worst 1 − level share, interpolated) of ``values``.
 
-    The Rockafellar–Uryasev form on equally likely values: min over η of
-    η + mean(max(v − η, 0)) ÷ (1 − level).
+    The Rockafellar–Uryasev form: min over η of η + Σ w max(v − η, 0) ÷ (1 − level),
+    with probability ``weights`` (default: equally likely values).
     """
-    v = np.sort(np.asarray(values, dtype=np.float64))
+    v = np.asarray(values, dtype=np.float64)
     if not len(v):
         return 0.0
-    return float(min(eta + np.maximum(v - eta, 0).mean() / (1 - level) for eta in v))
+    w = (
+        np.full(len(v), 1.0 / len(v))
+        if weights is None
+        else np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+    )
+    return float(min(eta + (w @ np.maximum(v - eta, 0)) / (1 - level) for eta in v))
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def _point(label: str, s: Solution, level: float) -> FrontierPoint:
         s.investment_usd,
         s.expected_loss_usd,
         s.p95_lost_output_usd(),
-        cvar(s.loss_usd, level),
+        cvar(s.loss_usd, level, s.history_weights),
         s.chosen(),
     )
 
@@ -127,8 +136,8 @@ def cvar_frontier(
         rows = frozenset(r.name for r in first_stage_rows(inst, settings))
         none = solve(inst, settings.with_(fixed_build={}, fixed_size_t={}, skip=rows))
         best = solve(inst, settings.with_(budget_usd=None, objective=Objective.EXPECTED))
-        hi = cvar(none.loss_usd, settings.cvar_level)
-        lo = cvar(best.loss_usd, settings.cvar_level)
+        hi = cvar(none.loss_usd, settings.cvar_level, none.history_weights)
+        lo = cvar(best.loss_usd, settings.cvar_level, best.history_weights)
         limits = [float(x) for x in np.linspace(hi, lo, points)]
     out = []
     for i, limit in enumerate(limits):

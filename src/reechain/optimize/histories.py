@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.scenario.models import Scenario
@@ -91,13 +92,48 @@ def split_seeds(root: int, n_in: int, n_out: int) -> SeedSplit:
 
 @dataclass(frozen=True, eq=False)
 class Histories:
-    """Sampled disruption histories (scenarios with events, no policies) and their seeds."""
+    """Sampled disruption histories (scenarios with events, no policies), their seeds and
+    probability weights (summing to 1; equal unless stratified, see
+    :mod:`~reechain.optimize.sampling`)."""
 
     scenarios: tuple[Scenario, ...]
     seeds: tuple[np.random.SeedSequence, ...]
+    weight: NDArray[np.float64] | None = None
+    """(S,) probability weights; None: equal."""
+    stratum: NDArray[np.int64] | None = None
+    """(S,) stratum of each history (None: one stratum)."""
+    pool_size: int | None = None
+    """Histories drawn to choose these from (their indices are below it)."""
 
     def __len__(self) -> int:
         return len(self.scenarios)
+
+    @property
+    def weights(self) -> NDArray[np.float64]:
+        """(S,) probability weights summing to 1."""
+        if self.weight is not None:
+            return self.weight
+        n = len(self.scenarios)
+        return np.full(n, 1.0 / n) if n else np.zeros(0)
+
+    @property
+    def strata(self) -> NDArray[np.int64]:
+        """(S,) stratum labels (all 0 when not stratified)."""
+        if self.stratum is not None:
+            return self.stratum
+        return np.zeros(len(self.scenarios), dtype=np.int64)
+
+    def head(self, n: int) -> Histories:
+        """Return the first ``n`` histories (weights renormalised)."""
+        w = self.weights[:n]
+        total = float(w.sum())
+        return Histories(
+            self.scenarios[:n],
+            self.seeds[:n],
+            w / total if total > 0 else None,
+            self.strata[:n],
+            self.pool_size,
+        )
 
 
 def success_draw(seed: np.random.SeedSequence, candidate: str) -> float:

@@ -50,6 +50,7 @@ from reechain.optimize.constraints import (
     expression,
     first_stage_rows,
     loss_coefficients,
+    loss_offsets,
 )
 from reechain.optimize.objective import build_costs, define_objective
 from reechain.optimize.second_stage import Instance
@@ -136,11 +137,23 @@ class Solution:
     solve_seconds: float
     n_variables: int
     n_constraints: int
+    weights: FloatArray | None = None
+    """(S,) probability of each history (None: equal)."""
+    linear_loss_usd: FloatArray | None = None
+    """(S,) the linear engine's own loss, before the engine-fitted scale and offset."""
+
+    @property
+    def history_weights(self) -> FloatArray:
+        """(S,) probability weights summing to 1."""
+        if self.weights is not None:
+            return self.weights
+        n = len(self.loss_usd)
+        return np.full(n, 1.0 / n) if n else np.zeros(0)
 
     @property
     def expected_loss_usd(self) -> float:
-        """Mean loss over histories (USD)."""
-        return float(self.loss_usd.mean()) if len(self.loss_usd) else 0.0
+        """Probability-weighted mean loss over histories (USD)."""
+        return float(self.history_weights @ self.loss_usd) if len(self.loss_usd) else 0.0
 
     @property
     def total_cost_usd(self) -> float:
@@ -148,8 +161,8 @@ class Solution:
         return self.first_stage_cost_usd + self.expected_loss_usd
 
     def p95_lost_output_usd(self) -> float:
-        """95th percentile of lost output value over histories (USD)."""
-        return float(np.percentile(self.lost_output_usd, 95)) if len(self.lost_output_usd) else 0.0
+        """95th percentile of lost output value over histories, weighted (USD)."""
+        return weighted_quantile(self.lost_output_usd, self.history_weights, 0.95)
 
     def chosen(self) -> tuple[str, ...]:
         """Names of the chosen candidates."""
@@ -160,6 +173,18 @@ class Solution:
         build = {c: float(round(b)) for c, b in zip(self.candidates, self.build, strict=True)}
         size = {k: float(s) for k, s in zip(self.stock_names, self.stock_size_t, strict=True)}
         return build, size
+
+
+def weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float:
+    """Return the ``q`` quantile of ``values`` under probability ``weights`` (the smallest
+    value whose cumulative weight reaches q; 0 for no values)."""
+    v = np.asarray(values, dtype=np.float64)
+    if not len(v):
+        return 0.0
+    order = np.argsort(v, kind="stable")
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64)[order])
+    i = int(np.searchsorted(cum, q * cum[-1] - 1e-12, side="left"))
+    return float(v[order][min(i, len(v) - 1)])
 
 
 def build_model(inst: Instance, settings: Settings) -> Built:
@@ -246,7 +271,10 @@ def read_solution(built: Built, status: SolveStatus, solve_seconds: float) -> So
     served = np.asarray(m.variables["Enduse-served"].solution.values, dtype=np.float64)
     build = np.round(build, 6)
     per_build, per_t = build_costs(inst, settings)
-    loss = (loss_coefficients(inst, settings) * lost).sum(axis=(1, 2))
+    loss = (loss_coefficients(inst, settings) * lost).sum(axis=(1, 2)) + loss_offsets(
+        inst, settings
+    )
+    raw = (loss_coefficients(inst, settings.with_(loss_scale=None)) * lost).sum(axis=(1, 2))
     capex = np.array([c.capex_usd for c in inst.candidates])
     buy = np.array(
         [inst.candidates[j].capex_usd_per_t or 0.0 if j >= 0 else 0.0 for j in inst.store_candidate]
@@ -272,6 +300,8 @@ def read_solution(built: Built, status: SolveStatus, solve_seconds: float) -> So
         solve_seconds=solve_seconds,
         n_variables=int(m.nvars),
         n_constraints=int(m.ncons),
+        weights=inst.weights.copy(),
+        linear_loss_usd=np.maximum(raw, 0.0),
     )
 
 

@@ -6,10 +6,13 @@ First-stage cost (USD, discounted to the first year of the horizon):
 - a stockpile: establishment capex when chosen, purchase price × tonnes, holding cost per
   tonne-year from its first year to the end of the horizon.
 
-Second stage: the mean over histories of the lost supply, loss = value share × Σ (N − y)
-× value per unit, discounted (``expected`` objective). With a CVaR limit the objective is
-first-stage cost plus a small weight (:data:`TIE_BREAK`) on expected loss, so the second
-stage still uses what was bought; the limit itself is a constraint.
+Second stage: the probability-weighted mean over histories of the lost supply, loss =
+value share × Σ (N − y) × value per unit, discounted (``expected`` objective); with an
+engine-fitted surrogate (:mod:`~reechain.optimize.loop`) each history's loss is scaled
+and shifted (``Settings.loss_scale``, ``loss_offset_usd``), the shift a constant. With a
+CVaR limit the objective is first-stage cost plus a small weight (:data:`TIE_BREAK`) on
+expected loss, so the second stage still uses what was bought; the limit itself is a
+constraint.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from reechain.optimize.candidates import CandidateKind
-from reechain.optimize.constraints import discount_factors, loss_coefficients
+from reechain.optimize.constraints import discount_factors, loss_coefficients, loss_offsets
 from reechain.optimize.partnership import Objective
 from reechain.optimize.second_stage import Instance
 from reechain.optimize.settings import Settings
@@ -65,7 +68,7 @@ def loss_weight(settings: Settings) -> float:
 
 
 def define_objective(m: linopy.Model, inst: Instance, settings: Settings) -> float:
-    """Set the objective (USD); return its constant part (0: there is none)."""
+    """Set the objective (USD); return its constant part (the weighted loss offsets)."""
     per_build, per_t = build_costs(inst, settings)
     c = coords(inst)
     build = m.variables["Project-build"]
@@ -76,9 +79,41 @@ def define_objective(m: linopy.Model, inst: Instance, settings: Settings) -> flo
         size = m.variables["Stockpile-size"]
         expr = expr + (size * xr.DataArray(per_t, dims="store", coords={"store": c["store"]})).sum()
     coef = loss_coefficients(inst, settings)
-    weight = loss_weight(settings) / inst.n_histories
+    weight = loss_weight(settings) * inst.weights
     z = m.variables["Enduse-shortfall"]
     dims = ("history", "step", "use")
-    expr = expr + (z * xr.DataArray(weight * coef, dims=dims, coords={d: c[d] for d in dims})).sum()
+    scaled = weight[:, None, None] * coef
+    expr = expr + (z * xr.DataArray(scaled, dims=dims, coords={d: c[d] for d in dims})).sum()
     m.add_objective(expr)
-    return 0.0
+    return float(loss_weight(settings) * inst.weights @ loss_offsets(inst, settings))
+
+
+def bill_items(
+    inst: Instance, settings: Settings, build: FloatArray, size_t: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return (J,) discounted capex, stockpile material purchases and running costs (opex,
+    or holding for a stock) of a portfolio, USD; their sum is its first-stage cost."""
+    disc = discount_factors(inst, settings)
+    dt = inst.step_years
+    J = len(inst.candidates)
+    capex, purchase, running = np.zeros(J), np.zeros(J), np.zeros(J)
+    for j, c in enumerate(inst.candidates):
+        years_in = max(0.0, float(c.earliest_start - inst.start_year))
+        factor = (1 + settings.discount_rate) ** -years_in
+        first = (c.first_year - inst.start_year) * inst.steps_per_year
+        years = disc[max(0, first) :].sum() * dt if first < inst.n_steps else 0.0
+        capex[j] = build[j] * c.capex_usd * factor
+        if c.kind is not CandidateKind.STOCKPILE:
+            running[j] = build[j] * c.opex_usd_per_year * years
+    for k, j in enumerate(inst.store_candidate.tolist()):
+        if j < 0:
+            continue
+        c = inst.candidates[j]
+        years_in = max(0.0, float(c.earliest_start - inst.start_year))
+        first = (c.first_year - inst.start_year) * inst.steps_per_year
+        held = disc[max(0, first) :].sum() * dt if first < inst.n_steps else 0.0
+        purchase[j] += (
+            size_t[k] * (c.capex_usd_per_t or 0.0) * (1 + settings.discount_rate) ** (-years_in)
+        )
+        running[j] += size_t[k] * (c.holding_usd_per_t_year or 0.0) * held
+    return capex, purchase, running

@@ -77,8 +77,8 @@ class Partnership(_Model):
     candidates: str = "default"
     horizon_years: Annotated[int, Field(ge=1, le=50)] = 10
     steps_per_year: Annotated[int, Field(ge=1, le=12)] = 1
-    scenarios: Annotated[int, Field(ge=1, le=100_000)] = 50
-    out_of_sample: Annotated[int, Field(ge=0, le=100_000)] = 20
+    scenarios: Annotated[int, Field(ge=1, le=100_000)] = 200
+    out_of_sample: Annotated[int, Field(ge=0, le=100_000)] = 500
     seed: Annotated[int, Field(ge=0)] = 0
     objective: Objective = Objective.EXPECTED
     value_of_lost_output_share: Annotated[float, Field(gt=0, le=1)] = 0.3

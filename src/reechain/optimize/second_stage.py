@@ -136,6 +136,18 @@ class Instance:
     """(J, C) output (or saving) a candidate adds at full use, units per year."""
     candidate_place: IntArray
     """(J,) region index of each candidate's place (−1 for a group)."""
+    history_weight: FloatArray | None = None
+    """(S,) probability of each history (None: equal)."""
+    use_member: IntArray | None = None
+    """(U,) index of the member each end use belongs to (None: all the first member's)."""
+
+    @property
+    def weights(self) -> FloatArray:
+        """(S,) probability weights of the histories, summing to 1."""
+        if self.history_weight is not None:
+            return self.history_weight
+        S = self.n_histories
+        return np.full(S, 1.0 / S) if S else np.zeros(0)
 
     @property
     def n_steps(self) -> int:
@@ -455,4 +467,15 @@ def build_instance(
         pool_capacity_per_year=(p_cap[: len(existing), None] * p_out[: len(existing)]).sum(axis=0),
         candidate_capacity_per_year=cand_cap,
         candidate_place=place,
+        history_weight=histories.weights.copy(),
+        use_member=member_of_use(chain, members, use_r),
     )
+
+
+def member_of_use(chain: Chain, members: Sequence[str], use_region: IntArray) -> IntArray:
+    """Return (U,) the index in ``members`` of the member whose regions hold each end use."""
+    out = np.zeros(len(use_region), dtype=np.int64)
+    for i, name in reversed(list(enumerate(members))):
+        mask = chain.region_mask(name)
+        out[mask[use_region]] = i
+    return out

@@ -31,6 +31,11 @@ class Settings:
     fixed_size_t: Mapping[str, float] | None = None
     skip: frozenset[str] = field(default_factory=frozenset)
     """Constraint names left out (used to find which constraints conflict)."""
+    loss_scale: tuple[float, ...] | None = None
+    """Per history, the factor on the linear engine's loss (the engine-fitted surrogate,
+    :mod:`~reechain.optimize.loop`; None: 1)."""
+    loss_offset_usd: tuple[float, ...] | None = None
+    """Per history, USD added to the loss (the surrogate's intercept; None: 0)."""
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with ``changes``."""

@@ -3,7 +3,8 @@
 A stored ``risk`` run gives its loss distribution (world), the chance of any loss, the
 exceedance curve drawn from its per-history figures, what the worst histories are made of,
 and the Monte Carlo precision; an ``optimize`` run gives the chosen portfolio, its cost and
-the loss it leaves, the frontier and the partners' cost shares. Both list every source of
+the loss it leaves in and out of sample with intervals, the engine loop, the frontier, the
+bill split and any warning. Both list every source of
 the dataset (and, for the optimiser, of the candidate interventions).
 """
 
@@ -41,6 +42,8 @@ class AnalysisBriefing:
     assumptions: list[str]
     confidence: dict[str, int]
     sources: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the reader must not miss (shown first)."""
 
 
 def build_analysis_briefing(
@@ -169,30 +172,55 @@ def _optimize(
         return usd(float(row["value"])) if row else "—"
 
     chosen = [r for r in out.get("portfolio", []) if r.get("chosen")]
+    checks = {str(r["evaluation"]): r for r in out.get("out_of_sample", [])}
+    oos = checks.get("out-of-sample, engine")
+    inside = checks.get("in-sample, engine")
+
+    def interval(row: dict[str, Any] | None) -> str:
+        if row is None:
+            return "not checked"
+        return (
+            f"95 % CI {usd(float(row['expected_loss_low_usd']))} to "
+            f"{usd(float(row['expected_loss_high_usd']))}, {row['histories']} histories"
+        )
+
+    gap = summary.get("surrogate vs engine gap (in sample)")
+    loop = summary.get("engine-loop iterations")
     headline = [
         {
-            "label": "Investment",
-            "value": money("investment"),
-            "note": f"{len(chosen)} interventions chosen",
+            "label": "The bill",
+            "value": money("bill (first-stage cost)"),
+            "note": f"{len(chosen)} interventions: capex, stock purchases and opex, discounted",
         },
         {
-            "label": "Expected loss left",
-            "value": money("expected loss"),
-            "note": "over the sampled disruptions",
+            "label": "Expected loss left (engine, in sample)",
+            "value": usd(float(inside["expected_loss_usd"])) if inside else "—",
+            "note": interval(inside),
         },
-        {"label": "Total cost", "value": money("total cost"), "note": "investment plus loss"},
-        {"label": "P95 lost output", "value": money("P95 lost output"), "note": "tail"},
+        {
+            "label": "Expected loss left (engine, out of sample)",
+            "value": usd(float(oos["expected_loss_usd"])) if oos else "—",
+            "note": interval(oos),
+        },
+        {
+            "label": "Optimiser vs engine",
+            "value": "—" if gap is None or gap["value"] is None else f"{float(gap['value']):+.1%}",
+            "note": f"after {loop['value'] if loop else '?'} engine-loop iteration(s)",
+        },
     ]
     tables = [
         {
-            "title": "The chosen portfolio",
+            "title": "The chosen portfolio and what it costs",
             "columns": [
                 "intervention",
                 "kind",
                 "place",
-                "stage",
                 "partner",
+                "size (t)",
                 "capex",
+                "stock purchase",
+                "opex / holding",
+                "bill",
                 "first year",
                 "confidence",
             ],
@@ -201,9 +229,12 @@ def _optimize(
                     r["candidate"],
                     r["kind"],
                     r["place"],
-                    r["stage"],
                     r["partner"],
-                    usd(float(r.get("capex_usd") or 0)),
+                    "" if r.get("size_t") is None else f"{float(r['size_t']):,.1f}",
+                    usd(float(r.get("capex_discounted_usd", r.get("capex_usd")) or 0)),
+                    usd(float(r.get("purchase_usd") or 0)),
+                    usd(float(r.get("running_usd") or 0)),
+                    usd(float(r.get("bill_usd") or 0)),
                     r.get("first_year") or "",
                     r.get("confidence") or "",
                 ]
@@ -211,29 +242,62 @@ def _optimize(
             ],
         },
         {
-            "title": "How the partners share the cost (Shapley value)",
-            "columns": ["partner", "cost alone", "Shapley share", "benefit"],
+            "title": "Who pays: the bill split (Shapley value of the savings game)",
+            "columns": [
+                "partner",
+                "bill",
+                "avoided loss",
+                "net benefit",
+                "standalone cost",
+                "standalone net benefit",
+                "rule",
+            ],
             "rows": [
                 [
                     r["partner"],
+                    usd(float(r["bill_usd"])),
+                    usd(float(r["avoided_loss_usd"])),
+                    usd(float(r["net_benefit_usd"])),
                     usd(float(r["standalone_cost_usd"])),
-                    usd(float(r["shapley_share_usd"])),
-                    usd(float(r["benefit_usd"])),
+                    usd(float(r["standalone_net_benefit_usd"])),
+                    r["rule"],
                 ]
-                for r in out.get("shares", [])
+                for r in out.get("bill", [])
             ],
         },
         {
-            "title": "Checked out of sample",
-            "columns": ["evaluation", "histories", "total cost", "P95 lost output"],
+            "title": "Checked by the engine: in sample against out of sample",
+            "columns": [
+                "evaluation",
+                "histories",
+                "expected loss",
+                "95 % interval",
+                "P95 lost output",
+            ],
             "rows": [
                 [
                     r["evaluation"],
                     r["histories"],
-                    usd(float(r["total_cost_usd"])),
+                    usd(float(r["expected_loss_usd"])),
+                    f"{usd(float(r['expected_loss_low_usd']))} – "
+                    f"{usd(float(r['expected_loss_high_usd']))}",
                     usd(float(r["p95_lost_output_usd"])),
                 ]
                 for r in out.get("out_of_sample", [])
+            ],
+        },
+        {
+            "title": "The engine in the loop",
+            "columns": ["iteration", "optimiser's expected loss", "engine's", "gap", "chosen"],
+            "rows": [
+                [
+                    r["iteration"],
+                    usd(float(r["surrogate_expected_loss_usd"])),
+                    usd(float(r["engine_expected_loss_usd"])),
+                    "—" if r["relative_gap"] is None else f"{float(r['relative_gap']):+.1%}",
+                    len(str(r["chosen"]).split()),
+                ]
+                for r in out.get("engine_loop", [])
             ],
         },
     ]
@@ -245,8 +309,15 @@ def _optimize(
         + (usd(float(p["budget_usd"])) if p.get("budget_usd") else "as the partnership file says")
         + ".",
         "A two-stage stochastic programme (HiGHS) picks the portfolio; its second stage is a "
-        "linear version of the engine.",
-        "Cost shares are the Shapley value of the cooperative game between the partners.",
+        "linear version of the engine, refitted to the engine's losses history by history "
+        "until the two agree within the run's tolerance.",
+        "In-sample histories are stratified by event severity (the tail over-sampled) and "
+        "weighted so that their weighted mean is unbiased; the out-of-sample check is plain "
+        "Monte Carlo on fresh histories.",
+        "The bill (capex, stock purchases, opex and holding, discounted) is split by the "
+        "Shapley value of the savings game, kept in the core when the core is non-empty; "
+        "no partner pays a negative share without side payments, nor more than its "
+        "standalone cost.",
     ]
     from reechain.optimize.candidates import bundled_candidates
 
@@ -266,7 +337,9 @@ def _optimize(
             )
             entry["figures"] += 1
         sources = [*seen.values(), *sources]
+    warnings = [str(r["warning"]) for r in out.get("warnings", [])]
     return AnalysisBriefing(
+        warnings=warnings,
         title=f"Partnership portfolio: {run.scenario}",
         kind="optimize",
         subject=run.scenario,

@@ -9,7 +9,7 @@ Examples
 --------
 >>> from reechain.workflows.optimize import optimize_partnership
 >>> run = optimize_partnership("us-japan", scenarios=2, out_of_sample=0, gap_histories=0,
-...                            horizon_years=3, shares=False)
+...                            horizon_years=3, shares=False, max_iterations=1)
 >>> run.analysis.solution.status.value
 'optimal'
 """
@@ -24,13 +24,15 @@ from typing import Any
 from reechain.chain import compile_chain
 from reechain.errors import InputError, NotFoundError
 from reechain.names import check_name, did_you_mean, local_path, yaml_file
-from reechain.optimize.analysis import PartnershipAnalysis, analyse
+from reechain.optimize.analysis import LoopOptions, PartnershipAnalysis, analyse
 from reechain.optimize.candidates import CandidateTable, bundled_candidates, read_candidates
+from reechain.optimize.loop import MAX_ITERATIONS, TOLERANCE
 from reechain.optimize.partnership import (
     Partnership,
     bundled_partnerships,
     parse_partnership,
 )
+from reechain.risk.cluster import dask_client
 from reechain.store import DEFAULT_WORKSPACE, Store
 from reechain.workflows import jobs
 from reechain.workflows.datasets import load_dataset
@@ -87,20 +89,31 @@ def _analyse(
     workspace: str,
     params: dict[str, Any],
     progress: Callable[[float], None] | None,
+    cluster: tuple[int | None, str | None] = (None, None),
 ) -> PartnershipAnalysis:
+    """Run the analysis; ``cluster`` (workers, scheduler) is for a local caller only: a
+    stored run's params never name one, so the server never starts or reaches a cluster."""
     chain = compile_chain(load_dataset(partnership.dataset, store, workspace=workspace))
-    return analyse(
-        chain,
-        partnership,
-        table,
-        scenarios=params.get("scenarios"),
-        out_of_sample=params.get("out_of_sample"),
-        budget_usd=params.get("budget_usd"),
-        frontier=bool(params.get("frontier", False)),
-        shapley=bool(params.get("shares", True)),
-        gap_histories=int(params.get("gap_histories", 10)),
-        progress=progress,
+    options = LoopOptions(
+        tolerance=float(params.get("tolerance") or TOLERANCE),
+        max_iterations=int(params.get("max_iterations") or MAX_ITERATIONS),
     )
+    with dask_client(*cluster) as client:
+        return analyse(
+            chain,
+            partnership,
+            table,
+            scenarios=params.get("scenarios"),
+            out_of_sample=params.get("out_of_sample"),
+            budget_usd=params.get("budget_usd"),
+            frontier=bool(params.get("frontier", False)),
+            shapley=bool(params.get("shares", True)),
+            gap_histories=int(params.get("gap_histories", 10)),
+            options=options,
+            side_payments=bool(params.get("side_payments", False)),
+            client=client,
+            progress=progress,
+        )
 
 
 def optimize_partnership(
@@ -114,12 +127,20 @@ def optimize_partnership(
     shares: bool = True,
     gap_histories: int = 10,
     horizon_years: int | None = None,
+    side_payments: bool = False,
+    max_iterations: int = MAX_ITERATIONS,
+    tolerance: float = TOLERANCE,
+    workers: int | None = None,
+    scheduler: str | None = None,
     progress: Callable[[float], None] | None = None,
     workspace: str = DEFAULT_WORKSPACE,
 ) -> OptimizeRun:
-    """Return the optimal portfolio of a partnership, its checks, frontier and cost shares.
+    """Return the optimal portfolio of a partnership, its checks, frontier and bill split.
 
-    With ``store``, the run is recorded (kind ``optimize``) with its result tables.
+    With ``store``, the run is recorded (kind ``optimize``) with its result tables. The
+    second stage is refitted to the engine until within ``tolerance`` (at most
+    ``max_iterations`` solves); ``side_payments`` allows negative bills; ``workers`` or
+    ``scheduler`` run the out-of-sample engine check on Dask.
     """
     parse_request(
         OptimizeRequest,
@@ -131,6 +152,11 @@ def optimize_partnership(
         shares=shares,
         gap_histories=gap_histories,
         horizon_years=horizon_years,
+        side_payments=side_payments,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+        workers=workers,
+        scheduler=scheduler,
     )
     file, text = partnership_source(name_or_path)
     partnership = parse_partnership(text, file)
@@ -147,12 +173,17 @@ def optimize_partnership(
         "frontier": frontier,
         "shares": shares,
         "gap_histories": gap_histories,
+        "side_payments": side_payments,
+        "max_iterations": max_iterations,
+        "tolerance": tolerance,
         "candidates_file": str(Path(file).parent / partnership.candidates)
         if partnership.candidates != "default"
         else "default",
     }
     if store is None:
-        return OptimizeRun(_analyse(partnership, table, None, workspace, params, progress))
+        return OptimizeRun(
+            _analyse(partnership, table, None, workspace, params, progress, (workers, scheduler))
+        )
     finished: list[PartnershipAnalysis] = []
 
     def job(ctx: JobContext) -> Outputs:
@@ -161,7 +192,11 @@ def optimize_partnership(
             if progress:
                 progress(x)
 
-        finished.append(_analyse(partnership, table, ctx.store, ctx.workspace, params, tick))
+        finished.append(
+            _analyse(
+                partnership, table, ctx.store, ctx.workspace, params, tick, (workers, scheduler)
+            )
+        )
         return analysis_outputs(finished[0])
 
     digest = inputs_hash(None, **params)
@@ -191,6 +226,15 @@ def _optimize_job(ctx: JobContext) -> Outputs:
     if not isinstance(text, str):
         raise InputError("optimize run: params.partnership_yaml is missing")
     partnership = parse_partnership(text, f"run:{ctx.run_id}")
+    options = (
+        *("scenarios", "out_of_sample", "budget_usd", "frontier", "shares", "gap_histories"),
+        *("horizon_years", "side_payments", "max_iterations", "tolerance"),
+    )
+    parse_request(
+        OptimizeRequest,
+        partnership=partnership.name,
+        **{k: params[k] for k in options if params.get(k) is not None},
+    )
     if params.get("horizon_years"):
         partnership = partnership.model_copy(update={"horizon_years": int(params["horizon_years"])})
     source = params.get("candidates_file", "default")

@@ -67,7 +67,7 @@ class RiskRequest(_Request):
 
 
 class OptimizeRequest(_Request):
-    """A partnership's optimal portfolio, its checks, frontier and cost shares."""
+    """A partnership's optimal portfolio, its checks, frontier and bill split."""
 
     partnership: str = Field(min_length=1)
     scenarios: Positive | None = None
@@ -78,6 +78,16 @@ class OptimizeRequest(_Request):
     shares: bool = True
     gap_histories: Annotated[int, Field(ge=0)] = 10
     horizon_years: Positive | None = None
+    side_payments: bool = False
+    """Allow a partner's bill to be negative (paid by the others)."""
+    max_iterations: Annotated[int, Field(ge=1, le=50)] = 5
+    """Engine-loop solves at most."""
+    tolerance: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = 0.2
+    """Surrogate within this relative gap of the engine's in-sample expected loss."""
+    workers: Annotated[int, Field(ge=1, le=1024)] | None = None
+    """Out-of-sample engine runs on a local Dask cluster of this many processes."""
+    scheduler: str | None = None
+    """Or on the Dask cluster at this address (tcp://HOST:PORT)."""
 
 
 def parse_request(model: type[Request], **fields: Any) -> Request:

@@ -1,5 +1,6 @@
-"""Partnership: the optimiser — frontier, the chosen portfolio on a map and a timeline, and
-partners' cost shares.
+"""Partnership: the optimiser — warnings first, the frontier, the chosen portfolio with what it
+costs on a map and a timeline, the engine's check in and out of sample with intervals, the
+engine loop, and the bill split between partners.
 
 Runs go through ``reechain.workflows.optimize`` (the ``optimize`` kind of run) in the
 server's job runner, with the same parameters ``optimize_partnership`` records; the page
@@ -93,8 +94,12 @@ def layout(user: User | None) -> html.Div:
                         options=[
                             {"label": " trace the cost–resilience frontier", "value": "frontier"},
                             {
-                                "label": " share the cost between partners (Shapley)",
+                                "label": " split the bill between partners (Shapley)",
                                 "value": "shares",
+                            },
+                            {
+                                "label": " allow side payments (negative bills)",
+                                "value": "side_payments",
                             },
                         ],
                         value=["frontier", "shares"],
@@ -110,12 +115,16 @@ def layout(user: User | None) -> html.Div:
                         "Optimiser run",
                         dropdown("opt-choice", runs, runs[0]["value"] if runs else None),
                     ),
+                    html.Div(id="opt-warnings"),
                     html.Div(id="opt-summary"),
+                    html.Div(id="opt-check"),
                     graph("opt-frontier", "Cost–resilience frontier"),
                     graph("opt-map", "Chosen portfolio on a map"),
                     graph("opt-timeline", "Chosen portfolio over time"),
-                    graph("opt-shares", "Partners' cost shares"),
                     html.Div(id="opt-portfolio"),
+                    graph("opt-shares", "The bill split between partners"),
+                    html.Div(id="opt-bill"),
+                    html.Div(id="opt-loop"),
                     briefing_controls("opt"),
                 ],
                 className="card",
@@ -153,6 +162,7 @@ def _params(
         "budget_usd": budget,
         "frontier": "frontier" in options,
         "shares": "shares" in options,
+        "side_payments": "side_payments" in options,
         "gap_histories": 0,
         "candidates_file": "default"
         if partnership.candidates == "default"
@@ -223,18 +233,22 @@ def register(app: dash.Dash) -> None:
     register_briefing(app, "opt", "opt-choice")
 
     @app.callback(
+        Output("opt-warnings", "children"),
         Output("opt-summary", "children"),
+        Output("opt-check", "children"),
         Output("opt-frontier", "figure"),
         Output("opt-map", "figure"),
         Output("opt-timeline", "figure"),
         Output("opt-shares", "figure"),
         Output("opt-portfolio", "children"),
+        Output("opt-bill", "children"),
+        Output("opt-loop", "children"),
         Input("opt-choice", "value"),
     )
     def _show(run_id: str | None) -> tuple[Any, ...]:
         blank = figures.empty("Run the optimiser, or choose a finished run")
         if not run_id:
-            return None, blank, blank, blank, blank, None
+            return None, None, None, blank, blank, blank, blank, None, None, None
         user = request_user()
         workspace = user.workspace if user else "default"
         tables = _tables(services().store, run_id, workspace)
@@ -243,7 +257,7 @@ def register(app: dash.Dash) -> None:
         chosen = [r for r in tables.get("portfolio", []) if r.get("chosen")]
         summary = table(
             "opt-summary-table",
-            tables.get("summary", []),
+            [r for r in tables.get("summary", []) if r.get("quantity") != "warning"],
             caption="The chosen portfolio in numbers",
         )
         frontier = tables.get("frontier", [])
@@ -254,19 +268,21 @@ def register(app: dash.Dash) -> None:
         )
         map_fig = figures.portfolio_map(chosen, chain)
         timeline_fig = figures.portfolio_timeline(chosen)
-        shares = tables.get("shares", [])
-        shares_fig = (
+        bill = tables.get("bill", [])
+        bill_fig = (
             figures.bars(
-                [str(r["partner"]) for r in shares],
+                [str(r["partner"]) for r in bill],
                 {
-                    "Shapley share": [float(r["shapley_share_usd"]) / 1e9 for r in shares],
-                    "cost alone": [float(r["standalone_cost_usd"]) / 1e9 for r in shares],
+                    "bill": [float(r["bill_usd"]) / 1e9 for r in bill],
+                    "avoided loss": [float(r["avoided_loss_usd"]) / 1e9 for r in bill],
+                    "net benefit": [float(r["net_benefit_usd"]) / 1e9 for r in bill],
+                    "standalone cost": [float(r["standalone_cost_usd"]) / 1e9 for r in bill],
                 },
-                "Partners' cost shares (cost plus expected loss)",
+                "The bill split: what each partner pays and gets",
                 "billion USD",
             )
-            if shares
-            else figures.empty("No cost shares in this run")
+            if bill
+            else figures.empty("No bill split in this run")
         )
         portfolio = table(
             "opt-portfolio-table",
@@ -275,17 +291,97 @@ def register(app: dash.Dash) -> None:
                 "candidate",
                 "kind",
                 "place",
-                "stage",
                 "partner",
                 "size_t",
-                "capex_usd",
+                "capex_discounted_usd",
+                "purchase_usd",
+                "running_usd",
+                "bill_usd",
                 "first_year",
                 "chance_of_success",
                 "confidence",
             ),
-            caption=f"Chosen interventions ({len(chosen)})",
+            caption=f"Chosen interventions ({len(chosen)}) and what each costs (USD, discounted)",
         )
-        return summary, frontier_fig, map_fig, timeline_fig, shares_fig, portfolio
+        bill_table = (
+            table(
+                "opt-bill-table",
+                bill,
+                (
+                    "partner",
+                    "bill_usd",
+                    "bill_share",
+                    "avoided_loss_usd",
+                    "net_benefit_usd",
+                    "standalone_cost_usd",
+                    "standalone_net_benefit_usd",
+                    "rule",
+                ),
+                caption="Who pays: bill, avoided loss, net benefit and the standalone alternative",
+            )
+            if bill
+            else None
+        )
+        check = tables.get("out_of_sample", [])
+        check_table = (
+            table(
+                "opt-check-table",
+                check,
+                (
+                    "evaluation",
+                    "histories",
+                    "expected_loss_usd",
+                    "expected_loss_low_usd",
+                    "expected_loss_high_usd",
+                    "p95_lost_output_usd",
+                ),
+                caption="In sample against out of sample: expected loss with its 95 % interval",
+            )
+            if check
+            else html.P("No out-of-sample check in this run.", id="opt-check-none")
+        )
+        loop = tables.get("engine_loop", [])
+        loop_table = (
+            table(
+                "opt-loop-table",
+                loop,
+                (
+                    "iteration",
+                    "surrogate_expected_loss_usd",
+                    "engine_expected_loss_usd",
+                    "relative_gap",
+                    "first_stage_cost_usd",
+                ),
+                caption="The engine in the loop: optimiser against engine, each iteration",
+            )
+            if loop
+            else None
+        )
+        warnings = [str(r["warning"]) for r in tables.get("warnings", [])]
+        warning_box = (
+            html.Div(
+                [
+                    html.P("Warning", className="error", role="alert"),
+                    html.Ul([html.Li(w) for w in warnings]),
+                ],
+                id="opt-warning",
+                className="card",
+            )
+            if warnings
+            else None
+        )
+        return (
+            warning_box,
+            summary,
+            check_table,
+            frontier_fig,
+            map_fig,
+            timeline_fig,
+            bill_fig,
+            portfolio,
+            bill_table,
+            loop_table,
+        )
 
 
 PAGE = Page("partnership", "/partnership", "Partnership", layout, register)
