@@ -54,12 +54,12 @@ def test_partnership_run_shows_portfolio_map_timeline_and_shares(
     # the bill split: bill, avoided loss, net benefit and standalone cost per partner
     expect(page.locator("#opt-shares .barlayer .trace")).to_have_count(4)
     expect(page.locator("#opt-bill-table tbody tr")).to_have_count(2)
-    expect(page.locator("#opt-bill-table")).to_contain_text("standalone net benefit usd")
+    expect(page.locator("#opt-bill-table")).to_contain_text("standalone net benefit (USD)")
     assert page.locator("#opt-portfolio-table tbody tr").count() > 0
-    expect(page.locator("#opt-portfolio-table")).to_contain_text("purchase usd")
+    expect(page.locator("#opt-portfolio-table")).to_contain_text("purchase (USD)")
     # the engine's check in and out of sample, with intervals, and the engine loop
     expect(page.locator("#opt-check-table")).to_contain_text("out-of-sample, engine")
-    expect(page.locator("#opt-check-table")).to_contain_text("expected loss high usd")
+    expect(page.locator("#opt-check-table")).to_contain_text("expected loss high (USD)")
     assert page.locator("#opt-loop-table tbody tr").count() >= 1
     with page.expect_download(timeout=60_000) as briefing:
         page.get_by_role("button", name="Download briefing").click()
