@@ -122,6 +122,10 @@ def _requests(run: str, workbook: bytes) -> dict[tuple[str, str], dict[str, Any]
         ("GET", "/api/metrics/criticality"): {
             "url": f"/api/metrics/criticality?dataset={STORED}&region=JPN"
         },
+        ("GET", "/api/metrics/outlook"): {
+            "url": f"/api/metrics/outlook?dataset={STORED}&case=announced&first_year=2030"
+            "&last_year=2030"
+        },
     }
 
 
