@@ -333,6 +333,7 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
             price0=_float(first.price0_usd_per_kg),
             elasticity=_float(first.elasticity),
             price_cap_multiple=_float(first.price_cap_multiple),
+            qualification_months=_float(first.qualification_months),
             sector_key_commodity=_int(first.sector_key_commodity),
             pair_sector=_int(pair_s),
             pair_commodity=_int(pair_c),

@@ -48,6 +48,8 @@ class ChainArrays(NamedTuple):
     """(C,)"""
     price_cap_multiple: FloatArray
     """(C,)"""
+    qualification_months: FloatArray
+    """(C,) months a buyer needs to qualify a new supplier."""
     sector_key_commodity: IntArray
     """(S,) −1 if none."""
     pair_sector: IntArray
@@ -174,6 +176,8 @@ class State(NamedTuple):
     """(B, P)"""
     level: FloatArray
     """(B, Q) stockpile levels."""
+    qualify_since: FloatArray
+    """(B, R, C) month of each requester's first shortfall after round 1 (−1: none yet)."""
     price_prev: FloatArray
     """(B, R, C) last month's price."""
 

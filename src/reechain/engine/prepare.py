@@ -56,6 +56,8 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   regions, producing the commodity) to at least their baseline activity in the window.
   **Sector priority** gives ranks per region (listed sectors first, in order; the others
   after, pro rata). **Partner preference** marks the partner regions per commodity.
+- **Qualification lags** (:mod:`reechain.engine.lags`): months, per commodity, from a
+  buyer's first shortfall to the month a supplier it does not source from may serve it.
 - **Stockpiles** of the dataset are held and never released unless a ``stockpile`` policy
   names their holder and commodity without a size (it then sets their trigger and release);
   a policy with a size creates a new stockpile, full at month 0 (``size_days``: days of the
@@ -81,6 +83,7 @@ from reechain.engine.curves import (
     ramp,
     template,
 )
+from reechain.engine.lags import qualification_months
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
@@ -167,6 +170,9 @@ class Prepared:
     """(C,) negative."""
     price_cap_multiple: FloatArray
     """(C,)"""
+    qualification_months: FloatArray
+    """(C,) months a buyer needs to qualify a new supplier of each commodity
+    (:mod:`reechain.engine.lags`)."""
     sector_key_commodity: IntArray
     """(S,) the input with the largest cost share (intensity × price), −1 if none."""
     value_usd_per_unit: FloatArray
@@ -424,6 +430,7 @@ def prepare(
         price0_usd_per_kg=np.asarray(chain.price_usd_per_kg),
         elasticity=np.asarray(chain.elasticity),
         price_cap_multiple=np.asarray(chain.price_cap_multiple),
+        qualification_months=qualification_months(chain),
         sector_key_commodity=key.astype(np.int64),
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),

@@ -9,8 +9,8 @@ be read beside DESIGN.md section 4, step by step:
 2. **Produce, trade, buffer** (upstream → downstream, stage by stage, so deliveries reach
    the next stage in the same month): produce; trade round 1 (min(share × request, cap),
    pro rata when a supplier is short); trade round 2 (water-filling of leftovers, suppliers
-   in region-index order, partners first where set); buffer (user inventory first, then
-   strategic stockpiles on their triggers).
+   in region-index order, partners first where set, on qualified links only); buffer (user
+   inventory first, then strategic stockpiles on their triggers).
 3. **Price**: P = P₀ × min(1, A/N)^(1/ε), capped.
 4. **Make**: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity).
 
@@ -43,6 +43,12 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   links' remaining caps; those purchases are recorded apart from deliveries.
 - **Price**: per region and commodity with N = U (no requirement: P₀; nothing available:
   the cap). The sector's price signal is its key input (largest intensity × P₀).
+- **Qualification** (DESIGN.md §4, "suppliers are replaced only after a qualification
+  lag"): round 2 ships to a requester only from its current suppliers (sourcing share > 0
+  this month, the domestic link included) until the qualification lag of the commodity's
+  stage has passed since the requester's first month with a request round 1 left unmet;
+  from then on, from any supplier. The clock never restarts (a qualified supplier stays
+  qualified). With a lag of 0 every supplier may serve at once.
 - **Round 2** includes the domestic link (a supplier's leftover may serve its own users'
   unmet requests); domestic links are never capped. Partner preference applies to
   suppliers inside the partner set: they serve partners' unmet requests first.
@@ -66,11 +72,13 @@ from numpy.typing import NDArray
 
 from reechain.engine.arrays import RunArrays, run_shapes
 from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
+from reechain.engine.lags import QUALIFY_TOLERANCE
 from reechain.engine.prepare import Prepared
 from reechain.engine.reference_trade import trade
 from reechain.units import DAYS_PER_MONTH, KG_PER_T
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 class Required(NamedTuple):
@@ -146,6 +154,7 @@ def run_reference(prep: Prepared) -> RunArrays:
     producer_stock = np.zeros((R, C))
     utilisation = prep.utilisation0.copy()
     level = prep.stockpile_initial.copy()
+    since = np.full((R, C), -1.0)  # month of each buyer's first shortfall (−1: none yet)
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
@@ -156,7 +165,17 @@ def run_reference(prep: Prepared) -> RunArrays:
         effective = prep.capacity_per_month[t] * utilisation  # (P,)
         need = require(prep, t, N, intensity, share, effective, user_stock, initial_stock)
         got = supply(
-            prep, t, share, cap, need, effective, user_stock, producer_stock, level, price_prev
+            prep,
+            t,
+            share,
+            cap,
+            need,
+            effective,
+            user_stock,
+            producer_stock,
+            level,
+            price_prev,
+            since,
         )
         prices = price(prep, need.use, got.available)
         used = make(prep, N, intensity, need, got, price_prev, user_stock)
@@ -237,9 +256,11 @@ def supply(
     producer_stock: FloatArray,
     level: FloatArray,
     price_prev: FloatArray,
+    since: FloatArray,
 ) -> Supplied:
     """2. Produce, trade, buffer, upstream → downstream, so deliveries reach the next stage
-    in the same month (``producer_stock`` and stockpile ``level`` change in place)."""
+    in the same month (``producer_stock``, stockpile ``level`` and the qualification clocks
+    ``since`` change in place)."""
     R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
     U, request = need.use, need.request
     A = np.zeros((R, C))
@@ -261,7 +282,12 @@ def supply(
         for c in cs_idx:
             has = output[:, c] + producer_stock[:, c]
             shipped[c] = trade(
-                share[c] * request[None, :, c], cap[c], has, request[:, c], prep.partner_mask[c]
+                share[c] * request[None, :, c],
+                cap[c],
+                has,
+                request[:, c],
+                prep.partner_mask[c],
+                lambda ship, c=c: qualify(prep, t, c, share[c], request[:, c], ship, since),
             )
             producer_stock[:, c] = np.maximum(has - shipped[c].sum(axis=1), 0.0)
             D[:, c] = shipped[c].sum(axis=0)
@@ -279,6 +305,27 @@ def supply(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
     return Supplied(activity, output, shipped, D, draw, released, A, ratio)
+
+
+def qualify(
+    prep: Prepared,
+    t: int,
+    c: int,
+    share: FloatArray,
+    request: FloatArray,
+    ship: FloatArray,
+    since: FloatArray,
+) -> BoolArray:
+    """Return (R, R) the links on which round 2 may ship commodity ``c`` in month ``t``:
+    a requester's current suppliers (sourcing share > 0), and every supplier once the
+    qualification lag has passed since its first shortfall. A requester's clock (``since``,
+    changed in place) starts in the first month round 1's ``ship`` leaves its request unmet
+    (by more than ``QUALIFY_TOLERANCE`` of it)."""
+    short = request - ship.sum(axis=0) > QUALIFY_TOLERANCE * request
+    since[:, c] = np.where((since[:, c] < 0) & short, t, since[:, c])
+    ready = (since[:, c] >= 0) & (t >= since[:, c] + prep.qualification_months[c])
+    allowed: BoolArray = (share > 0) | ready[None, :]
+    return allowed
 
 
 def price(prep: Prepared, U: FloatArray, A: FloatArray) -> FloatArray:

@@ -91,6 +91,7 @@ def run_vectorized(
         initial_stock=np.zeros((B, R, C)),
         utilisation=batch.processes.utilisation0.copy(),
         level=batch.stockpiles.initial.copy(),
+        qualify_since=np.full((B, R, C), -1.0),
         price_prev=np.broadcast_to(batch.chain.price0, (B, R, C)).copy(),
     )
     month = _month(B, shapes, state, full_trade, refills)

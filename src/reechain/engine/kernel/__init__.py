@@ -88,6 +88,7 @@ def month_kernel(
             out.requests[b],
             us,
             ps,
+            state.qualify_since[b],
             state.level[b],
             pp,
             A,

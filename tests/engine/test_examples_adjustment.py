@@ -1,0 +1,144 @@
+"""Hand-worked examples of adjustment with lags (issue 19, item 3), on tiny chains, exact
+monthly numbers, each checked on the reference engine and the compiled kernel alike.
+
+Chain Q (per month): CHN makes 10 ox (5 for itself, 5 to JPN); AUS makes 2 ox that nobody
+buys (they go to its producer stock). JPN has never bought from AUS: AUS is not one of
+JPN's qualified suppliers.
+
+    AUS_ref 2 ox ──► AUS producer stock         CHN_ref 10 ox ──┬─► CHN users: s1, 5 units
+                                                                └─► JPN users: s1, 5 units
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pytest
+
+from reechain.chain import Chain
+from reechain.engine import prepare, run_reference
+from reechain.engine.batch import stack_prepared
+from reechain.engine.lags import load_lags, qualification_months
+from reechain.engine.prepare import Prepared
+from reechain.engine.vectorized import run_vectorized
+from reechain.errors import DatasetError
+from reechain.scenario import Scenario
+
+from .chains import make_chain, month
+
+AUS, CHN, JPN = 0, 1, 2
+ORE, OX = 0, 1
+
+
+def chain_q() -> Chain:
+    """Chain Q of the module docstring."""
+    return make_chain(
+        regions=("AUS", "CHN", "JPN"),
+        stages=("mine", "refine", "use"),
+        commodities={"ore": "mine", "ox": "refine"},
+        sectors=("s1",),
+        recipes=[
+            ("mining", "ore", "output", 1.0),
+            ("refining", "ore", "input", 1.0),
+            ("refining", "ox", "output", 1.0),
+        ],
+        processes=[
+            {
+                "process": f"{r}_{kind}",
+                "region": r,
+                "stage": stage,
+                "recipe": recipe,
+                "capacity_per_year": q,
+                "activity_per_year": q,
+            }
+            for r, q in (("AUS", 24.0), ("CHN", 120.0))
+            for kind, stage, recipe in (("mine", "mine", "mining"), ("ref", "refine", "refining"))
+        ],
+        trade=[("ox", "CHN", "JPN", 60.0)],
+        end_uses=[("s1", "CHN", 60.0), ("s1", "JPN", 60.0)],
+        intensities=[("s1", "ox", 1.0)],
+        residuals=[("AUS", "ox", 24.0)],
+        price_cap=1.0,
+    )
+
+
+CHN_STOPS_OX_TO_JPN = {
+    "kind": "export_restriction",
+    "exporter": "CHN",
+    "importers": ["JPN"],
+    "commodities": ["ox"],
+    "start": month(0),
+    "duration_months": 6,
+    "severity": 1.0,
+}
+
+
+def prepared(chain: Chain, events: list[dict[str, Any]], months: int, **change: Any) -> Prepared:
+    scenario = Scenario.model_validate(
+        {"name": "example", "dataset": "tiny", "horizon_months": months, "events": events}
+    )
+    return dataclasses.replace(prepare(chain, scenario), **change)
+
+
+def both_engines(prep: Prepared, field: str) -> np.ndarray:
+    """The run's ``field`` from the reference engine, checked equal on the kernel."""
+    want = getattr(run_reference(prep), field)
+    got = run_vectorized(stack_prepared([prep])).scenario(0)
+    np.testing.assert_allclose(getattr(got, field), want, rtol=1e-12, atol=1e-12)
+    return np.asarray(want)
+
+
+def close(got: Any, want: Any) -> None:
+    np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("lag", "want"),
+    [
+        (0.0, [2, 2, 2, 2, 2, 2]),  # AUS serves JPN at once: its 2 t a month
+        (3.0, [0, 0, 0, 5, 5, 2]),  # 3 months to qualify AUS; its 6 t of stock then help
+        (2.5, [0, 0, 0, 5, 5, 2]),  # a part month counts as a whole: qualified in month 3
+    ],
+)
+def test_a_new_supplier_serves_only_after_the_qualification_lag(
+    lag: float, want: list[float]
+) -> None:
+    """CHN stops all ox to JPN in months 0–5. JPN's clock starts in month 0 (its first
+    shortfall after round 1). Until the lag has passed, round 2 may not ship from AUS to JPN,
+    so AUS's 2 t a month pile up in its producer stock (2, 4, 6); from month 3 AUS offers
+    output and stock: 2 + 6 = 8 t, of which JPN takes its 5, then 2 + 3 = 5, then 2.
+    """
+    prep = prepared(chain_q(), [CHN_STOPS_OX_TO_JPN], 6, qualification_months=np.array([0, lag]))
+    close(both_engines(prep, "deliveries")[:, JPN, OX], want)
+    close(both_engines(prep, "end_use_output")[:, 0, JPN], want)
+
+
+def test_a_current_supplier_is_never_held_back() -> None:
+    """Without a restriction CHN serves JPN in round 1 every month, whatever the lag: JPN's
+    clock never starts and nothing changes against the baseline."""
+    prep = prepared(chain_q(), [], 4, qualification_months=np.array([12.0, 12.0]))
+    close(both_engines(prep, "deliveries")[:, JPN, OX], [5, 5, 5, 5])
+    close(both_engines(prep, "producer_stock")[:, AUS, OX], [2, 4, 6, 8])
+
+
+def test_bundled_lags_are_sourced_and_read_by_stage() -> None:
+    """The bundled table gives each default stage a lag with its source; a chain's
+    commodities take their stage's lag (0 where the table has no row for the stage)."""
+    lags = {row.stage: row for row in load_lags()}
+    assert set(lags) == {"mine", "separate", "metal", "magnet"}
+    assert lags["magnet"].lower == 4 and lags["magnet"].upper == 7
+    assert all(row.source and row.method for row in lags.values())
+    close(qualification_months(chain_q()), [lags["mine"].months, 0.0])
+
+
+def test_a_bad_lag_row_names_file_line_and_column(tmp_path: Any) -> None:
+    bad = tmp_path / "lags.csv"
+    bad.write_text(
+        "stage,months,lower,upper,confidence,method,source,note\n"
+        "magnet,9,4,7,medium,midpoint,someone,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError, match=r"lags\.csv.*line 2"):
+        load_lags(bad)
