@@ -128,7 +128,7 @@ def test_bundled_lags_are_sourced_and_read_by_stage() -> None:
     commodities take their stage's lag (0 where the table has no row for the stage)."""
     lags = {row.stage: row for row in load_lags()}
     assert set(lags) == {"mine", "separate", "metal", "magnet"}
-    assert lags["magnet"].lower == 4 and lags["magnet"].upper == 7
+    assert (lags["magnet"].lower, lags["magnet"].upper) == (4, 7)
     assert all(row.source and row.method for row in lags.values())
     close(qualification_months(chain_q()), [lags["mine"].months, 0.0])
 
