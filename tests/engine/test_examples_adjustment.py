@@ -22,6 +22,7 @@ from reechain.engine import prepare, run_reference
 from reechain.engine.batch import stack_prepared
 from reechain.engine.lags import load_lags, qualification_months
 from reechain.engine.prepare import Prepared
+from reechain.engine.priority import default_ranks
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import DatasetError
 from reechain.scenario import Scenario
@@ -142,3 +143,73 @@ def test_a_bad_lag_row_names_file_line_and_column(tmp_path: Any) -> None:
     )
     with pytest.raises(DatasetError, match=r"lags\.csv.*line 2"):
         load_lags(bad)
+
+
+def chain_us_defence() -> Chain:
+    """Chain A of ``test_examples`` with the importer in the United States: CHN makes 10 ox
+    a month (5 for its s1, 5 to the USA); the USA uses 4 in s1 and 1 in defence_systems."""
+    return make_chain(
+        regions=("CHN", "USA"),
+        stages=("mine", "refine", "use"),
+        commodities={"ore": "mine", "ox": "refine"},
+        sectors=("s1", "defence_systems"),
+        recipes=[
+            ("mining", "ore", "output", 1.0),
+            ("refining", "ore", "input", 1.0),
+            ("refining", "ox", "output", 1.0),
+        ],
+        processes=[
+            {
+                "process": f"CHN_{kind}",
+                "region": "CHN",
+                "stage": stage,
+                "recipe": recipe,
+                "capacity_per_year": 120.0,
+                "activity_per_year": 120.0,
+            }
+            for kind, stage, recipe in (("mine", "mine", "mining"), ("ref", "refine", "refining"))
+        ],
+        trade=[("ox", "CHN", "USA", 60.0)],
+        end_uses=[("s1", "CHN", 60.0), ("s1", "USA", 48.0), ("defence_systems", "USA", 12.0)],
+        intensities=[("s1", "ox", 1.0), ("defence_systems", "ox", 1.0)],
+        price_cap=1.0,
+    )
+
+
+CHN_CUTS_OX_40_PCT = {
+    "kind": "export_restriction",
+    "exporter": "CHN",
+    "commodities": ["ox"],
+    "start": month(0),
+    "duration_months": 1,
+    "severity": 0.4,
+}
+
+
+def test_rated_defence_orders_are_served_first_in_the_united_states() -> None:
+    """The USA gets 3 of its 5 t. Under the default rule (DPAS rated orders first) defence
+    makes its full 1 unit and s1 the remaining 2. A sector_priority policy for the USA
+    replaces the rule: with s1 first, s1 makes 3 and defence nothing."""
+    chain = chain_us_defence()
+    usa = chain.regions.index("USA")
+    close(default_ranks(chain)[usa], [1, 0])
+    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1)
+    close(both_engines(prep, "end_use_output")[0, :, usa], [2, 1])
+    scenario = Scenario.model_validate(
+        {
+            "name": "s1-first",
+            "dataset": "tiny",
+            "horizon_months": 1,
+            "events": [CHN_CUTS_OX_40_PCT],
+            "policies": [{"kind": "sector_priority", "sectors": ["s1"], "regions": ["USA"]}],
+        }
+    )
+    close(run_reference(prepare(chain, scenario)).end_use_output[0, :, usa], [3, 0])
+
+
+def test_without_a_rule_sectors_share_pro_rata() -> None:
+    """No rule for the region (an empty rule table): 3 t shared 4 : 1, s1 2.4, defence 0.6."""
+    chain = chain_us_defence()
+    usa = chain.regions.index("USA")
+    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1, sector_rank=default_ranks(chain, ()))
+    close(both_engines(prep, "end_use_output")[0, :, usa], [2.4, 0.6])

@@ -55,7 +55,9 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 - **Price floors** raise the required activity of covered processes (in the covered
   regions, producing the commodity) to at least their baseline activity in the window.
   **Sector priority** gives ranks per region (listed sectors first, in order; the others
-  after, pro rata). **Partner preference** marks the partner regions per commodity.
+  after, pro rata); without one, a region takes the default ranks of
+  :mod:`reechain.engine.priority` (rated defence orders first in the United States).
+  **Partner preference** marks the partner regions per commodity.
 - **Qualification lags** (:mod:`reechain.engine.lags`): months, per commodity, from a
   buyer's first shortfall to the month a supplier it does not source from may serve it.
 - **Stockpiles** of the dataset are held and never released unless a ``stockpile`` policy
@@ -84,6 +86,7 @@ from reechain.engine.curves import (
     template,
 )
 from reechain.engine.lags import qualification_months
+from reechain.engine.priority import default_ranks
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
@@ -374,7 +377,7 @@ def prepare(
             cm = name_mask(chain.commodities, policy.commodities, chain.commodity_index)
             for c in np.nonzero(cm)[0].tolist():
                 partner[c, members] = True
-    rank = np.zeros((R, S), dtype=np.int64)
+    rank = default_ranks(chain)
     for policy in policies:
         if isinstance(policy, SectorPriority):
             r_mask = region_mask(chain, policy.regions)
