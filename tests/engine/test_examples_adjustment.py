@@ -20,9 +20,11 @@ import pytest
 from reechain.chain import Chain
 from reechain.engine import prepare, run_reference
 from reechain.engine.batch import stack_prepared
+from reechain.engine.kpis import job_months, peak_jobs
 from reechain.engine.lags import load_lags, qualification_months
 from reechain.engine.prepare import Prepared
 from reechain.engine.priority import default_ranks
+from reechain.engine.value_added import ValueAddedRatio, ratios_for
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import DatasetError
 from reechain.scenario import Scenario
@@ -213,3 +215,24 @@ def test_without_a_rule_sectors_share_pro_rata() -> None:
     usa = chain.regions.index("USA")
     prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1, sector_rank=default_ranks(chain, ()))
     close(both_engines(prep, "end_use_output")[0, :, usa], [2.4, 0.6])
+
+
+def test_value_added_ratio_takes_the_most_specific_row() -> None:
+    """(sector, region) before (sector, *) before (*, region) before (*, *); no row: 1."""
+    rows = tuple(
+        ValueAddedRatio(
+            sector=s, region=r, ratio=x, confidence="high", method="given", source="test"
+        )
+        for s, r, x in (("a", "USA", 0.5), ("a", "*", 0.2), ("*", "JPN", 0.3), ("*", "*", 0.4))
+    )
+    close(ratios_for(("a", "b"), ("USA", "JPN", "CHN"), rows), [[0.5, 0.2, 0.2], [0.4, 0.3, 0.4]])
+    close(ratios_for(("a",), ("CHN",), rows[:1]), [[1.0]])
+
+
+def test_job_months_and_the_peak_of_a_group_are_not_sums_of_peaks() -> None:
+    """Two sectors idle 10 jobs each, one in month 0 and one in month 1: 20 job-months, and
+    at most 10 jobs idle at once (a sum of each sector's peak would say 20)."""
+    jobs = np.array([[[10.0], [0.0]], [[0.0], [10.0]]])  # (T, S, R)
+    close(job_months(jobs).sum(), 20)
+    close(peak_jobs(jobs, (1, 2)), 10)
+    close(jobs.max(axis=0).sum(), 20)

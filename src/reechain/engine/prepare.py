@@ -90,6 +90,7 @@ from reechain.engine.priority import default_ranks
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
+from reechain.engine.value_added import value_added_ratio
 from reechain.errors import ConsistencyError
 from reechain.scenario.models import (
     CapacityOutage,
@@ -182,6 +183,8 @@ class Prepared:
     """(S, R)"""
     jobs_per_unit: FloatArray
     """(S, R) jobs per unit of output per year."""
+    value_added_ratio: FloatArray
+    """(S, R) value added ÷ gross output (:mod:`reechain.engine.value_added`)."""
     sector_rank: IntArray
     """(R, S) allocation rank of scarce inputs (0 first); equal ranks share pro rata."""
     partner_mask: BoolArray
@@ -437,6 +440,7 @@ def prepare(
         sector_key_commodity=key.astype(np.int64),
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),
+        value_added_ratio=value_added_ratio(chain),
         sector_rank=rank,
         partner_mask=partner,
         floor_commodity=np.array(
