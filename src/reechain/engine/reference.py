@@ -65,6 +65,7 @@ Decisions where DESIGN.md is silent (the preparation's own are in
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -287,7 +288,7 @@ def supply(
                 has,
                 request[:, c],
                 prep.partner_mask[c],
-                lambda ship, c=c: qualify(prep, t, c, share[c], request[:, c], ship, since),
+                partial(qualify, prep, t, c, share[c], request[:, c], since=since),
             )
             producer_stock[:, c] = np.maximum(has - shipped[c].sum(axis=1), 0.0)
             D[:, c] = shipped[c].sum(axis=0)
@@ -314,6 +315,7 @@ def qualify(
     share: FloatArray,
     request: FloatArray,
     ship: FloatArray,
+    *,
     since: FloatArray,
 ) -> BoolArray:
     """Return (R, R) the links on which round 2 may ship commodity ``c`` in month ``t``:

@@ -31,6 +31,7 @@ from reechain.engine.kpis import (
     lost_units,
     material_shortfall,
     months_to_recovery,
+    peak_jobs,
     priced_out_units,
     rationed_units,
     share_pct,
@@ -241,6 +242,27 @@ def price_index(results: Results) -> FloatArray:
     if total <= 0:
         return np.ones(results.months)
     return np.asarray((results.run.price * weight).sum(axis=(1, 2)) / total)
+
+
+def headline_kpis(results: Results) -> dict[str, float]:
+    """Return the run's totals over every sector and region: gross output and value added
+    lost (USD), job-months, and the most jobs idle in one month (the peak of the monthly
+    sum, never a sum of each sector's peak).
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.engine import simulate
+    >>> res = simulate(reechain.compile_chain(reechain.load_dataset("sample")), months=2)
+    >>> headline_kpis(res)["job_months"]
+    0.0
+    """
+    return {
+        "gross_output_lost_usd": float(results.value_lost_usd.sum()),
+        "value_added_lost_usd": float(results.value_added_lost_usd.sum()),
+        "job_months": float(job_months(results.jobs_at_risk).sum()),
+        "peak_jobs_at_risk": float(peak_jobs(results.jobs_at_risk, (1, 2))),
+    }
 
 
 def sector_kpis(results: Results) -> list[dict[str, Any]]:

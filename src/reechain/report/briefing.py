@@ -21,7 +21,7 @@ from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
 from reechain.report import figures
 from reechain.scenario.yamlfile import safe_load
-from reechain.store.run_tables import RunTables
+from reechain.store.run_tables import RunTables, headline_losses
 from reechain.units import usd
 from reechain.version import __version__
 
@@ -71,23 +71,35 @@ def build_briefing(tables: RunTables, dataset: Dataset) -> Briefing:
     scenario = safe_load(tables.scenario_text) if tables.scenario_text else {}
     months = tables.monthly_commodity["month"].astype(str)
     ks, kc = tables.kpis_sector, tables.kpis_commodity
-    value_lost = float(ks["cumulative_value_lost_usd"].sum())
+    losses = headline_losses(ks, tables.monthly_sector)
     units_lost = ks.groupby("sector")["cumulative_shortfall_units"].sum()
-    jobs = float(ks["peak_jobs_at_risk"].sum())
     worst = kc.sort_values("cumulative_shortfall_t", ascending=False).head(8)
     worst = worst[worst["cumulative_shortfall_t"] > 0]
     price_rise = _price_multiples(kc, chain)
     top_price = max(price_rise, key=lambda kv: kv[2], default=None)
     headline = [
         {
-            "label": "Value of end-use output lost",
-            "value": usd(value_lost),
-            "note": f"all sectors and regions, {months.iloc[0]} to {months.iloc[-1]}",
+            "label": "Value added (GDP) lost",
+            "value": "—"
+            if losses.value_added_lost_usd is None
+            else usd(losses.value_added_lost_usd),
+            "note": "the losing sectors' own value added, all sectors and regions, "
+            f"{months.iloc[0]} to {months.iloc[-1]}",
+        },
+        {
+            "label": "Gross output lost",
+            "value": usd(losses.gross_output_lost_usd),
+            "note": "value of end-use output not made (counts every input again)",
+        },
+        {
+            "label": "Job-months lost",
+            "value": "—" if losses.job_months is None else f"{losses.job_months:,.0f}",
+            "note": "jobs idle, summed over months, sectors and regions",
         },
         {
             "label": "Jobs at risk at the peak",
-            "value": f"{jobs:,.0f}",
-            "note": "summed over sectors and regions, each at its worst month",
+            "value": f"{losses.peak_jobs_at_risk:,.0f}",
+            "note": "the most jobs idle in one month, all sectors and regions together",
         },
         {
             "label": "Products not made",
@@ -210,10 +222,12 @@ def _extra_cost(chain: Chain, kc: Any, s: int, r: int) -> float:
 
 def _sectors(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
     ks = tables.kpis_sector
+    added = "cumulative_value_added_lost_usd"
     by = ks.groupby("sector").agg(
         value=("cumulative_value_lost_usd", "sum"),
+        value_added=(added if added in ks else "cumulative_value_lost_usd", "sum"),
         units=("cumulative_shortfall_units", "sum"),
-        jobs=("peak_jobs_at_risk", "sum"),
+        jobs=("job_months" if "job_months" in ks else "peak_jobs_at_risk", "sum"),
         peak=("peak_shortfall_pct", "max"),
     )
     by = by[by["value"] > 0].sort_values("value", ascending=False).head(10)
@@ -221,6 +235,7 @@ def _sectors(tables: RunTables, chain: Chain) -> list[dict[str, str]]:
         {
             "sector": chain.sector_names[chain.sector_index(str(name))],
             "value": usd(float(r["value"])),
+            "value_added": usd(float(r["value_added"])) if added in ks else "—",
             "units": f"{r['units']:,.0f}",
             "jobs": f"{r['jobs']:,.0f}",
             "peak": f"{r['peak']:.1f} %",

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
 from reechain.errors import ReechainError
-from reechain.store.run_tables import RunTables
+from reechain.store.run_tables import RunTables, headline_losses
 from reechain.web import figures
 from reechain.web.context import Services
 from reechain.workflows.runs import load_run
@@ -27,6 +27,11 @@ def comparison(services: Services, run_ids: list[str], workspace: str) -> list[R
                 continue
         out.append(cache[key])
     return out
+
+
+def _amount(value: float | None) -> str:
+    """A total with thousands separators; — where the stored run did not record it."""
+    return "—" if value is None else f"{value:,.0f}"
 
 
 def _series(frame: pd.DataFrame, column: str) -> tuple[list[str], list[float]]:
@@ -67,6 +72,7 @@ def compare_figures(
         if base_output is None and len(out):
             base_output = _series(out, "baseline_output_units")
         ks = t.kpis_sector
+        losses = headline_losses(ks, ms)
         lost_by_sector[t.label] = {
             str(k): float(v)
             for k, v in ks.groupby("sector")["cumulative_value_lost_usd"].sum().items()
@@ -79,10 +85,14 @@ def compare_figures(
             {
                 "run": t.label,
                 "dataset": t.dataset,
-                "output lost, USD (all sectors, all regions)": (
-                    f"{ks['cumulative_value_lost_usd'].sum():,.0f}"
+                "value added lost, USD (all sectors, all regions)": _amount(
+                    losses.value_added_lost_usd
                 ),
-                "peak jobs at risk": f"{ks['peak_jobs_at_risk'].sum():,.0f}",
+                "gross output lost, USD (all sectors, all regions)": _amount(
+                    losses.gross_output_lost_usd
+                ),
+                "job-months lost": _amount(losses.job_months),
+                "peak jobs at risk (one month, all sectors)": _amount(losses.peak_jobs_at_risk),
                 f"{commodity} shortfall in {region}, t": f"{sel['shortfall_t'].sum():,.1f}",
                 f"{commodity} peak price in {region}": (
                     f"{p_peak:,.1f} USD/kg" + (f" (×{p_peak / p0:.2f})" if p0 else "")
