@@ -18,12 +18,13 @@ import numpy as np
 import pytest
 
 from reechain.chain import Chain
-from reechain.engine import prepare, run_reference
+from reechain.engine import headline_kpis, prepare, run_reference, simulate
 from reechain.engine.batch import stack_prepared
 from reechain.engine.kpis import job_months, peak_jobs
 from reechain.engine.lags import load_lags, qualification_months
 from reechain.engine.prepare import Prepared
 from reechain.engine.priority import default_ranks
+from reechain.engine.switching import SWITCHING_PATH, load_switches
 from reechain.engine.value_added import ValueAddedRatio, ratios_for
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import DatasetError
@@ -236,3 +237,102 @@ def test_job_months_and_the_peak_of_a_group_are_not_sums_of_peaks() -> None:
     close(job_months(jobs).sum(), 20)
     close(peak_jobs(jobs, (1, 2)), 10)
     close(jobs.max(axis=0).sum(), 20)
+
+
+HI, GBD = "NdFeB_sintered_highdy", "NdFeB_sintered_gbd"
+
+
+def chain_g() -> Chain:
+    """Chain G (per month): JPN makes 10 units of s1, each of 0.5 t of high-Dy magnet and
+    0.5 t of GBD magnet, in its own magnet plants (10 t capacity each, run at half).
+    High-Dy magnet takes 0.05 t of Dy a tonne, GBD 0.01 t: JPN
+    imports 5 × 0.05 + 5 × 0.01 = 0.3 t of Dy from CHN."""
+    return make_chain(
+        regions=("CHN", "JPN"),
+        stages=("metal", "magnet", "use"),
+        commodities={"Dy_metal": "metal", HI: "magnet", GBD: "magnet"},
+        sectors=("s1",),
+        recipes=[
+            ("dy", "Dy_metal", "output", 1.0),
+            ("hi", "Dy_metal", "input", 0.05),
+            ("hi", HI, "output", 1.0),
+            ("gbd", "Dy_metal", "input", 0.01),
+            ("gbd", GBD, "output", 1.0),
+        ],
+        processes=[
+            {
+                "process": name,
+                "region": region,
+                "stage": stage,
+                "recipe": recipe,
+                "capacity_per_year": capacity,
+                "activity_per_year": activity,
+            }
+            for name, region, stage, recipe, capacity, activity in (
+                ("CHN_dy", "CHN", "metal", "dy", 3.6, 3.6),
+                ("JPN_hi", "JPN", "magnet", "hi", 120.0, 60.0),
+                ("JPN_gbd", "JPN", "magnet", "gbd", 120.0, 60.0),
+            )
+        ],
+        trade=[("Dy_metal", "CHN", "JPN", 3.6)],
+        end_uses=[("s1", "JPN", 120.0)],
+        intensities=[("s1", HI, 0.5), ("s1", GBD, 0.5)],
+        price_cap=1.0,
+    )
+
+
+def test_grade_switching_after_its_lag_with_its_cost() -> None:
+    """CHN withholds 60 % of Dy from JPN from month 0: JPN gets 0.12 of its 0.3 t (40 %),
+    both plants run at 40 % (2 t each) and s1 makes 4 units. The bundled rule moves half of
+    the high-Dy use to GBD 9 months after the announcement: from month 9 a unit takes 0.25 t
+    high-Dy and 0.75 t GBD, needing 0.2 t of Dy for 10 units; 0.12 t is 60 %, so the plants
+    make 1.5 t and 4.5 t: 6 units. The switch costs 0.25 t × 1,000 kg × 5 USD/kg = 1,250 USD
+    a unit made: 7,500 USD a month. Thrifting (24 months) is past the horizon."""
+    chain = chain_g()
+    jpn, s1 = chain.regions.index("JPN"), 0
+    hi, gbd = chain.commodity_index(HI), chain.commodity_index(GBD)
+    event = {
+        "kind": "export_restriction",
+        "exporter": "CHN",
+        "commodities": ["Dy_metal"],
+        "start": month(0),
+        "duration_months": 12,
+        "severity": 0.6,
+    }
+    prep = prepared(chain, [event], 12)
+    close(prep.intensity[:, jpn, s1, hi], [0.5] * 9 + [0.25] * 3)
+    close(prep.intensity[:, jpn, s1, gbd], [0.5] * 9 + [0.75] * 3)
+    close(prep.intensity[:, chain.regions.index("CHN"), s1, hi], [0.5] * 12)  # the exporter
+    close(both_engines(prep, "end_use_output")[:, s1, jpn], [4] * 9 + [6] * 3)
+    scenario = Scenario.model_validate(
+        {"name": "dy", "dataset": "tiny", "horizon_months": 12, "events": [event]}
+    )
+    res = simulate(chain, scenario)
+    close(res.adjustment_cost_usd[:, s1, jpn], [0] * 9 + [7500] * 3)
+    assert headline_kpis(res)["adjustment_cost_usd"] == pytest.approx(22_500)
+
+
+def test_no_switch_without_a_restriction_upstream() -> None:
+    """A restriction on another commodity (here the GBD magnet itself, which nobody trades)
+    is not upstream of the high-Dy grade: its intensity stays."""
+    chain = chain_g()
+    event = {
+        "kind": "export_restriction",
+        "exporter": "CHN",
+        "commodities": [GBD],
+        "start": month(0),
+        "duration_months": 12,
+        "severity": 1.0,
+    }
+    prep = prepared(chain, [event], 12)
+    close(prep.intensity[:, 1, 0, chain.commodity_index(HI)], [0.5] * 12)
+    close(prep.adjustment_cost_usd_per_unit, 0.0)
+
+
+def test_switching_rules_on_one_grade_add_up_to_at_most_one(tmp_path: Any) -> None:
+    bad = tmp_path / "switching.csv"
+    header = SWITCHING_PATH.read_text(encoding="utf-8").splitlines()[0]
+    row = f"{HI},{GBD},0.7,,,6,,,5,,,high,given,test,"
+    bad.write_text(f"{header}\n{row}\n{row}\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="at most 1 per grade"):
+        load_switches(bad)

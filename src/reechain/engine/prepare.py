@@ -44,7 +44,7 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   affected links, in the same way as a licensing delay (goods in transit do not arrive).
 - **Demand shocks** multiply end-use requirement by (1 + change) in their window (several
   multiply). **Substitution** multiplies a sector's intensity by (1 − reduction) from
-  start + lag on.
+  start + lag on; then grade switching and thrifting (:mod:`reechain.engine.switching`).
 - **New capacity** adds a process (recipe: the one given, else that of the region's first
   process at that stage, else of the first process at that stage) whose availability ramps
   linearly from 1/ramp in its start month to 1, at its template's maximum utilisation. Its
@@ -55,11 +55,8 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 - **Price floors** raise the required activity of covered processes (in the covered
   regions, producing the commodity) to at least their baseline activity in the window.
   **Sector priority** gives ranks per region (listed sectors first, in order; the others
-  after, pro rata); without one, a region takes the default ranks of
-  :mod:`reechain.engine.priority` (rated defence orders first in the United States).
-  **Partner preference** marks the partner regions per commodity.
-- **Qualification lags** (:mod:`reechain.engine.lags`): months, per commodity, from a
-  buyer's first shortfall to the month a supplier it does not source from may serve it.
+  after, pro rata; else :mod:`reechain.engine.priority`'s). **Partner preference** marks
+  the partner regions per commodity.
 - **Stockpiles** of the dataset are held and never released unless a ``stockpile`` policy
   names their holder and commodity without a size (it then sets their trigger and release);
   a policy with a size creates a new stockpile, full at month 0 (``size_days``: days of the
@@ -90,6 +87,7 @@ from reechain.engine.priority import default_ranks
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
+from reechain.engine.switching import apply_switching
 from reechain.engine.value_added import value_added_ratio
 from reechain.errors import ConsistencyError
 from reechain.scenario.models import (
@@ -175,8 +173,7 @@ class Prepared:
     price_cap_multiple: FloatArray
     """(C,)"""
     qualification_months: FloatArray
-    """(C,) months a buyer needs to qualify a new supplier of each commodity
-    (:mod:`reechain.engine.lags`)."""
+    """(C,) months to qualify a new supplier (:mod:`reechain.engine.lags`)."""
     sector_key_commodity: IntArray
     """(S,) the input with the largest cost share (intensity × price), −1 if none."""
     value_usd_per_unit: FloatArray
@@ -185,6 +182,8 @@ class Prepared:
     """(S, R) jobs per unit of output per year."""
     value_added_ratio: FloatArray
     """(S, R) value added ÷ gross output (:mod:`reechain.engine.value_added`)."""
+    adjustment_cost_usd_per_unit: FloatArray
+    """(T, S, R) USD per unit made (:mod:`reechain.engine.switching`)."""
     sector_rank: IntArray
     """(R, S) allocation rank of scarce inputs (0 first); equal ranks share pro rata."""
     partner_mask: BoolArray
@@ -359,6 +358,7 @@ def prepare(
             r_mask = region_mask(chain, policy.regions)
             if t0 < T:
                 intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
+    intensity, adjustment_cost = apply_switching(chain, scenario, intensity)
 
     # --- trade caps ------------------------------------------------------------------------
     flow = chain.trade_matrix / 12  # (C, R, R)
@@ -441,6 +441,7 @@ def prepare(
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),
         value_added_ratio=value_added_ratio(chain),
+        adjustment_cost_usd_per_unit=adjustment_cost,
         sector_rank=rank,
         partner_mask=partner,
         floor_commodity=np.array(

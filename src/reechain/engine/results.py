@@ -76,6 +76,8 @@ class Results:
     """(T, S, R) gross output lost, USD per month."""
     value_added_lost_usd: FloatArray
     """(T, S, R) value added (GDP) lost, USD per month."""
+    adjustment_cost_usd: FloatArray
+    """(T, S, R) cost of grade switching and thrifting, USD per month."""
     jobs_at_risk: FloatArray
     """(T, S, R) jobs (lost monthly units × 12 × jobs per unit)."""
     material_shortfall: FloatArray
@@ -223,6 +225,7 @@ def compare(
         value_added_lost_usd=value_added_lost_usd(
             lost, prep.value_usd_per_unit[None], prep.value_added_ratio[None]
         ),
+        adjustment_cost_usd=run.end_use_output * prep.adjustment_cost_usd_per_unit,
         jobs_at_risk=jobs_at_risk(lost, prep.jobs_per_unit[None]),
         material_shortfall=material_shortfall(run.requirement, run.available, base_gap),
         stockpile_holder=tuple(prep.regions[r] for r in prep.stockpile_holder),
@@ -246,8 +249,8 @@ def price_index(results: Results) -> FloatArray:
 
 def headline_kpis(results: Results) -> dict[str, float]:
     """Return the run's totals over every sector and region: gross output and value added
-    lost (USD), job-months, and the most jobs idle in one month (the peak of the monthly
-    sum, never a sum of each sector's peak).
+    lost (USD), job-months, the most jobs idle in one month (the peak of the monthly sum,
+    never a sum of each sector's peak) and the cost of grade switching and thrifting (USD).
 
     Examples
     --------
@@ -262,6 +265,7 @@ def headline_kpis(results: Results) -> dict[str, float]:
         "value_added_lost_usd": float(results.value_added_lost_usd.sum()),
         "job_months": float(job_months(results.jobs_at_risk).sum()),
         "peak_jobs_at_risk": float(peak_jobs(results.jobs_at_risk, (1, 2))),
+        "adjustment_cost_usd": float(results.adjustment_cost_usd.sum()),
     }
 
 
@@ -289,6 +293,9 @@ def sector_kpis(results: Results) -> list[dict[str, Any]]:
                     ),
                     "peak_jobs_at_risk": float(results.jobs_at_risk[:, s, r].max()),
                     "job_months": float(job_months(results.jobs_at_risk[:, s, r])),
+                    "cumulative_adjustment_cost_usd": float(
+                        results.adjustment_cost_usd[:, s, r].sum()
+                    ),
                     "months_to_recovery": months_to_recovery(lost, ref),
                 }
             )
