@@ -20,6 +20,7 @@ import pytest
 from reechain.chain import Chain
 from reechain.engine import headline_kpis, prepare, run_reference, simulate
 from reechain.engine.batch import stack_prepared
+from reechain.engine.components import load_components
 from reechain.engine.kpis import job_months, peak_jobs
 from reechain.engine.lags import load_lags, qualification_months
 from reechain.engine.prepare import Prepared
@@ -29,8 +30,10 @@ from reechain.engine.value_added import ValueAddedRatio, ratios_for
 from reechain.engine.vectorized import run_vectorized
 from reechain.errors import DatasetError
 from reechain.scenario import Scenario
+from reechain.units import DAYS_PER_MONTH
 
 from .chains import make_chain, month
+from .test_examples import chain_a
 
 AUS, CHN, JPN = 0, 1, 2
 ORE, OX = 0, 1
@@ -79,9 +82,21 @@ CHN_STOPS_OX_TO_JPN = {
 }
 
 
-def prepared(chain: Chain, events: list[dict[str, Any]], months: int, **change: Any) -> Prepared:
+def prepared(
+    chain: Chain,
+    events: list[dict[str, Any]],
+    months: int,
+    policies: tuple[dict[str, Any], ...] = (),
+    **change: Any,
+) -> Prepared:
     scenario = Scenario.model_validate(
-        {"name": "example", "dataset": "tiny", "horizon_months": months, "events": events}
+        {
+            "name": "example",
+            "dataset": "tiny",
+            "horizon_months": months,
+            "events": events,
+            "policies": list(policies),
+        }
     )
     return dataclasses.replace(prepare(chain, scenario), **change)
 
@@ -179,6 +194,9 @@ def chain_us_defence() -> Chain:
     )
 
 
+NO_COMPONENTS = np.zeros(2)
+"""No built components (defence_systems holds 90 days by default): the rule alone."""
+
 CHN_CUTS_OX_40_PCT = {
     "kind": "export_restriction",
     "exporter": "CHN",
@@ -196,25 +214,24 @@ def test_rated_defence_orders_are_served_first_in_the_united_states() -> None:
     chain = chain_us_defence()
     usa = chain.regions.index("USA")
     close(default_ranks(chain)[usa], [1, 0])
-    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1)
+    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1, component_days=NO_COMPONENTS)
     close(both_engines(prep, "end_use_output")[0, :, usa], [2, 1])
-    scenario = Scenario.model_validate(
-        {
-            "name": "s1-first",
-            "dataset": "tiny",
-            "horizon_months": 1,
-            "events": [CHN_CUTS_OX_40_PCT],
-            "policies": [{"kind": "sector_priority", "sectors": ["s1"], "regions": ["USA"]}],
-        }
-    )
-    close(run_reference(prepare(chain, scenario)).end_use_output[0, :, usa], [3, 0])
+    s1_first = ({"kind": "sector_priority", "sectors": ["s1"], "regions": ["USA"]},)
+    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1, s1_first, component_days=NO_COMPONENTS)
+    close(both_engines(prep, "end_use_output")[0, :, usa], [3, 0])
 
 
 def test_without_a_rule_sectors_share_pro_rata() -> None:
     """No rule for the region (an empty rule table): 3 t shared 4 : 1, s1 2.4, defence 0.6."""
     chain = chain_us_defence()
     usa = chain.regions.index("USA")
-    prep = prepared(chain, [CHN_CUTS_OX_40_PCT], 1, sector_rank=default_ranks(chain, ()))
+    prep = prepared(
+        chain,
+        [CHN_CUTS_OX_40_PCT],
+        1,
+        sector_rank=default_ranks(chain, ()),
+        component_days=NO_COMPONENTS,
+    )
     close(both_engines(prep, "end_use_output")[0, :, usa], [2.4, 0.6])
 
 
@@ -336,3 +353,38 @@ def test_switching_rules_on_one_grade_add_up_to_at_most_one(tmp_path: Any) -> No
     bad.write_text(f"{header}\n{row}\n{row}\n", encoding="utf-8")
     with pytest.raises(DatasetError, match="at most 1 per grade"):
         load_switches(bad)
+
+
+def test_built_components_carry_output_through_a_cut_and_are_rebuilt() -> None:
+    """Chain A of ``test_examples``; s1 holds one month of output in built components (5
+    units in each region) and rebuilds them over 2 months. CHN stops ox to JPN in months
+    1–2. Month 1: JPN gets nothing and makes its 5 units from components (now 0). Month 2:
+    nothing left, nothing made. Month 3: JPN asks for 5 + (5 − 0)/2 = 7.5 t, CHN ships it
+    from output and the 10 t it withheld; 5 units made, 2.5 restocked. Month 4: 5 + 1.25
+    asked and restocked to 3.75; month 5: 5 + 0.625, to 4.375."""
+    event = {
+        "kind": "export_restriction",
+        "exporter": "CHN",
+        "importers": ["JPN"],
+        "commodities": ["ox"],
+        "start": month(1),
+        "duration_months": 2,
+        "severity": 1.0,
+    }
+    chain = chain_a(price_cap=1.0)
+    one_month = np.array([DAYS_PER_MONTH, 0.0])
+    months = np.array([2.0, 1.0])
+    prep = prepared(
+        chain, [event], 6, component_days=one_month, component_restoration_months=months
+    )
+    close(both_engines(prep, "end_use_output")[:, 0, 1], [5, 5, 0, 5, 5, 5])
+    close(both_engines(prep, "deliveries")[:, 1, 1], [5, 0, 0, 7.5, 6.25, 5.625])
+    bare = prepared(chain, [event], 6, component_days=np.zeros(2))
+    close(both_engines(bare, "end_use_output")[:, 0, 1], [5, 0, 0, 5, 5, 5])
+
+
+def test_bundled_component_stocks_are_sourced_and_only_for_magnet_users() -> None:
+    rows = {r.sector: r for r in load_components()}
+    assert "catalysts" not in rows
+    assert rows["ev_traction_motor"].days < rows["defence_systems"].days
+    assert all(r.source and r.method for r in rows.values())

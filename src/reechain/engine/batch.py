@@ -334,6 +334,8 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
             elasticity=_float(first.elasticity),
             price_cap_multiple=_float(first.price_cap_multiple),
             qualification_months=_float(first.qualification_months),
+            component_days=_float(first.component_days),
+            component_restoration_months=_float(first.component_restoration_months),
             sector_key_commodity=_int(first.sector_key_commodity),
             pair_sector=_int(pair_s),
             pair_commodity=_int(pair_c),

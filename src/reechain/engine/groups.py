@@ -50,6 +50,10 @@ class ChainArrays(NamedTuple):
     """(C,)"""
     qualification_months: FloatArray
     """(C,) months a buyer needs to qualify a new supplier."""
+    component_days: FloatArray
+    """(S,) days of output held as built components."""
+    component_restoration_months: FloatArray
+    """(S,)"""
     sector_key_commodity: IntArray
     """(S,) −1 if none."""
     pair_sector: IntArray
@@ -178,6 +182,8 @@ class State(NamedTuple):
     """(B, Q) stockpile levels."""
     qualify_since: FloatArray
     """(B, R, C) month of each requester's first shortfall after round 1 (−1: none yet)."""
+    components: FloatArray
+    """(B, S, R) built components, units of output."""
     price_prev: FloatArray
     """(B, R, C) last month's price."""
 
@@ -263,3 +269,9 @@ class Work(NamedTuple):
     """(C,)"""
     part: FloatArray
     """(C,)"""
+    need_units: FloatArray
+    """(S, R) N + component restoration."""
+    restock: FloatArray
+    """(S, R) component restoration asked for."""
+    from_inputs: FloatArray
+    """(S,) units made from the month's inputs (restocking included)."""

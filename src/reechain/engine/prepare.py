@@ -75,6 +75,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
+from reechain.engine.components import component_stocks
 from reechain.engine.curves import (
     demand_path_array,
     outage_curve,
@@ -174,6 +175,10 @@ class Prepared:
     """(C,)"""
     qualification_months: FloatArray
     """(C,) months to qualify a new supplier (:mod:`reechain.engine.lags`)."""
+    component_days: FloatArray
+    """(S,) days of output in built components (:mod:`reechain.engine.components`)."""
+    component_restoration_months: FloatArray
+    """(S,)"""
     sector_key_commodity: IntArray
     """(S,) the input with the largest cost share (intensity × price), −1 if none."""
     value_usd_per_unit: FloatArray
@@ -437,6 +442,8 @@ def prepare(
         elasticity=np.asarray(chain.elasticity),
         price_cap_multiple=np.asarray(chain.price_cap_multiple),
         qualification_months=qualification_months(chain),
+        component_days=component_stocks(chain)[0],
+        component_restoration_months=component_stocks(chain)[1],
         sector_key_commodity=key.astype(np.int64),
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),

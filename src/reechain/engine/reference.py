@@ -92,7 +92,9 @@ class Required(NamedTuple):
     activity: FloatArray
     """(P,) required activity."""
     sector_need: FloatArray
-    """(R, S, C) N × intensity."""
+    """(R, S, C) (N + component restoration) × intensity."""
+    restock: FloatArray
+    """(S, R) component restoration asked for, units of output."""
 
 
 class Supplied(NamedTuple):
@@ -129,6 +131,8 @@ class Made(NamedTuple):
     """(R, C)"""
     user_stock: FloatArray
     """(R, C) at the end of the month."""
+    components: FloatArray
+    """(S, R) built components at the end of the month, units of output."""
 
 
 def run_reference(prep: Prepared) -> RunArrays:
@@ -156,6 +160,7 @@ def run_reference(prep: Prepared) -> RunArrays:
     utilisation = prep.utilisation0.copy()
     level = prep.stockpile_initial.copy()
     since = np.full((R, C), -1.0)  # month of each buyer's first shortfall (−1: none yet)
+    components = np.zeros((S, R))  # built components, units of output (at target in month 0)
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
@@ -164,7 +169,9 @@ def run_reference(prep: Prepared) -> RunArrays:
         cap = prep.link_cap[t]  # (C, R, R)
         in_force = utilisation.copy()  # (P,) utilisation during this month
         effective = prep.capacity_per_month[t] * utilisation  # (P,)
-        need = require(prep, t, N, intensity, share, effective, user_stock, initial_stock)
+        need = require(
+            prep, t, N, intensity, share, effective, user_stock, initial_stock, components
+        )
         got = supply(
             prep,
             t,
@@ -179,8 +186,9 @@ def run_reference(prep: Prepared) -> RunArrays:
             since,
         )
         prices = price(prep, need.use, got.available)
-        used = make(prep, N, intensity, need, got, price_prev, user_stock)
+        used = make(prep, N, intensity, need, got, price_prev, user_stock, components)
         user_stock = used.user_stock
+        components = used.components
         purchases = refill(prep, t, cap, need, got, price_prev, producer_stock, level)
         paid = floors(prep, t, prices, got.output)
         utilisation = next_utilisation(prep, t, need.activity, utilisation)
@@ -222,11 +230,20 @@ def require(
     effective: FloatArray,
     user_stock: FloatArray,
     initial_stock: FloatArray,
+    components: FloatArray,
 ) -> Required:
     """1. Require, downstream → upstream: use requirement, requests, required activity.
-    In month 0 the user stock (in place) and ``initial_stock`` start at their target."""
+    In month 0 the user stock and the component stock ``components`` (in place) and
+    ``initial_stock`` start at their target. Sectors ask for N plus component restoration."""
     R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
-    sector_need = np.einsum("sr,rsc->rsc", N, intensity)  # (R, S, C)
+    wanted_components = prep.component_days[:, None] * N / DAYS_PER_MONTH  # (S, R)
+    if t == 0:
+        components[...] = wanted_components
+    restock = (
+        np.maximum(wanted_components - components, 0.0)
+        / (prep.component_restoration_months[:, None])
+    )
+    sector_need = np.einsum("sr,rsc->rsc", N + restock, intensity)  # (R, S, C)
     U = sector_need.sum(axis=1) + prep.user_sink
     request = np.zeros((R, C))
     required_activity = np.zeros(P)
@@ -243,7 +260,7 @@ def require(
             required_activity[p] = _required_activity(prep, p, effective, from_processes)
             required_activity[p] = max(required_activity[p], prep.floor_activity_per_month[t, p])
             U[prep.process_region[p]] += required_activity[p] * prep.process_inputs[p]
-    return Required(U, request, required_activity, sector_need)
+    return Required(U, request, required_activity, sector_need, restock)
 
 
 def supply(
@@ -349,9 +366,12 @@ def make(
     got: Supplied,
     price_prev: FloatArray,
     user_stock: FloatArray,
+    components: FloatArray,
 ) -> Made:
-    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity); then
-    consumption and the user inventory."""
+    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity) plus
+    a draw on built components of up to the rest of the target; inputs beyond the target
+    restock components (up to the restoration asked for); then consumption and the user
+    inventory."""
     R, C, S = len(prep.regions), len(prep.commodities), len(prep.sectors)
     ratio, sector_need = got.ratio, need.sector_need
     target = N.copy()
@@ -364,6 +384,8 @@ def make(
     consumed_by_processes = np.zeros((R, C))
     np.add.at(consumed_by_processes, prep.process_region, process_use)
     made = np.zeros((S, R))
+    from_inputs = np.zeros((S, R))  # units made from this month's inputs
+    stock = components.copy()
     for r in range(R):
         for_sectors = share_by_rank(
             ratio[r] * sector_need[r].sum(axis=0), sector_need[r], prep.sector_rank[r]
@@ -371,11 +393,16 @@ def make(
         for s in range(S):
             uses = intensity[r, s] > 0
             possible = (for_sectors[s, uses] / intensity[r, s, uses]).min(initial=np.inf)
-            made[s, r] = max(min(target[s, r], possible), 0.0)
-    consumed_by_sectors = np.einsum("sr,rsc->rc", made, intensity)
+            direct = max(min(target[s, r], possible), 0.0)
+            draw = min(max(target[s, r] - direct, 0.0), stock[s, r])
+            restocked = min(max(possible - direct, 0.0), need.restock[s, r])
+            made[s, r] = direct + draw
+            from_inputs[s, r] = direct + restocked
+            stock[s, r] += restocked - draw
+    consumed_by_sectors = np.einsum("sr,rsc->rc", from_inputs, intensity)
     consumed = consumed_by_processes + consumed_by_sectors + ratio * prep.user_sink
-    stock = np.maximum(user_stock + got.deliveries + got.released - consumed, 0.0)
-    return Made(target, made, consumed, consumed_by_processes, stock)
+    user = np.maximum(user_stock + got.deliveries + got.released - consumed, 0.0)
+    return Made(target, made, consumed, consumed_by_processes, user, stock)
 
 
 def refill(

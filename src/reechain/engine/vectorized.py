@@ -92,6 +92,7 @@ def run_vectorized(
         utilisation=batch.processes.utilisation0.copy(),
         level=batch.stockpiles.initial.copy(),
         qualify_since=np.full((B, R, C), -1.0),
+        components=np.zeros((B, S, R)),
         price_prev=np.broadcast_to(batch.chain.price0, (B, R, C)).copy(),
     )
     month = _month(B, shapes, state, full_trade, refills)
@@ -168,4 +169,7 @@ def _work(batch: PreparedBatch, full_trade: bool, refills: bool) -> Work:
         possible=np.zeros(S),
         left=np.zeros(C),
         part=np.zeros(C),
+        need_units=np.zeros((S, R)),
+        restock=np.zeros((S, R)),
+        from_inputs=np.zeros(S),
     )

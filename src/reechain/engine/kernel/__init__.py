@@ -117,6 +117,7 @@ def month_kernel(
             out.end_use_output[b],
             out.process_consumption[b],
             out.consumption[b],
+            state.components[b],
             work,
         )
         if refills:
