@@ -89,9 +89,7 @@ def test_value_added_lost_is_reported_beside_gross_output(sample_chain: Chain) -
     """The world and each region get a value-added (GDP) distribution: each history's gross
     output lost by sector and region × that sector's value-added ratio, summed."""
     result = simulate_risk(sample_chain, 20, seed=3, horizon_months=24)
-    rows = {
-        (r["dimension"], r["key"], r["measure"]): r for r in summarize(result)["distribution"]
-    }
+    rows = {(r["dimension"], r["key"], r["measure"]): r for r in summarize(result)["distribution"]}
     gross = rows[("world", "all", "cumulative_value_lost_usd")]
     added = rows[("world", "all", "cumulative_value_added_lost_usd")]
     assert result.value_added_ratio is not None
