@@ -346,6 +346,23 @@ def test_no_switch_without_a_restriction_upstream() -> None:
     close(prep.adjustment_cost_usd_per_unit, 0.0)
 
 
+def test_no_switch_to_a_grade_the_scenario_also_restricts() -> None:
+    """CHN restricts Dy and the GBD grade itself (as the April 2025 measures did): moving
+    use onto GBD would only move it onto another restricted grade, so nobody switches."""
+    chain = chain_g()
+    event = {
+        "kind": "export_restriction",
+        "exporter": "CHN",
+        "commodities": ["Dy_metal", GBD],
+        "start": month(0),
+        "duration_months": 12,
+        "severity": 0.6,
+    }
+    prep = prepared(chain, [event], 12)
+    close(prep.intensity[:, 1, 0, chain.commodity_index(HI)], [0.5] * 12)
+    close(prep.adjustment_cost_usd_per_unit, 0.0)
+
+
 def test_switching_rules_on_one_grade_add_up_to_at_most_one(tmp_path: Any) -> None:
     bad = tmp_path / "switching.csv"
     header = SWITCHING_PATH.read_text(encoding="utf-8").splitlines()[0]

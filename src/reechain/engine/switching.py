@@ -13,7 +13,10 @@ Decisions (DESIGN.md §4 "grades switch and thrifting comes with lags and costs"
 
 - **Trigger**: the start month of the first export restriction whose commodities include
   the grade or a commodity upstream of it (through the recipes of the processes that make
-  it), for each region it targets (not the exporter). The switch starts ``lag_months``
+  it), for each region it targets (not the exporter) — unless an export restriction of the
+  scenario names the grade switched to for that region (nobody switches from one
+  restricted grade to another: with fixed intensities per unit, moving use onto a grade
+  that is as scarce only lowers output). The switch starts ``lag_months``
   later (a part month counts as a whole) and lasts to the horizon: a qualified grade and a
   redesigned product stay.
 - **Intensity**: from then on the sector's intensity of the grade falls by share × its
@@ -160,14 +163,18 @@ def apply_switching(
         c1 = chain.commodity_index(rule.from_commodity)
         above = upstream(chain, c1)
         first = np.full(R, T)
+        barred = np.zeros(R, dtype=bool)  # the scenario restricts the grade switched to
         for event in events:
             hit = {chain.commodity_index(n) for n in event.commodities if n in known}
-            if not hit & above:
-                continue
             targeted = importer_mask(chain, event.importers)
             targeted[chain.region_index(event.exporter)] = False
+            if rule.to_commodity and rule.to_commodity in event.commodities:
+                barred |= targeted
+            if not hit & above:
+                continue
             t0 = month_index(chain, event.start) + math.ceil(rule.lag_months)
             first[targeted] = np.minimum(first[targeted], t0)
+        first[barred] = T
         starts.extend((rule, c1, r, int(first[r])) for r in range(R) if first[r] < T)
     if not starts:
         return intensity, cost
