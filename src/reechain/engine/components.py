@@ -10,9 +10,12 @@ none.
 The engine's rule (DESIGN.md §4, step 4; :func:`reechain.engine.reference.make` and its
 kernel twin): the stock of sector s in region r is counted in units of output; its target
 is days × N ÷ (365/12), and a run starts at target. The sector asks for N + restoration,
-restoration = max(target − stock, 0) ÷ restoration months. It makes min(target output,
-what its inputs allow) from inputs, plus a draw from its stock of up to the rest of its
-target output; inputs beyond its target output restock (up to the restoration).
+restoration = max(target − stock, 0) ÷ restoration months — but none in a month after one
+whose inputs fell short of its target output (by more than ``SHORT_TOLERANCE``): makers
+rebuild their pipelines once supply is back, not while they are rationed (asking for more
+while short would only bid up what is scarce). It makes min(target output, what its inputs
+allow) from inputs, plus a draw from its stock of up to the rest of its target output;
+inputs beyond its target output restock (up to the restoration).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from reechain.chain import Chain
 from reechain.data.rows import read_rows
 
 FloatArray = NDArray[np.float64]
+
+SHORT_TOLERANCE = 1e-9
+"""Relative shortfall of inputs below which a month does not count as short."""
 
 COMPONENTS_PATH = Path(__file__).parent / "bundled" / "component_stocks.csv"
 """The bundled table of component stocks by sector."""
@@ -97,4 +103,10 @@ def component_stocks(chain: Chain) -> tuple[FloatArray, FloatArray]:
     return found
 
 
-__all__ = ["COMPONENTS_PATH", "ComponentStock", "component_stocks", "load_components"]
+__all__ = [
+    "COMPONENTS_PATH",
+    "SHORT_TOLERANCE",
+    "ComponentStock",
+    "component_stocks",
+    "load_components",
+]

@@ -184,6 +184,8 @@ class State(NamedTuple):
     """(B, R, C) month of each requester's first shortfall after round 1 (−1: none yet)."""
     components: FloatArray
     """(B, S, R) built components, units of output."""
+    component_short: BoolArray
+    """(B, S, R) inputs fell short of target output last month (no restoration asked)."""
     price_prev: FloatArray
     """(B, R, C) last month's price."""
 

@@ -72,6 +72,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reechain.engine.arrays import RunArrays, run_shapes
+from reechain.engine.components import SHORT_TOLERANCE
 from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
 from reechain.engine.lags import QUALIFY_TOLERANCE
 from reechain.engine.prepare import Prepared
@@ -161,6 +162,7 @@ def run_reference(prep: Prepared) -> RunArrays:
     level = prep.stockpile_initial.copy()
     since = np.full((R, C), -1.0)  # month of each buyer's first shortfall (−1: none yet)
     components = np.zeros((S, R))  # built components, units of output (at target in month 0)
+    short = np.zeros((S, R), dtype=bool)  # inputs fell short of target output last month
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
@@ -170,7 +172,7 @@ def run_reference(prep: Prepared) -> RunArrays:
         in_force = utilisation.copy()  # (P,) utilisation during this month
         effective = prep.capacity_per_month[t] * utilisation  # (P,)
         need = require(
-            prep, t, N, intensity, share, effective, user_stock, initial_stock, components
+            prep, t, N, intensity, share, effective, user_stock, initial_stock, components, short
         )
         got = supply(
             prep,
@@ -186,7 +188,7 @@ def run_reference(prep: Prepared) -> RunArrays:
             since,
         )
         prices = price(prep, need.use, got.available)
-        used = make(prep, N, intensity, need, got, price_prev, user_stock, components)
+        used = make(prep, N, intensity, need, got, price_prev, user_stock, components, short)
         user_stock = used.user_stock
         components = used.components
         purchases = refill(prep, t, cap, need, got, price_prev, producer_stock, level)
@@ -231,18 +233,18 @@ def require(
     user_stock: FloatArray,
     initial_stock: FloatArray,
     components: FloatArray,
+    short: BoolArray,
 ) -> Required:
     """1. Require, downstream → upstream: use requirement, requests, required activity.
     In month 0 the user stock and the component stock ``components`` (in place) and
-    ``initial_stock`` start at their target. Sectors ask for N plus component restoration."""
+    ``initial_stock`` start at their target. Sectors ask for N plus component restoration
+    (none after a month ``short`` of inputs)."""
     R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
     wanted_components = prep.component_days[:, None] * N / DAYS_PER_MONTH  # (S, R)
     if t == 0:
         components[...] = wanted_components
-    restock = (
-        np.maximum(wanted_components - components, 0.0)
-        / (prep.component_restoration_months[:, None])
-    )
+    gap = np.maximum(wanted_components - components, 0.0)
+    restock = np.where(short, 0.0, gap / prep.component_restoration_months[:, None])
     sector_need = np.einsum("sr,rsc->rsc", N + restock, intensity)  # (R, S, C)
     U = sector_need.sum(axis=1) + prep.user_sink
     request = np.zeros((R, C))
@@ -367,11 +369,12 @@ def make(
     price_prev: FloatArray,
     user_stock: FloatArray,
     components: FloatArray,
+    short: BoolArray,
 ) -> Made:
     """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity) plus
     a draw on built components of up to the rest of the target; inputs beyond the target
     restock components (up to the restoration asked for); then consumption and the user
-    inventory."""
+    inventory. ``short`` (in place) records which sectors' inputs fell short of target."""
     R, C, S = len(prep.regions), len(prep.commodities), len(prep.sectors)
     ratio, sector_need = got.ratio, need.sector_need
     target = N.copy()
@@ -393,6 +396,7 @@ def make(
         for s in range(S):
             uses = intensity[r, s] > 0
             possible = (for_sectors[s, uses] / intensity[r, s, uses]).min(initial=np.inf)
+            short[s, r] = possible < target[s, r] * (1 - SHORT_TOLERANCE)
             direct = max(min(target[s, r], possible), 0.0)
             draw = min(max(target[s, r] - direct, 0.0), stock[s, r])
             restocked = min(max(possible - direct, 0.0), need.restock[s, r])

@@ -93,6 +93,7 @@ def run_vectorized(
         level=batch.stockpiles.initial.copy(),
         qualify_since=np.full((B, R, C), -1.0),
         components=np.zeros((B, S, R)),
+        component_short=np.zeros((B, S, R), dtype=np.bool_),
         price_prev=np.broadcast_to(batch.chain.price0, (B, R, C)).copy(),
     )
     month = _month(B, shapes, state, full_trade, refills)

@@ -118,6 +118,7 @@ def month_kernel(
             out.process_consumption[b],
             out.consumption[b],
             state.components[b],
+            state.component_short[b],
             work,
         )
         if refills:

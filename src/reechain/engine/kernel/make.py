@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reechain.engine.groups import ChainArrays, FloatArray, IntArray, Processes, Work
+from reechain.engine.components import SHORT_TOLERANCE
+from reechain.engine.groups import BoolArray, ChainArrays, FloatArray, IntArray, Processes, Work
 from reechain.engine.jit import njit
 
 
@@ -52,6 +53,7 @@ def make(
     consumed_p: FloatArray,
     consumed: FloatArray,
     comp: FloatArray,
+    short: BoolArray,
     work: Work,
 ) -> None:
     """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity) plus
@@ -92,6 +94,7 @@ def make(
             # nothing needed: nothing given, nothing made (target 0), nothing used
             for s in range(S):
                 made[s, r] = 0.0
+                short[s, r] = False
             for c in range(C):
                 consumed[r, c] = consumed_p[r, c] + ratio[r, c] * user_sink[r, c]
                 us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)
@@ -113,6 +116,7 @@ def make(
                 possible[s] = min(possible[s], for_sectors[k] / intensity[r, s, c])
         # inputs first, then a draw on built components; inputs beyond target restock
         for s in range(S):
+            short[s, r] = possible[s] < target[s, r] * (1 - SHORT_TOLERANCE)
             direct = max(min(target[s, r], possible[s]), 0.0)
             draw = min(max(target[s, r] - direct, 0.0), comp[s, r])
             restocked = min(max(possible[s] - direct, 0.0), work.restock[s, r])

@@ -46,12 +46,14 @@ def require(
     # built components: at target in month 0; sectors ask for N + restoration
     days, restore_months = chain.component_days, chain.component_restoration_months
     comp, need_units, restock = state.components[b], work.need_units, work.restock
+    short = state.component_short[b]
     for s in range(S):
         for r in range(R):
             want = days[s] * N[s, r] / DAYS_PER_MONTH
             if t == 0:
                 comp[s, r] = want
-            restock[s, r] = max(want - comp[s, r], 0.0) / restore_months[s]
+            gap = max(want - comp[s, r], 0.0)
+            restock[s, r] = 0.0 if short[s, r] else gap / restore_months[s]
             need_units[s, r] = N[s, r] + restock[s, r]
     # regions without end use (N = 0 for every sector) have no sector terms: all zero
     for r in range(R):
