@@ -94,12 +94,13 @@ def test_every_command_in_the_tutorial_runs() -> None:
 def kpi_table_names() -> set[str]:
     text = (ROOT / "README.md").read_text()
     section = text.split("[start:kpis]")[1].split("[end:kpis]")[0]
-    return set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+    first_cells = re.findall(r"^\| ([^|]+) \|", section, re.MULTILINE)
+    return {name for cell in first_cells for name in re.findall(r"`(\w+)`", cell)}
 
 
-def test_the_kpi_table_defines_exactly_the_kpis_results_carry() -> None:
+def test_the_kpi_table_defines_every_kpi_results_carry() -> None:
     import reechain
 
     results = reechain.run_scenario("dy-restriction", months=6).results
     keys = {*sector_kpis(results)[0], *commodity_kpis(results)[0]}
-    assert kpi_table_names() == keys - {"region", "sector", "commodity"}
+    assert keys - {"region", "sector", "commodity"} <= kpi_table_names()

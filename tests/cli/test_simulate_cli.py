@@ -159,3 +159,22 @@ def test_plot_of_one_commodity_draws_its_price_by_region(tmp_path: Path) -> None
     svg = out.read_text()
     assert "price, multiple of baseline" in svg
     assert "dy-restriction: Dy_oxide, JPN" in svg
+
+
+def test_json_totals_state_value_added_beside_gross_output_and_job_months() -> None:
+    """Each scenario's totals: value added lost below gross output lost; job-months the sum
+    of the rows'; the peak of jobs idle at once no larger than the sum of each row's peak."""
+    code, out, _ = run("magnet-ban", "--format", "json", "--horizon", "12")
+    assert code == 0
+    body = json.loads(out)
+    (totals,) = body["totals_by_scenario"]
+    rows = body["kpis_by_region_and_sector"]
+    gross = sum(r["cumulative_value_lost_usd"] for r in rows)
+    added = sum(r["cumulative_value_added_lost_usd"] for r in rows)
+    assert totals["gross_output_lost_usd"] > 0
+    assert abs(totals["gross_output_lost_usd"] - gross) <= 1e-9 * gross
+    assert abs(totals["value_added_lost_usd"] - added) <= 1e-9 * gross
+    assert 0 < totals["value_added_lost_usd"] < totals["gross_output_lost_usd"]
+    job_months = sum(r["job_months"] for r in rows)
+    assert abs(totals["job_months"] - job_months) <= 1e-9 * job_months
+    assert 0 < totals["peak_jobs_at_risk"] <= sum(r["peak_jobs_at_risk"] for r in rows)

@@ -79,9 +79,12 @@ def test_run_batch_is_simulate_reduced_on_the_library(
                 "priced_out_units": res.priced_out_units.sum(axis=0),
                 "value_lost_usd": res.value_lost_usd.sum(axis=0),
                 "peak_shortfall_pct": share_pct(lost, base_out).max(axis=0),
+                "value_added_lost_usd": res.value_added_lost_usd.sum(axis=0),
                 "peak_jobs_at_risk": res.jobs_at_risk.max(axis=0),
+                "job_months": res.jobs_at_risk.sum(axis=0),
                 "months_to_recovery": recovery,
                 "monthly_value_lost_usd": res.value_lost_usd.sum(axis=1),
+                "monthly_jobs_at_risk": res.jobs_at_risk.sum(axis=1),
                 "material_shortfall_t": res.material_shortfall.sum(axis=0),
                 "peak_material_shortfall_pct": share_pct(res.material_shortfall, base_req).max(
                     axis=0

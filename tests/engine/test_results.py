@@ -38,7 +38,9 @@ def test_months_to_recovery() -> None:
 
 def test_kpis_of_a_hand_worked_restriction() -> None:
     """The 40 % restriction of test_examples: JPN loses 2, 2, 2 units (of 5) in months 1–3,
-    so peak 40 %, cumulative 6 units = 600 USD, recovered 3 months after the first loss;
+    so peak 40 %, cumulative 6 units = 600 USD of gross output (186 USD of value added),
+    0.24 jobs idle in each of 3 months = 0.72 job-months, recovered 3 months after the first
+    loss;
     JPN's ox has no inventory: 0 days of cover at onset; shortfall 2 t in months 1–2.
     """
     event = {
@@ -63,6 +65,9 @@ def test_kpis_of_a_hand_worked_restriction() -> None:
     assert jpn["cumulative_value_lost_usd"] == pytest.approx(600)
     assert jpn["months_to_recovery"] == 3
     assert jpn["peak_jobs_at_risk"] == pytest.approx(2 * 12 * 0.01)
+    assert jpn["job_months"] == pytest.approx(3 * 2 * 12 * 0.01)
+    # s1 has no value-added row of its own: the manufacturing average, 0.31, applies
+    assert jpn["cumulative_value_added_lost_usd"] == pytest.approx(600 * 0.31)
     ox = next(k for k in commodity_kpis(res) if k["region"] == "JPN" and k["commodity"] == "ox")
     assert ox["days_of_cover_at_onset"] == 0
     assert ox["cumulative_shortfall_t"] == pytest.approx(4)

@@ -56,7 +56,7 @@ def test_the_first_page_is_the_whole_executive_summary(pdf_pages: tuple[Path, li
 
 def test_numbers_are_japans_with_a_range_from_uncertain_inputs(japan: Briefing) -> None:
     how_bad = japan.summary["how_bad"]
-    match = re.search(r"\$([\d.]+) bn of output value lost in Japan.*90 % range \$([\d.]+) "
+    match = re.search(r"\$([\d.]+) bn of gross output lost in Japan.*90 % range \$([\d.]+) "
                       r"(bn|m) to \$([\d.]+) bn over 4 runs", how_bad)  # fmt: skip
     assert match, how_bad
     assert japan.headline[0]["note"].startswith("Japan, all sectors")

@@ -42,8 +42,10 @@ def test_html_briefing_has_numbers_figures_assumptions_and_sources(
     for heading in ("Executive summary", "What people feel", "Figures", "Assumptions", "Sources"):
         assert f"<h2>{heading}</h2>" in html
     assert html.count('src="data:image/png;base64,') == 3
-    assert "Value of end-use output lost" in html
-    assert "Jobs at risk" in html
+    for label in ("Value added (GDP) lost", "Gross output lost", "Job-months lost"):
+        assert label in html
+    assert "Jobs at risk at the peak" in html
+    assert "the most jobs idle in one month" in html
     # the scenario's own events and policies are stated
     assert "export restriction" in html
     assert "partner preference" in html

@@ -83,3 +83,17 @@ def test_sampled_inputs_give_a_sensitivity_ranking(sample_chain: Chain) -> None:
     ranking = summarize(result, ["sensitivity"])["sensitivity"]
     assert len(ranking) == len(result.inputs)
     assert {"rate export_restriction", "elasticity Dy_oxide"} <= {r["input"] for r in ranking}
+
+
+def test_value_added_lost_is_reported_beside_gross_output(sample_chain: Chain) -> None:
+    """The world and each region get a value-added (GDP) distribution: each history's gross
+    output lost by sector and region × that sector's value-added ratio, summed."""
+    result = simulate_risk(sample_chain, 20, seed=3, horizon_months=24)
+    rows = {(r["dimension"], r["key"], r["measure"]): r for r in summarize(result)["distribution"]}
+    gross = rows[("world", "all", "cumulative_value_lost_usd")]
+    added = rows[("world", "all", "cumulative_value_added_lost_usd")]
+    assert result.value_added_ratio is not None
+    want = (result.figures.value_sector_region * result.value_added_ratio[None]).sum(axis=(1, 2))
+    assert added["mean"] == pytest.approx(float(want.mean()), rel=1e-12)
+    assert 0 < added["mean"] < gross["mean"]
+    assert ("region", "JPN", "cumulative_value_added_lost_usd") in rows

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from reechain.cli.output import OutputFormat, emit, json_text
 from reechain.cli.state import state
-from reechain.engine.results import Results, price_index, sector_kpis
+from reechain.engine.results import Results, headline_kpis, price_index, sector_kpis
 from reechain.errors import InputError
 from reechain.workflows import simulate as workflows
 
@@ -26,8 +26,9 @@ TABLE_COLUMNS = (
     "region",
     "sector",
     "peak_shortfall_pct",
+    "cumulative_value_added_lost_usd",
     "cumulative_value_lost_usd",
-    "months_to_recovery",
+    "job_months",
 )
 
 
@@ -171,13 +172,14 @@ def simulate_command(
         return
     reference = next((r for r in results if r.scenario == compare), None) if compare else None
     kpis = _kpi_records(shown, reference)
+    totals = [{"scenario": r.scenario, **headline_kpis(r)} for r in shown]
     at_risk: list[dict[str, Any]] = []
     if bom is not None:
         from reechain.workflows.metrics import read_bom
 
         items = read_bom(bom, chain)
         at_risk = [row for r in shown for row in workflows.units_at_risk(r, items)]
-    _show(kpis, at_risk, fmt, out, bom is not None, results[0].months)
+    _show(kpis, totals, at_risk, fmt, out, bom is not None, results[0].months)
 
 
 def _kpi_records(results: list[Results], reference: Results | None) -> list[dict[str, Any]]:
@@ -201,6 +203,7 @@ def _kpi_records(results: list[Results], reference: Results | None) -> list[dict
 
 def _show(
     kpis: list[dict[str, Any]],
+    totals: list[dict[str, Any]],
     at_risk: list[dict[str, Any]],
     fmt: OutputFormat,
     out: Path | None,
@@ -208,7 +211,11 @@ def _show(
     months: int,
 ) -> None:
     if fmt is OutputFormat.JSON:
-        body: dict[str, Any] = {"horizon_months": months, "kpis_by_region_and_sector": kpis}
+        body: dict[str, Any] = {
+            "horizon_months": months,
+            "totals_by_scenario": totals,
+            "kpis_by_region_and_sector": kpis,
+        }
         if with_bom:
             body["units_at_risk_by_month"] = at_risk
         text = json_text(body)

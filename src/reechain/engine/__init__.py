@@ -51,6 +51,7 @@ from reechain.engine.results import (
     Results,
     commodity_kpis,
     compare,
+    headline_kpis,
     sector_kpis,
     simulate,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "commodity_kpis",
     "compare",
     "default_chunk_size",
+    "headline_kpis",
     "months_to_recovery",
     "prepare",
     "prepare_batch",

@@ -55,6 +55,12 @@ class ChainArrays(NamedTuple):
     """(C, C) value weights of the joint separation baskets that make each commodity."""
     market: FloatArray
     """(4,) the price step's H, λ, θ, ω (:data:`MARKET_FIELDS`)."""
+    qualification_months: FloatArray
+    """(C,) months a buyer needs to qualify a new supplier."""
+    component_days: FloatArray
+    """(S,) days of output held as built components."""
+    component_restoration_months: FloatArray
+    """(S,)"""
     sector_key_commodity: IntArray
     """(S,) −1 if none."""
     pair_sector: IntArray
@@ -197,6 +203,12 @@ class State(NamedTuple):
     """(B, P)"""
     level: FloatArray
     """(B, Q) stockpile levels."""
+    qualify_since: FloatArray
+    """(B, R, C) month of each requester's first shortfall after round 1 (−1: none yet)."""
+    components: FloatArray
+    """(B, S, R) built components, units of output."""
+    component_short: BoolArray
+    """(B, S, R) inputs fell short of target output last month (no restoration asked)."""
     price_prev: FloatArray
     """(B, R, C) last month's price."""
 
@@ -286,3 +298,9 @@ class Work(NamedTuple):
     """(R, C) price multiples after partial adjustment."""
     linked: FloatArray
     """(R, C) price multiples after co-product linkage."""
+    need_units: FloatArray
+    """(S, R) N + component restoration."""
+    restock: FloatArray
+    """(S, R) component restoration asked for."""
+    from_inputs: FloatArray
+    """(S,) units made from the month's inputs (restocking included)."""

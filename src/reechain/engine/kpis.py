@@ -14,8 +14,14 @@ Definitions (decisions where DESIGN.md is silent):
   N is not a loss;
 - **rationed** = the part of it below the target, min(lost, max(target − output, 0));
   **priced out** = the rest (target cut by price);
-- **value lost** = lost units × value per unit (USD); **jobs at risk** = lost units per
-  month × 12 × jobs per unit (jobs per unit of annual output), a monthly reading;
+- **value lost** (gross output lost) = lost units × value per unit (USD); **value added
+  lost** = value lost × the sector's value-added ratio in that region
+  (:mod:`reechain.engine.value_added`): the GDP the losing sector no longer produces;
+- **jobs at risk** = lost units per month × 12 × jobs per unit (jobs per unit of annual
+  output): the jobs idle in that month; **job-months** = the sum of jobs at risk over
+  months (one job idle for one month is one job-month), and **peak jobs at risk** of a
+  group of sectors and regions = the largest over months of their jobs at risk summed in
+  the month (never a sum of each sector's own peak, which fall in different months);
 - **material shortfall** = max(U − A, 0) − the baseline run's, at least 0, in commodity
   units;
 - **shares** (peak shortfall %) = 100 × part ÷ whole where whole > 0, else 0;
@@ -73,6 +79,31 @@ def value_lost_usd(
     """lost × value per unit, USD."""
     value: FloatArray = np.multiply(lost, value_per_unit, out=out)
     return value
+
+
+def value_added_lost_usd(
+    lost: FloatArray,
+    value_per_unit: FloatArray,
+    ratio: FloatArray,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """lost × value per unit × value-added ratio, USD (GDP lost)."""
+    value: FloatArray = np.multiply(lost, value_per_unit, out=out)
+    np.multiply(value, ratio, out=value)
+    return value
+
+
+def job_months(jobs: FloatArray, axis: int = 0) -> FloatArray:
+    """Σ over months (``axis``) of jobs at risk: job-months."""
+    total: FloatArray = np.sum(jobs, axis=axis)
+    return total
+
+
+def peak_jobs(jobs: FloatArray, axes: tuple[int, ...]) -> FloatArray:
+    """max over months (the first axis) of jobs at risk summed over ``axes`` in each month:
+    the most jobs idle at once in the group (not a sum of each member's own peak)."""
+    peak: FloatArray = np.sum(jobs, axis=axes).max(axis=0)
+    return peak
 
 
 def jobs_at_risk(

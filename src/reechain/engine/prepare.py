@@ -45,7 +45,7 @@ Decisions the design leaves open, made here (see also the engine's module docstr
   affected links, in the same way as a licensing delay (goods in transit do not arrive).
 - **Demand shocks** multiply end-use requirement by (1 + change) in their window (several
   multiply). **Substitution** multiplies a sector's intensity by (1 − reduction) from
-  start + lag on.
+  start + lag on; then grade switching and thrifting (:mod:`reechain.engine.switching`).
 - **New capacity** adds a process (recipe: the one given, else that of the region's first
   process at that stage, else of the first process at that stage) whose availability ramps
   linearly from 1/ramp in its start month to 1, at its template's maximum utilisation. Its
@@ -56,7 +56,8 @@ Decisions the design leaves open, made here (see also the engine's module docstr
 - **Price floors** raise the required activity of covered processes (in the covered
   regions, producing the commodity) to at least their baseline activity in the window.
   **Sector priority** gives ranks per region (listed sectors first, in order; the others
-  after, pro rata). **Partner preference** marks the partner regions per commodity.
+  after, pro rata; else :mod:`reechain.engine.priority`'s). **Partner preference** marks
+  the partner regions per commodity.
 - **Market signals** (:mod:`reechain.engine.scarcity`): while a restriction is in force its
   targeted importers' inventory target of the restricted commodities is raised by the
   precaution share, and its exporter is marked as restricting them (the wedge); the
@@ -83,6 +84,7 @@ from reechain.chain import Chain
 from reechain.chain.pipeline import Online
 from reechain.chain.pipeline import online as pipeline_online
 from reechain.engine.caps import delay_caps, month_caps, restriction_caps
+from reechain.engine.components import component_stocks
 from reechain.engine.curves import (
     check_stages,
     demand_path_array,
@@ -91,12 +93,16 @@ from reechain.engine.curves import (
     ramp,
     template,
 )
+from reechain.engine.lags import qualification_months
 from reechain.engine.market import MarketParameters, heavy_mask, load_market
 from reechain.engine.online import place_online, shift_online
+from reechain.engine.priority import default_ranks
 from reechain.engine.scarcity import announced, coproduct_weights
 from reechain.engine.select import name_mask, region_mask, regions_of
 from reechain.engine.sourcing import base_shares, shift_shares
 from reechain.engine.stockpiles import stockpiles
+from reechain.engine.switching import apply_switching
+from reechain.engine.value_added import value_added_ratio
 from reechain.scenario.models import (
     CapacityOutage,
     DemandShock,
@@ -187,12 +193,22 @@ class Prepared:
     """(C, C) row c: value weights of the joint separation baskets that make c."""
     market: MarketParameters
     """The price step's parameters (``elasticity`` above is already scaled)."""
+    qualification_months: FloatArray
+    """(C,) months to qualify a new supplier (:mod:`reechain.engine.lags`)."""
+    component_days: FloatArray
+    """(S,) days of output in built components (:mod:`reechain.engine.components`)."""
+    component_restoration_months: FloatArray
+    """(S,)"""
     sector_key_commodity: IntArray
     """(S,) the input with the largest cost share (intensity × price), −1 if none."""
     value_usd_per_unit: FloatArray
     """(S, R)"""
     jobs_per_unit: FloatArray
     """(S, R) jobs per unit of output per year."""
+    value_added_ratio: FloatArray
+    """(S, R) value added ÷ gross output (:mod:`reechain.engine.value_added`)."""
+    adjustment_cost_usd_per_unit: FloatArray
+    """(T, S, R) USD per unit made (:mod:`reechain.engine.switching`)."""
     sector_rank: IntArray
     """(R, S) allocation rank of scarce inputs (0 first); equal ranks share pro rata."""
     partner_mask: BoolArray
@@ -381,6 +397,7 @@ def prepare(
             r_mask = region_mask(chain, policy.regions)
             if t0 < T:
                 intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
+    intensity, adjustment_cost = apply_switching(chain, scenario, intensity)
 
     # --- trade caps ------------------------------------------------------------------------
     flow = chain.trade_matrix / 12  # (C, R, R)
@@ -405,7 +422,7 @@ def prepare(
             cm = name_mask(chain.commodities, policy.commodities, chain.commodity_index)
             for c in np.nonzero(cm)[0].tolist():
                 partner[c, members] = True
-    rank = np.zeros((R, S), dtype=np.int64)
+    rank = default_ranks(chain)
     for policy in policies:
         if isinstance(policy, SectorPriority):
             r_mask = region_mask(chain, policy.regions)
@@ -468,9 +485,14 @@ def prepare(
         restricting=restricting,
         coproduct_weights=coproduct_weights(chain),
         market=market,
+        qualification_months=qualification_months(chain),
+        component_days=component_stocks(chain)[0],
+        component_restoration_months=component_stocks(chain)[1],
         sector_key_commodity=key.astype(np.int64),
         value_usd_per_unit=np.asarray(chain.value_usd_per_unit),
         jobs_per_unit=np.asarray(chain.jobs_per_unit),
+        value_added_ratio=value_added_ratio(chain),
+        adjustment_cost_usd_per_unit=adjustment_cost,
         sector_rank=rank,
         partner_mask=partner,
         floor_commodity=np.array(

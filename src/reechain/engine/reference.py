@@ -9,8 +9,8 @@ be read beside DESIGN.md section 4, step by step:
 2. **Produce, trade, buffer** (upstream → downstream, stage by stage, so deliveries reach
    the next stage in the same month): produce; trade round 1 (min(share × request, cap),
    pro rata when a supplier is short); trade round 2 (water-filling of leftovers, suppliers
-   in region-index order, partners first where set); buffer (user inventory first, then
-   strategic stockpiles on their triggers).
+   in region-index order, partners first where set, on qualified links only); buffer (user
+   inventory first, then strategic stockpiles on their triggers).
 3. **Price** from expected scarcity: expected cover x = (stocks on hand + H × inflow) ÷
    (inventory target + H × requirement); the clearing multiple x^(1/ε); the price moves a
    share λ of the way there (in logs) each month; co-products are linked to their
@@ -55,6 +55,12 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   region); the wedge m ≥ θ × the world's linked m (the other regions' mean weighted by
   this month's use U; 1 where they use none) for a restricting exporter; capped. The
   sector's price signal is its key input (largest intensity × P₀).
+- **Qualification** (DESIGN.md §4, "suppliers are replaced only after a qualification
+  lag"): round 2 ships to a requester only from its current suppliers (sourcing share > 0
+  this month, the domestic link included) until the qualification lag of the commodity's
+  stage has passed since the requester's first month with a request round 1 left unmet;
+  from then on, from any supplier. The clock never restarts (a qualified supplier stays
+  qualified). With a lag of 0 every supplier may serve at once.
 - **Round 2** includes the domestic link (a supplier's leftover may serve its own users'
   unmet requests); domestic links are never capped. Partner preference applies to
   suppliers inside the partner set: they serve partners' unmet requests first.
@@ -71,18 +77,22 @@ Decisions where DESIGN.md is silent (the preparation's own are in
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reechain.engine.arrays import RunArrays, run_shapes
+from reechain.engine.components import SHORT_TOLERANCE
 from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
+from reechain.engine.lags import QUALIFY_TOLERANCE
 from reechain.engine.prepare import Prepared
 from reechain.engine.reference_trade import trade
 from reechain.units import DAYS_PER_MONTH, KG_PER_T
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 class Required(NamedTuple):
@@ -95,7 +105,9 @@ class Required(NamedTuple):
     activity: FloatArray
     """(P,) required activity."""
     sector_need: FloatArray
-    """(R, S, C) N × intensity."""
+    """(R, S, C) (N + component restoration) × intensity."""
+    restock: FloatArray
+    """(S, R) component restoration asked for, units of output."""
 
 
 class Supplied(NamedTuple):
@@ -132,6 +144,8 @@ class Made(NamedTuple):
     """(R, C)"""
     user_stock: FloatArray
     """(R, C) at the end of the month."""
+    components: FloatArray
+    """(S, R) built components at the end of the month, units of output."""
 
 
 def run_reference(prep: Prepared) -> RunArrays:
@@ -158,6 +172,9 @@ def run_reference(prep: Prepared) -> RunArrays:
     producer_stock = np.zeros((R, C))
     utilisation = prep.utilisation0.copy()
     level = prep.stockpile_initial.copy()
+    since = np.full((R, C), -1.0)  # month of each buyer's first shortfall (−1: none yet)
+    components = np.zeros((S, R))  # built components, units of output (at target in month 0)
+    short = np.zeros((S, R), dtype=bool)  # inputs fell short of target output last month
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
@@ -166,13 +183,26 @@ def run_reference(prep: Prepared) -> RunArrays:
         cap = prep.link_cap[t]  # (C, R, R)
         in_force = utilisation.copy()  # (P,) utilisation during this month
         effective = prep.capacity_per_month[t] * utilisation  # (P,)
-        need = require(prep, t, N, intensity, share, effective, user_stock, initial_stock)
+        need = require(
+            prep, t, N, intensity, share, effective, user_stock, initial_stock, components, short
+        )
         got = supply(
-            prep, t, share, cap, need, effective, user_stock, producer_stock, level, price_prev
+            prep,
+            t,
+            share,
+            cap,
+            need,
+            effective,
+            user_stock,
+            producer_stock,
+            level,
+            price_prev,
+            since,
         )
         prices = price(prep, t, need, got, user_stock, producer_stock, price_prev)
-        used = make(prep, N, intensity, need, got, price_prev, user_stock)
+        used = make(prep, N, intensity, need, got, price_prev, user_stock, components, short)
         user_stock = used.user_stock
+        components = used.components
         purchases = refill(prep, t, cap, need, got, price_prev, producer_stock, level)
         paid = floors(prep, t, prices, got.output)
         utilisation = next_utilisation(prep, t, need.activity, utilisation)
@@ -214,11 +244,20 @@ def require(
     effective: FloatArray,
     user_stock: FloatArray,
     initial_stock: FloatArray,
+    components: FloatArray,
+    short: BoolArray,
 ) -> Required:
     """1. Require, downstream → upstream: use requirement, requests, required activity.
-    In month 0 the user stock (in place) and ``initial_stock`` start at their target."""
+    In month 0 the user stock and the component stock ``components`` (in place) and
+    ``initial_stock`` start at their target. Sectors ask for N plus component restoration
+    (none after a month ``short`` of inputs)."""
     R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
-    sector_need = np.einsum("sr,rsc->rsc", N, intensity)  # (R, S, C)
+    wanted_components = prep.component_days[:, None] * N / DAYS_PER_MONTH  # (S, R)
+    if t == 0:
+        components[...] = wanted_components
+    gap = np.maximum(wanted_components - components, 0.0)
+    restock = np.where(short, 0.0, gap / prep.component_restoration_months[:, None])
+    sector_need = np.einsum("sr,rsc->rsc", N + restock, intensity)  # (R, S, C)
     U = sector_need.sum(axis=1) + prep.user_sink
     request = np.zeros((R, C))
     required_activity = np.zeros(P)
@@ -236,7 +275,7 @@ def require(
             required_activity[p] = _required_activity(prep, p, effective, from_processes)
             required_activity[p] = max(required_activity[p], prep.floor_activity_per_month[t, p])
             U[prep.process_region[p]] += required_activity[p] * prep.process_inputs[p]
-    return Required(U, request, required_activity, sector_need)
+    return Required(U, request, required_activity, sector_need, restock)
 
 
 def supply(
@@ -250,9 +289,11 @@ def supply(
     producer_stock: FloatArray,
     level: FloatArray,
     price_prev: FloatArray,
+    since: FloatArray,
 ) -> Supplied:
     """2. Produce, trade, buffer, upstream → downstream, so deliveries reach the next stage
-    in the same month (``producer_stock`` and stockpile ``level`` change in place)."""
+    in the same month (``producer_stock``, stockpile ``level`` and the qualification clocks
+    ``since`` change in place)."""
     R, C, P = len(prep.regions), len(prep.commodities), len(prep.processes)
     U, request = need.use, need.request
     A = np.zeros((R, C))
@@ -274,7 +315,12 @@ def supply(
         for c in cs_idx:
             has = output[:, c] + producer_stock[:, c]
             shipped[c] = trade(
-                share[c] * request[None, :, c], cap[c], has, request[:, c], prep.partner_mask[c]
+                share[c] * request[None, :, c],
+                cap[c],
+                has,
+                request[:, c],
+                prep.partner_mask[c],
+                partial(qualify, prep, t, c, share[c], request[:, c], since=since),
             )
             producer_stock[:, c] = np.maximum(has - shipped[c].sum(axis=1), 0.0)
             D[:, c] = shipped[c].sum(axis=0)
@@ -292,6 +338,28 @@ def supply(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
     return Supplied(activity, output, shipped, D, draw, released, A, ratio)
+
+
+def qualify(
+    prep: Prepared,
+    t: int,
+    c: int,
+    share: FloatArray,
+    request: FloatArray,
+    ship: FloatArray,
+    *,
+    since: FloatArray,
+) -> BoolArray:
+    """Return (R, R) the links on which round 2 may ship commodity ``c`` in month ``t``:
+    a requester's current suppliers (sourcing share > 0), and every supplier once the
+    qualification lag has passed since its first shortfall. A requester's clock (``since``,
+    changed in place) starts in the first month round 1's ``ship`` leaves its request unmet
+    (by more than ``QUALIFY_TOLERANCE`` of it)."""
+    short = request - ship.sum(axis=0) > QUALIFY_TOLERANCE * request
+    since[:, c] = np.where((since[:, c] < 0) & short, t, since[:, c])
+    ready = (since[:, c] >= 0) & (t >= since[:, c] + prep.qualification_months[c])
+    allowed: BoolArray = (share > 0) | ready[None, :]
+    return allowed
 
 
 def price(
@@ -343,9 +411,13 @@ def make(
     got: Supplied,
     price_prev: FloatArray,
     user_stock: FloatArray,
+    components: FloatArray,
+    short: BoolArray,
 ) -> Made:
-    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity); then
-    consumption and the user inventory."""
+    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity) plus
+    a draw on built components of up to the rest of the target; inputs beyond the target
+    restock components (up to the restoration asked for); then consumption and the user
+    inventory. ``short`` (in place) records which sectors' inputs fell short of target."""
     R, C, S = len(prep.regions), len(prep.commodities), len(prep.sectors)
     ratio, sector_need = got.ratio, need.sector_need
     target = N.copy()
@@ -358,6 +430,8 @@ def make(
     consumed_by_processes = np.zeros((R, C))
     np.add.at(consumed_by_processes, prep.process_region, process_use)
     made = np.zeros((S, R))
+    from_inputs = np.zeros((S, R))  # units made from this month's inputs
+    stock = components.copy()
     for r in range(R):
         for_sectors = share_by_rank(
             ratio[r] * sector_need[r].sum(axis=0), sector_need[r], prep.sector_rank[r]
@@ -365,11 +439,17 @@ def make(
         for s in range(S):
             uses = intensity[r, s] > 0
             possible = (for_sectors[s, uses] / intensity[r, s, uses]).min(initial=np.inf)
-            made[s, r] = max(min(target[s, r], possible), 0.0)
-    consumed_by_sectors = np.einsum("sr,rsc->rc", made, intensity)
+            short[s, r] = possible < target[s, r] * (1 - SHORT_TOLERANCE)
+            direct = max(min(target[s, r], possible), 0.0)
+            draw = min(max(target[s, r] - direct, 0.0), stock[s, r])
+            restocked = min(max(possible - direct, 0.0), need.restock[s, r])
+            made[s, r] = direct + draw
+            from_inputs[s, r] = direct + restocked
+            stock[s, r] += restocked - draw
+    consumed_by_sectors = np.einsum("sr,rsc->rc", from_inputs, intensity)
     consumed = consumed_by_processes + consumed_by_sectors + ratio * prep.user_sink
-    stock = np.maximum(user_stock + got.deliveries + got.released - consumed, 0.0)
-    return Made(target, made, consumed, consumed_by_processes, stock)
+    user = np.maximum(user_stock + got.deliveries + got.released - consumed, 0.0)
+    return Made(target, made, consumed, consumed_by_processes, user, stock)
 
 
 def refill(

@@ -4,6 +4,8 @@ a time: :func:`trade` (the kernel's :func:`reechain.engine.kernel.trade.trade`) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from reechain.engine.groups import BoolArray, FloatArray
@@ -12,12 +14,19 @@ __all__ = ["trade", "waterfill"]
 
 
 def trade(
-    wanted: FloatArray, cap: FloatArray, has: FloatArray, request: FloatArray, partners: BoolArray
+    wanted: FloatArray,
+    cap: FloatArray,
+    has: FloatArray,
+    request: FloatArray,
+    partners: BoolArray,
+    qualified: Callable[[FloatArray], BoolArray] | None = None,
 ) -> FloatArray:
     """Return (R, R) one commodity's shipments, supplier × requester: round 1 on ``wanted``
-    (share × request), then round 2 on the leftovers."""
+    (share × request), then round 2 on the leftovers, on the links ``qualified(ship)``
+    allows ((R, R) from round 1's shipments; default: every link)."""
     ship = _trade_round_1(wanted, cap, has)
-    _trade_round_2(ship, cap, has, request, partners)
+    allowed = np.ones(ship.shape, dtype=bool) if qualified is None else qualified(ship)
+    _trade_round_2(ship, cap, has, request, partners, allowed)
     return ship
 
 
@@ -36,8 +45,10 @@ def _trade_round_2(
     has: FloatArray,
     request: FloatArray,
     partners: BoolArray,
+    allowed: BoolArray,
 ) -> None:
-    """Round 2, in place: suppliers in index order offer leftovers to unmet requests."""
+    """Round 2, in place: suppliers in index order offer leftovers to unmet requests on
+    the ``allowed`` (R, R) links (qualified suppliers)."""
     R = len(has)
     for i in range(R):
         leftover = has[i] - ship[i].sum()
@@ -46,7 +57,7 @@ def _trade_round_2(
         groups = [partners, ~partners] if partners[i] and partners.any() else [np.ones(R, bool)]
         for members in groups:
             unmet = np.maximum(request - ship.sum(axis=0), 0.0) * members
-            room = np.maximum(cap[i] - ship[i], 0.0)
+            room = np.where(allowed[i], np.maximum(cap[i] - ship[i], 0.0), 0.0)
             given = waterfill(leftover, unmet, np.minimum(unmet, room))
             ship[i] += given
             leftover -= given.sum()

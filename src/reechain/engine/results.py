@@ -6,9 +6,10 @@ demand path, no events, no policies) with the vectorized engine (or, with
 :class:`Results`: monthly arrays with documented axes and the shortfalls between the two.
 
 The shortfall and KPI definitions are those of :mod:`reechain.engine.kpis` (lost units,
-rationed and priced out, value lost, jobs at risk, material shortfall, months to
-recovery); per region and commodity, **days of cover at onset** = (user inventory +
-strategic stockpiles) at the start of the first event month ÷ daily use requirement.
+rationed and priced out, gross output and value added lost, jobs at risk and job-months,
+material shortfall, months to recovery); per region and commodity, **days of cover at
+onset** = (user inventory + strategic stockpiles) at the start of the first event month ÷
+daily use requirement.
 """
 
 from __future__ import annotations
@@ -26,13 +27,16 @@ from reechain.engine.arrays import RunArrays
 from reechain.engine.batch import stack_prepared
 from reechain.engine.kpis import (
     gap,
+    job_months,
     jobs_at_risk,
     lost_units,
     material_shortfall,
     months_to_recovery,
+    peak_jobs,
     priced_out_units,
     rationed_units,
     share_pct,
+    value_added_lost_usd,
     value_lost_usd,
 )
 from reechain.engine.market import MarketParameters
@@ -71,7 +75,11 @@ class Results:
     priced_out_units: FloatArray
     """(T, S, R) lost because the price cut the target."""
     value_lost_usd: FloatArray
-    """(T, S, R) USD per month."""
+    """(T, S, R) gross output lost, USD per month."""
+    value_added_lost_usd: FloatArray
+    """(T, S, R) value added (GDP) lost, USD per month."""
+    adjustment_cost_usd: FloatArray
+    """(T, S, R) cost of grade switching and thrifting, USD per month."""
     jobs_at_risk: FloatArray
     """(T, S, R) jobs (lost monthly units × 12 × jobs per unit)."""
     material_shortfall: FloatArray
@@ -225,6 +233,10 @@ def compare(
         rationed_units=rationed,
         priced_out_units=priced_out_units(lost, rationed),
         value_lost_usd=value_lost_usd(lost, prep.value_usd_per_unit[None]),
+        value_added_lost_usd=value_added_lost_usd(
+            lost, prep.value_usd_per_unit[None], prep.value_added_ratio[None]
+        ),
+        adjustment_cost_usd=run.end_use_output * prep.adjustment_cost_usd_per_unit,
         jobs_at_risk=jobs_at_risk(lost, prep.jobs_per_unit[None]),
         material_shortfall=material_shortfall(run.requirement, run.available, base_gap),
         stockpile_holder=tuple(prep.regions[r] for r in prep.stockpile_holder),
@@ -246,6 +258,28 @@ def price_index(results: Results) -> FloatArray:
     return np.asarray((results.run.price * weight).sum(axis=(1, 2)) / total)
 
 
+def headline_kpis(results: Results) -> dict[str, float]:
+    """Return the run's totals over every sector and region: gross output and value added
+    lost (USD), job-months, the most jobs idle in one month (the peak of the monthly sum,
+    never a sum of each sector's peak) and the cost of grade switching and thrifting (USD).
+
+    Examples
+    --------
+    >>> import reechain
+    >>> from reechain.engine import simulate
+    >>> res = simulate(reechain.compile_chain(reechain.load_dataset("sample")), months=2)
+    >>> headline_kpis(res)["job_months"]
+    0.0
+    """
+    return {
+        "gross_output_lost_usd": float(results.value_lost_usd.sum()),
+        "value_added_lost_usd": float(results.value_added_lost_usd.sum()),
+        "job_months": float(job_months(results.jobs_at_risk).sum()),
+        "peak_jobs_at_risk": float(peak_jobs(results.jobs_at_risk, (1, 2))),
+        "adjustment_cost_usd": float(results.adjustment_cost_usd.sum()),
+    }
+
+
 def sector_kpis(results: Results) -> list[dict[str, Any]]:
     """Return KPIs per region and sector with a baseline output (records; units in names)."""
     records = []
@@ -265,7 +299,14 @@ def sector_kpis(results: Results) -> list[dict[str, Any]]:
                     "cumulative_rationed_units": float(results.rationed_units[:, s, r].sum()),
                     "cumulative_priced_out_units": float(results.priced_out_units[:, s, r].sum()),
                     "cumulative_value_lost_usd": float(results.value_lost_usd[:, s, r].sum()),
+                    "cumulative_value_added_lost_usd": float(
+                        results.value_added_lost_usd[:, s, r].sum()
+                    ),
                     "peak_jobs_at_risk": float(results.jobs_at_risk[:, s, r].max()),
+                    "job_months": float(job_months(results.jobs_at_risk[:, s, r])),
+                    "cumulative_adjustment_cost_usd": float(
+                        results.adjustment_cost_usd[:, s, r].sum()
+                    ),
                     "months_to_recovery": months_to_recovery(lost, ref),
                 }
             )

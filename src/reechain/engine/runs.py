@@ -2,10 +2,11 @@
 per-scenario KPI arrays, never the full monthly arrays, so memory stays bounded.
 
 The KPIs are those of :mod:`reechain.engine.kpis` (the definitions simulate uses, reduced
-month by month): lost units against the baseline run, split into rationed and priced out, value
-lost, jobs at risk, months to recovery; material shortfall and peak prices per region and
-commodity; price-floor payments. Each scenario's numbers depend on that scenario alone, so
-they are bit-identical for any ``chunk_size``.
+month by month): lost units against the baseline run, split into rationed and priced out,
+gross output and value added lost, jobs at risk and job-months, months to recovery;
+material shortfall and peak prices per region and commodity; price-floor payments. Each
+scenario's numbers depend on that scenario alone, so they are bit-identical for any
+``chunk_size``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from reechain.engine.kpis import (
     priced_out_units,
     rationed_units,
     share_pct,
+    value_added_lost_usd,
     value_lost_usd,
 )
+from reechain.engine.value_added import value_added_ratio
 from reechain.engine.vectorized import BatchRun, run_vectorized
 from reechain.scenario.models import Scenario
 
@@ -65,15 +68,22 @@ class BatchResults:
     priced_out_units: FloatArray
     """(B, S, R)"""
     value_lost_usd: FloatArray
-    """(B, S, R) cumulative."""
+    """(B, S, R) cumulative gross output lost."""
+    value_added_lost_usd: FloatArray
+    """(B, S, R) cumulative value added (GDP) lost."""
     peak_shortfall_pct: FloatArray
     """(B, S, R) max over months of lost ÷ baseline-run output, %."""
     peak_jobs_at_risk: FloatArray
-    """(B, S, R)"""
+    """(B, S, R) max over months of each sector's own jobs at risk."""
+    job_months: FloatArray
+    """(B, S, R) jobs at risk summed over months."""
     months_to_recovery: IntArray
     """(B, S, R) months from first loss to recovery; 0 no loss; −1 not recovered."""
     monthly_value_lost_usd: FloatArray
     """(B, T, R) value lost per month by region (all sectors)."""
+    monthly_jobs_at_risk: FloatArray
+    """(B, T, R) jobs at risk per month by region (all sectors): the peak of a group of
+    regions is the max over months of its sum, never a sum of peaks."""
     material_shortfall_t: FloatArray
     """(B, R, C) cumulative requirement not available beyond the baseline run's."""
     peak_material_shortfall_pct: FloatArray
@@ -174,10 +184,13 @@ class Totals(NamedTuple):
     rationed_units: FloatArray
     priced_out_units: FloatArray
     value_lost_usd: FloatArray
+    value_added_lost_usd: FloatArray
     peak_shortfall_pct: FloatArray
     peak_jobs_at_risk: FloatArray
+    job_months: FloatArray
     months_to_recovery: IntArray
     monthly_value_lost_usd: FloatArray
+    monthly_jobs_at_risk: FloatArray
     material_shortfall_t: FloatArray
     peak_material_shortfall_pct: FloatArray
     peak_price_usd_per_kg: FloatArray
@@ -196,16 +209,20 @@ class _Accumulator:
         self.T = T
         self.value = np.asarray(chain.value_usd_per_unit)
         self.jobs = np.asarray(chain.jobs_per_unit)
+        self.ratio = value_added_ratio(chain)
         z = np.zeros
         self.totals = Totals(
             lost_units=z((B, S, R)),
             rationed_units=z((B, S, R)),
             priced_out_units=z((B, S, R)),
             value_lost_usd=z((B, S, R)),
+            value_added_lost_usd=z((B, S, R)),
             peak_shortfall_pct=z((B, S, R)),
             peak_jobs_at_risk=z((B, S, R)),
+            job_months=z((B, S, R)),
             months_to_recovery=np.zeros((B, S, R), dtype=np.int64),
             monthly_value_lost_usd=z((B, T, R)),
+            monthly_jobs_at_risk=z((B, T, R)),
             material_shortfall_t=z((B, R, C)),
             peak_material_shortfall_pct=z((B, R, C)),
             peak_price_usd_per_kg=z((B, R, C)),
@@ -228,10 +245,14 @@ class _Accumulator:
         value_lost_usd(lost, self.value, out=work)
         k.value_lost_usd[...] += work
         k.monthly_value_lost_usd[:, t] = work.sum(axis=1)
+        value_added_lost_usd(lost, self.value, self.ratio, out=work)
+        k.value_added_lost_usd[...] += work
         share_pct(lost, ref, out=work)
         np.maximum(k.peak_shortfall_pct, work, out=k.peak_shortfall_pct)
         jobs_at_risk(lost, self.jobs, out=work)
         np.maximum(k.peak_jobs_at_risk, work, out=k.peak_jobs_at_risk)
+        k.job_months[...] += work
+        k.monthly_jobs_at_risk[:, t] = work.sum(axis=1)
         loss_month(lost, ref, out=self.hit)
         np.less(self.first, 0, out=self.new)
         np.copyto(self.first, t, where=self.new & self.hit)

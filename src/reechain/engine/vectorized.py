@@ -91,6 +91,9 @@ def run_vectorized(
         initial_stock=np.zeros((B, R, C)),
         utilisation=batch.processes.utilisation0.copy(),
         level=batch.stockpiles.initial.copy(),
+        qualify_since=np.full((B, R, C), -1.0),
+        components=np.zeros((B, S, R)),
+        component_short=np.zeros((B, S, R), dtype=np.bool_),
         price_prev=np.broadcast_to(batch.chain.price0, (B, R, C)).copy(),
     )
     month = _month(B, shapes, state, full_trade, refills)
@@ -169,4 +172,7 @@ def _work(batch: PreparedBatch, full_trade: bool, refills: bool) -> Work:
         part=np.zeros(C),
         moved=np.zeros((R, C)),
         linked=np.zeros((R, C)),
+        need_units=np.zeros((S, R)),
+        restock=np.zeros((S, R)),
+        from_inputs=np.zeros(S),
     )

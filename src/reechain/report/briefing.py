@@ -31,18 +31,13 @@ from reechain.report.summary import (
     monthly_story,
 )
 from reechain.scenario.yamlfile import safe_load
-from reechain.store.run_tables import RunTables
+from reechain.store.run_tables import RunTables, headline_losses
 from reechain.units import usd
 from reechain.version import __version__
 
 if TYPE_CHECKING:
     pass
 
-JOB_COLUMNS = (
-    ("cumulative_job_months", "Job-months at risk", "job-months over the horizon"),
-    ("peak_jobs_at_risk", "Jobs at risk in the worst month", "sum of each sector's worst month"),
-)
-"""The jobs KPI a run has, first found: its column, label and what it counts."""
 
 MODEL_ASSUMPTIONS = (
     "One step is one month; annual figures are divided by 12. Month 0 is January of the "
@@ -103,22 +98,35 @@ def build_briefing(
     months = tables.monthly_commodity["month"].astype(str)
     ks = in_focus(tables.kpis_sector, where)
     kc = in_focus(tables.kpis_commodity, where)
-    value_lost = float(ks["cumulative_value_lost_usd"].sum())
+    losses = headline_losses(ks, in_focus(tables.monthly_sector, where))
     units_lost = ks.groupby("sector")["cumulative_shortfall_units"].sum()
-    jobs_column, jobs_label, jobs_note = next(
-        (c for c in JOB_COLUMNS if c[0] in ks.columns), JOB_COLUMNS[-1]
-    )
-    jobs = float(ks[jobs_column].sum()) if jobs_column in ks.columns else 0.0
     price_rise = _price_multiples(kc, chain)
     top_price = max(price_rise, key=lambda kv: kv[2], default=None)
     exporter = _exporter(scenario)
     headline = [
         {
-            "label": "Value of end-use output lost",
-            "value": usd(value_lost),
-            "note": f"{where.label}, all sectors, {months.iloc[0]} to {months.iloc[-1]}",
+            "label": "Value added (GDP) lost",
+            "value": "—"
+            if losses.value_added_lost_usd is None
+            else usd(losses.value_added_lost_usd),
+            "note": f"{where.label}: the losing sectors' own value added, "
+            f"{months.iloc[0]} to {months.iloc[-1]}",
         },
-        {"label": jobs_label, "value": f"{jobs:,.0f}", "note": f"{where.label}; {jobs_note}"},
+        {
+            "label": "Gross output lost",
+            "value": usd(losses.gross_output_lost_usd),
+            "note": "value of end-use output not made (counts every input again)",
+        },
+        {
+            "label": "Job-months lost",
+            "value": "—" if losses.job_months is None else f"{losses.job_months:,.0f}",
+            "note": "jobs idle, summed over months and sectors",
+        },
+        {
+            "label": "Jobs at risk at the peak",
+            "value": f"{losses.peak_jobs_at_risk:,.0f}",
+            "note": "the most jobs idle in one month, all sectors together",
+        },
         {
             "label": "Products not made",
             "value": _products(units_lost, chain)[0],
@@ -262,9 +270,12 @@ def _extra_cost(chain: Chain, kc: Any, s: int, r: int) -> float:
 
 
 def _sectors(ks: Any, chain: Chain) -> list[dict[str, str]]:
+    added = "cumulative_value_added_lost_usd"
     by = ks.groupby("sector").agg(
         value=("cumulative_value_lost_usd", "sum"),
+        value_added=(added if added in ks else "cumulative_value_lost_usd", "sum"),
         units=("cumulative_shortfall_units", "sum"),
+        jobs=("job_months" if "job_months" in ks else "peak_jobs_at_risk", "sum"),
         peak=("peak_shortfall_pct", "max"),
     )
     by = by[by["value"] > 0].sort_values("value", ascending=False).head(10)
@@ -272,8 +283,10 @@ def _sectors(ks: Any, chain: Chain) -> list[dict[str, str]]:
         {
             "sector": product_label(chain, str(name)),
             "value": usd(float(r["value"])),
+            "value_added": usd(float(r["value_added"])) if added in ks else "—",
             "units": f"{r['units']:,.0f} "
             f"{unit_label(chain.sector_units[chain.sector_index(str(name))])}",
+            "jobs": f"{r['jobs']:,.0f}",
             "peak": f"{r['peak']:.1f} %",
         }
         for name, r in by.iterrows()

@@ -119,7 +119,7 @@ def executive_summary(
             worst.append(f"{product_label(chain, str(sector))} (up to {pct:.0f} %)")
     spread = value_range(comparisons, focus)
     how_bad = (
-        f"{usd(lost)} of output value lost in {focus.label} from {month_label(months[0])} "
+        f"{usd(lost)} of gross output lost in {focus.label} from {month_label(months[0])} "
         f"to {month_label(months[-1])}"
     )
     if spread is not None:

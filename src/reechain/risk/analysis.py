@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from reechain.chain import Chain
+from reechain.engine.value_added import value_added_ratio
 from reechain.risk.chunks import ChunkSummary, element_matrix
 from reechain.risk.engines import Engine
 from reechain.risk.events import EventModel, ModelParameter, model_from_parameters
@@ -66,6 +67,7 @@ def risk_result(
         suppliers=(*chain.regions, SHIPPING),
         inputs=tuple(i.name for i in spec.inputs),
         first_year=chain.base_year + 1,
+        value_added_ratio=value_added_ratio(chain),
         meta={
             "seed": spec.seed,
             "runs": spec.runs,

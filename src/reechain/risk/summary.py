@@ -59,6 +59,9 @@ class RiskResult:
     first_year: int
     """Calendar year of the first simulated year."""
     meta: dict[str, Any] = field(default_factory=dict)
+    value_added_ratio: FloatArray | None = None
+    """(S, R) value added ÷ gross output (:mod:`reechain.engine.value_added`); None: no
+    value-added measures."""
 
     @property
     def runs(self) -> int:
@@ -119,6 +122,14 @@ def _rows(result: RiskResult) -> list[tuple[str, str, str, FloatArray]]:
     out: list[tuple[str, str, str, FloatArray]] = []
     world_year = ordered_sum(f.value_region_year, 2)
     out.append(("world", "all", "cumulative_value_lost_usd", result.total_value_lost_usd))
+    if result.value_added_ratio is not None:
+        added = f.value_sector_region * result.value_added_ratio[None]  # (N, S, R)
+        by_region = ordered_sum(added, 1)
+        out.append(("world", "all", "cumulative_value_added_lost_usd", ordered_sum(by_region, 1)))
+        out.extend(
+            ("region", region, "cumulative_value_added_lost_usd", by_region[:, r])
+            for r, region in enumerate(result.regions)
+        )
     out.append(("world", "all", "annual_value_lost_usd", world_year.reshape(-1)))
     for r, region in enumerate(result.regions):
         out.append(
@@ -193,6 +204,7 @@ def exceedance_table(result: RiskResult) -> list[Record]:
         if (
             not m.startswith("cumulative")
             or m.endswith("share")
+            or m == "cumulative_value_added_lost_usd"  # in the distribution table only
             or (d == "element" and not k.endswith(" all"))
         ):
             continue

@@ -49,4 +49,60 @@ def result_frame(media: str, payload: bytes) -> pd.DataFrame:
     return pd.read_parquet(io.BytesIO(payload))
 
 
-__all__ = ["OPTIONAL_TABLES", "TABLES", "RunTables", "result_frame"]
+# --- headline losses -------------------------------------------------------------------
+# Gross output and value added (GDP) lost, summed over sectors and regions; job-months;
+# the most jobs idle at once (the largest monthly sum, never a sum of each sector's peak).
+# Definitions: reechain.engine.kpis and the README's KPI table. Tables stored before value
+# added and job-months were recorded lack their columns: those figures are then None.
+
+
+@dataclass(frozen=True)
+class HeadlineLosses:
+    """Totals over every sector and region of one run (None: not in the stored tables)."""
+
+    gross_output_lost_usd: float
+    value_added_lost_usd: float | None
+    job_months: float | None
+    peak_jobs_at_risk: float
+    """Most jobs idle in one month, all sectors and regions together."""
+
+
+def headline_losses(kpis_sector: pd.DataFrame, monthly_sector: pd.DataFrame) -> HeadlineLosses:
+    """Return the run's headline losses from its ``kpis_sector`` and ``monthly_sector``.
+
+    Examples
+    --------
+    >>> ks = pd.DataFrame({"cumulative_value_lost_usd": [10.0, 5.0],
+    ...                    "cumulative_value_added_lost_usd": [3.0, 1.0],
+    ...                    "job_months": [2.0, 2.0]})
+    >>> ms = pd.DataFrame({"month": ["2025-01", "2025-02"] * 2, "jobs_at_risk": [2, 0, 0, 2]})
+    >>> headline_losses(ks, ms).peak_jobs_at_risk
+    2.0
+    """
+    value_added = (
+        float(kpis_sector["cumulative_value_added_lost_usd"].sum())
+        if "cumulative_value_added_lost_usd" in kpis_sector
+        else None
+    )
+    months = float(kpis_sector["job_months"].sum()) if "job_months" in kpis_sector else None
+    by_month = (
+        monthly_sector.groupby("month")["jobs_at_risk"].sum()
+        if len(monthly_sector) and "jobs_at_risk" in monthly_sector
+        else pd.Series(dtype=float)
+    )
+    return HeadlineLosses(
+        gross_output_lost_usd=float(kpis_sector["cumulative_value_lost_usd"].sum()),
+        value_added_lost_usd=value_added,
+        job_months=months,
+        peak_jobs_at_risk=float(by_month.max()) if len(by_month) else 0.0,
+    )
+
+
+__all__ = [
+    "OPTIONAL_TABLES",
+    "TABLES",
+    "HeadlineLosses",
+    "RunTables",
+    "headline_losses",
+    "result_frame",
+]

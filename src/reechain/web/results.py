@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
 from reechain.errors import ReechainError
-from reechain.store.run_tables import RunTables
+from reechain.store.run_tables import RunTables, headline_losses
 from reechain.web import figures
 from reechain.web.context import Services
 from reechain.web.formatting import fmt
@@ -28,6 +28,11 @@ def comparison(services: Services, run_ids: list[str], workspace: str) -> list[R
                 continue
         out.append(cache[key])
     return out
+
+
+def _amount(value: float | None) -> str:
+    """A total with thousands separators; — where the stored run did not record it."""
+    return "—" if value is None else f"{value:,.0f}"
 
 
 def _series(frame: pd.DataFrame, column: str) -> tuple[list[str], list[float]]:
@@ -68,6 +73,7 @@ def compare_figures(
         if base_output is None and len(out):
             base_output = _series(out, "baseline_output_units")
         ks = t.kpis_sector
+        losses = headline_losses(ks, ms)
         lost_by_sector[t.label] = {
             str(k): float(v)
             for k, v in ks.groupby("sector")["cumulative_value_lost_usd"].sum().items()
@@ -80,14 +86,18 @@ def compare_figures(
             {
                 "run": t.label,
                 "dataset": t.dataset,
-                "output lost (all sectors, all regions)": fmt(
-                    float(ks["cumulative_value_lost_usd"].sum()), "USD"
+                "value added lost (all sectors, all regions)": fmt(
+                    losses.value_added_lost_usd, "USD"
+                ),
+                "gross output lost (all sectors, all regions)": fmt(
+                    losses.gross_output_lost_usd, "USD"
                 ),
                 f"output lost in {region}": fmt(
                     float(ks.loc[ks["region"] == region, "cumulative_value_lost_usd"].sum()),
                     "USD",
                 ),
-                "peak jobs at risk": fmt(float(ks["peak_jobs_at_risk"].sum())),
+                "job-months lost": fmt(losses.job_months),
+                "peak jobs at risk (one month, all sectors)": fmt(losses.peak_jobs_at_risk),
                 f"{commodity} shortfall in {region}": fmt(float(sel["shortfall_t"].sum()), "t"),
                 f"{commodity} peak price in {region}": (
                     fmt(p_peak, "USD/kg") + (f" (×{p_peak / p0:.2f})" if p0 else "")

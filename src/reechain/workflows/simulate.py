@@ -308,7 +308,8 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
     """Return results as tables of records (units in column names).
 
     Tables: ``kpis_sector``, ``kpis_commodity``, ``monthly_sector`` (month, region, sector:
-    requirement, target, output, lost, rationed, priced out, value lost, jobs at risk),
+    requirement, target, output, lost, rationed, priced out, gross output and value added
+    lost, jobs at risk),
     ``monthly_commodity`` (month, region, commodity: production, requirement, deliveries,
     inventory, producer stock, price, shortfall), ``trade`` (month, commodity, exporter,
     importer: shipped, every link that ships in either run, so a blocked link shows as
@@ -335,6 +336,7 @@ def result_tables(results: Results) -> dict[str, list[dict[str, Any]]]:
                         "rationed_units": float(results.rationed_units[t, s, r]),
                         "priced_out_units": float(results.priced_out_units[t, s, r]),
                         "value_lost_usd": float(results.value_lost_usd[t, s, r]),
+                        "value_added_lost_usd": float(results.value_added_lost_usd[t, s, r]),
                         "jobs_at_risk": float(results.jobs_at_risk[t, s, r]),
                     }
                 )

@@ -103,6 +103,7 @@ def month_kernel(
             out.requests[b],
             us,
             ps,
+            state.qualify_since[b],
             state.level[b],
             pp,
             A,
@@ -131,6 +132,8 @@ def month_kernel(
             out.end_use_output[b],
             out.process_consumption[b],
             out.consumption[b],
+            state.components[b],
+            state.component_short[b],
             work,
         )
         if refills:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from reechain.engine.components import SHORT_TOLERANCE
 from reechain.engine.groups import (
+    BoolArray,
     ChainArrays,
     FloatArray,
     IntArray,
@@ -108,10 +110,13 @@ def make(
     made: FloatArray,
     consumed_p: FloatArray,
     consumed: FloatArray,
+    comp: FloatArray,
+    short: BoolArray,
     work: Work,
 ) -> None:
-    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity); then
-    consumption and the user inventory ``us``."""
+    """4. Make: target = N × (P(t−1)/P₀)^ε, output = min(target, inputs ÷ intensity) plus
+    a draw on the built components ``comp`` (S, R); then consumption and the user
+    inventory ``us``."""
     user_sink, p0, elasticity = chain.user_sink, chain.price0, chain.elasticity
     key_commodity, pair_s, pair_c = (
         chain.sector_key_commodity,
@@ -120,7 +125,7 @@ def make(
     )
     region, inputs, ins = procs.region[b], procs.inputs[b], procs.input_list[b]
     need_k, for_sectors, possible, left = work.need_k, work.for_sectors, work.possible, work.left
-    ratio, has_need = work.ratio, work.has_need
+    ratio, has_need, from_inputs = work.ratio, work.has_need, work.from_inputs
     S, R = N.shape
     C = ratio.shape[1]
     K = pair_s.shape[0]
@@ -147,6 +152,7 @@ def make(
             # nothing needed: nothing given, nothing made (target 0), nothing used
             for s in range(S):
                 made[s, r] = 0.0
+                short[s, r] = False
             for c in range(C):
                 consumed[r, c] = consumed_p[r, c] + ratio[r, c] * user_sink[r, c]
                 us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)
@@ -154,7 +160,7 @@ def make(
         left[:] = 0.0
         for k in range(K):
             s, c = pair_s[k], pair_c[k]
-            x = N[s, r] * intensity[r, s, c]
+            x = work.need_units[s, r] * intensity[r, s, c]
             need_k[k] = x
             left[c] += x
             for_sectors[k] = 0.0
@@ -166,13 +172,20 @@ def make(
             s, c = pair_s[k], pair_c[k]
             if intensity[r, s, c] > 0:
                 possible[s] = min(possible[s], for_sectors[k] / intensity[r, s, c])
+        # inputs first, then a draw on built components; inputs beyond target restock
         for s in range(S):
-            made[s, r] = max(min(target[s, r], possible[s]), 0.0)
+            short[s, r] = possible[s] < target[s, r] * (1 - SHORT_TOLERANCE)
+            direct = max(min(target[s, r], possible[s]), 0.0)
+            draw = min(max(target[s, r] - direct, 0.0), comp[s, r])
+            restocked = min(max(possible[s] - direct, 0.0), work.restock[s, r])
+            made[s, r] = direct + draw
+            from_inputs[s] = direct + restocked
+            comp[s, r] += restocked - draw
         for c in range(C):
             left[c] = 0.0
         for k in range(K):
             s, c = pair_s[k], pair_c[k]
-            left[c] += made[s, r] * intensity[r, s, c]
+            left[c] += from_inputs[s] * intensity[r, s, c]
         for c in range(C):
             consumed[r, c] = consumed_p[r, c] + left[c] + ratio[r, c] * user_sink[r, c]
             us[r, c] = max(us[r, c] + D[r, c] + released[r, c] - consumed[r, c], 0.0)

@@ -45,6 +45,18 @@ def require(
     S, R = N.shape
     C = U.shape[1]
     P = region.shape[0]
+    # built components: at target in month 0; sectors ask for N + restoration
+    days, restore_months = chain.component_days, chain.component_restoration_months
+    comp, need_units, restock = state.components[b], work.need_units, work.restock
+    short = state.component_short[b]
+    for s in range(S):
+        for r in range(R):
+            want = days[s] * N[s, r] / DAYS_PER_MONTH
+            if t == 0:
+                comp[s, r] = want
+            gap = max(want - comp[s, r], 0.0)
+            restock[s, r] = 0.0 if short[s, r] else gap / restore_months[s]
+            need_units[s, r] = N[s, r] + restock[s, r]
     # regions without end use (N = 0 for every sector) have no sector terms: all zero
     for r in range(R):
         has_need[r] = False
@@ -57,7 +69,7 @@ def require(
         if has_need[r]:
             for k in range(pair_s.shape[0]):
                 s, c = pair_s[k], pair_c[k]
-                U[r, c] += N[s, r] * intensity[r, s, c]
+                U[r, c] += need_units[s, r] * intensity[r, s, c]
     for r in range(R):
         for c in range(C):
             U[r, c] += user_sink[r, c]

@@ -24,6 +24,7 @@ def supply(
     request: FloatArray,
     us: FloatArray,
     ps: FloatArray,
+    since: FloatArray,
     lv: FloatArray,
     pp: FloatArray,
     A: FloatArray,
@@ -87,7 +88,8 @@ def supply(
                 continue
             for i in range(R):
                 has[i] = output[i, c] + ps[i, c]
-            n = trade(c, share, cap, request, partners, work)
+            lag = chain.qualification_months[c]
+            n = trade(t, c, share, cap, request, partners, since, lag, work)
             for k in range(n):
                 i = suppliers[k]
                 sent = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reechain.engine.groups import BoolArray, FloatArray, Work
 from reechain.engine.jit import njit
+from reechain.engine.lags import QUALIFY_TOLERANCE
 
 
 @njit
@@ -57,12 +58,22 @@ def waterfill(
 
 @njit
 def trade(
-    c: int, share: FloatArray, cap: FloatArray, request: FloatArray, partners: BoolArray, work: Work
+    t: int,
+    c: int,
+    share: FloatArray,
+    cap: FloatArray,
+    request: FloatArray,
+    partners: BoolArray,
+    since: FloatArray,
+    lag: float,
+    work: Work,
 ) -> int:
     """Trade rounds 1 and 2 of commodity c on the regions with something to offer
     (``work.has`` > 0): their indices go to ``work.suppliers`` (count returned) and their
     rows to ``work.ship`` (R, R); every other row ships nothing (it has nothing), so it is
-    left out. ``work.received`` (R,) gets what each requester receives."""
+    left out. ``work.received`` (R,) gets what each requester receives. Round 2 ships on
+    qualified links only (the reference's :func:`~reechain.engine.reference.qualify`; the
+    clocks ``since`` (R, C) change in place, ``lag`` is c's qualification lag)."""
     has, ship, suppliers, received = work.has, work.ship, work.suppliers, work.received
     R = has.shape[0]
     n = 0
@@ -85,6 +96,10 @@ def trade(
                 ship[i, j] *= factor
         for j in range(R):
             received[j] += ship[i, j]
+    # qualification clocks start at a requester's first shortfall after round 1
+    for j in range(R):
+        if since[j, c] < 0 and request[j, c] - received[j] > QUALIFY_TOLERANCE * request[j, c]:
+            since[j, c] = t
     # round 2 can change nothing when every request is met: unmet requests only shrink
     some_unmet = False
     for j in range(R):
@@ -111,7 +126,11 @@ def trade(
                 member = (partners[c, j] if group == 0 else not partners[c, j]) if grouped else True
                 u = max(request[j, c] - received[j], 0.0) if member else 0.0
                 unmet[j] = u
-                limit[j] = min(u, max(cap[c, i, j] - ship[i, j], 0.0))
+                ready = since[j, c] >= 0 and t >= since[j, c] + lag
+                if share[c, i, j] > 0 or ready:
+                    limit[j] = min(u, max(cap[c, i, j] - ship[i, j], 0.0))
+                else:
+                    limit[j] = 0.0
             placed = waterfill(leftover, unmet, limit, given, offer, work.active)
             for j in range(R):
                 ship[i, j] += given[j]
