@@ -59,7 +59,7 @@ def test_numbers_are_japans_with_a_range_from_uncertain_inputs(japan: Briefing) 
     match = re.search(r"\$([\d.]+) bn of gross output lost in Japan.*90 % range \$([\d.]+) "
                       r"(bn|m) to \$([\d.]+) bn over 4 runs", how_bad)  # fmt: skip
     assert match, how_bad
-    assert japan.headline[0]["note"].startswith("Japan, all sectors")
+    assert japan.headline[0]["note"].startswith("Japan: ")
     assert {r["region"] for r in japan.consumer} == {"Japan"}
     assert {r["region"] for r in japan.commodities} <= {"Japan"}
 
