@@ -75,7 +75,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,10 +95,16 @@ from reechain.engine.curves import (
 from reechain.engine.lags import qualification_months
 from reechain.engine.market import MarketParameters, heavy_mask, load_market
 from reechain.engine.online import place_online, shift_online
-from reechain.engine.priority import default_ranks
+from reechain.engine.policy_arrays import (
+    cached_base_shares,
+    every_month,
+    partner_regions,
+    price_floor_arrays,
+    sector_ranks,
+)
 from reechain.engine.scarcity import announced, coproduct_weights
 from reechain.engine.select import name_mask, region_mask, regions_of
-from reechain.engine.sourcing import base_shares, shift_shares
+from reechain.engine.sourcing import shift_shares
 from reechain.engine.stockpiles import stockpiles
 from reechain.engine.switching import apply_switching
 from reechain.engine.value_added import value_added_ratio
@@ -109,11 +114,8 @@ from reechain.scenario.models import (
     ExportRestriction,
     LogisticsDelay,
     NewCapacity,
-    PartnerPreference,
-    PriceFloor,
     Recycling,
     Scenario,
-    SectorPriority,
     Substitution,
 )
 from reechain.scenario.validate import check_against_chain, month_index
@@ -352,11 +354,11 @@ def prepare(
     user_sink = positive - stock_build
     unreported = np.maximum(-residual, 0.0)
     requirement = use + user_sink  # (R, C) per year
-    base_share = _base_shares(chain, requirement, production, stock_build, unreported)
+    base_share = cached_base_shares(chain, requirement, production, stock_build, unreported)
     recycling = any(isinstance(p, Recycling) for p in policies)
     new_capacity = any(isinstance(p, NewCapacity) for p in policies) or bool(pipeline)
-    share = _every_month(base_share, T, writable=recycling or new_capacity)
-    extra = _every_month(unreported / 12, T, writable=recycling)
+    share = every_month(base_share, T, writable=recycling or new_capacity)
+    extra = every_month(unreported / 12, T, writable=recycling)
     for policy in policies:
         if isinstance(policy, Recycling):
             r, c = chain.region_index(policy.region), chain.commodity_index(policy.commodity)
@@ -380,7 +382,7 @@ def prepare(
     path = demand_path_array(demand_path, T, S, R)
     N = chain.output_per_year[None] / 12 * path
     substitution = any(isinstance(p, Substitution) for p in policies)
-    intensity = _every_month(
+    intensity = every_month(
         np.broadcast_to(chain.intensity, (R, *chain.intensity.shape)), T, writable=substitution
     )
     for event in events:
@@ -415,34 +417,11 @@ def prepare(
 
     # --- policies: stockpiles, partners, floors, priority -------------------------------------
     stocks = stockpiles(chain, policies, use)
-    partner = np.zeros((C, R), dtype=bool)
-    for policy in policies:
-        if isinstance(policy, PartnerPreference):
-            members = regions_of(chain, policy.partners)
-            cm = name_mask(chain.commodities, policy.commodities, chain.commodity_index)
-            for c in np.nonzero(cm)[0].tolist():
-                partner[c, members] = True
-    rank = default_ranks(chain)
-    for policy in policies:
-        if isinstance(policy, SectorPriority):
-            r_mask = region_mask(chain, policy.regions)
-            rank[r_mask] = len(policy.sectors)
-            for k, name in enumerate(policy.sectors):
-                rank[r_mask, chain.sector_index(name)] = k
-    floors = [p for p in policies if isinstance(p, PriceFloor)]
-    floor_active = np.zeros((T, len(floors)), dtype=bool)
-    floor_producers = np.zeros((len(floors), R), dtype=bool)
-    floor_activity = np.zeros((T, P))
-    for f, policy in enumerate(floors):
-        t0 = month_index(chain, policy.start)
-        t1 = T if policy.duration_months is None else min(T, t0 + policy.duration_months)
-        floor_active[t0:t1, f] = True
-        floor_producers[f, regions_of(chain, policy.producers)] = True
-        c = chain.commodity_index(policy.commodity)
-        covered = floor_producers[f][process_region] & (process_outputs[:, c] > 0)
-        floor_activity[t0:t1, covered] = np.maximum(
-            floor_activity[t0:t1, covered], baseline_activity[covered]
-        )
+    partner = partner_regions(chain, policies)
+    rank = sector_ranks(chain, policies)
+    floors, floor_active, floor_producers, floor_activity = price_floor_arrays(
+        chain, policies, T, process_region, process_outputs, baseline_activity
+    )
 
     cost = chain.intensity * chain.price_usd_per_kg[None, :]
     key = np.where(cost.max(axis=1) > 0, cost.argmax(axis=1), -1)
@@ -514,26 +493,3 @@ def prepare(
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-_BASE_SHARES: WeakKeyDictionary[Chain, FloatArray] = WeakKeyDictionary()
-
-
-def _base_shares(chain: Chain, *args: FloatArray) -> FloatArray:
-    """:func:`base_shares` of the chain (its arguments are the chain's), computed once per
-    chain and read-only."""
-    found = _BASE_SHARES.get(chain)
-    if found is None:
-        found = base_shares(chain, *args)
-        found.flags.writeable = False
-        _BASE_SHARES[chain] = found
-    return found
-
-
-def _every_month(value: FloatArray, T: int, *, writable: bool) -> FloatArray:
-    """(T, ...) ``value`` in every month: a copy to change month by month when ``writable``,
-    else a read-only view of the one slice (no memory per month; the batch keeps one slice)."""
-    months = np.broadcast_to(value, (T, *value.shape))
-    if writable:
-        return months.copy()
-    return months

@@ -86,8 +86,8 @@ from numpy.typing import NDArray
 from reechain.engine.arrays import RunArrays, run_shapes
 from reechain.engine.components import SHORT_TOLERANCE
 from reechain.engine.groups import TRIGGER_DATE, TRIGGER_PRICE, TRIGGER_SHORTFALL
-from reechain.engine.lags import QUALIFY_TOLERANCE
 from reechain.engine.prepare import Prepared
+from reechain.engine.reference_market import inventory_target, price, qualify
 from reechain.engine.reference_trade import trade
 from reechain.units import DAYS_PER_MONTH, KG_PER_T
 
@@ -199,7 +199,9 @@ def run_reference(prep: Prepared) -> RunArrays:
             price_prev,
             since,
         )
-        prices = price(prep, t, need, got, user_stock, producer_stock, price_prev)
+        prices = price(
+            prep, t, need.use, got.deliveries + got.released, user_stock, producer_stock, price_prev
+        )
         used = make(prep, N, intensity, need, got, price_prev, user_stock, components, short)
         user_stock = used.user_stock
         components = used.components
@@ -264,9 +266,9 @@ def require(
     for g in reversed(prep.stage_order):
         cs = prep.commodity_stage == g
         if t == 0:
-            user_stock[:, cs] = _target(prep, U)[:, cs]  # before any precaution
+            user_stock[:, cs] = inventory_target(prep, U)[:, cs]  # before any precaution
             initial_stock[:, cs] = user_stock[:, cs]
-        target = _target(prep, U) * prep.target_scale[t]
+        target = inventory_target(prep, U) * prep.target_scale[t]
         restoration = (target - user_stock) / prep.inventory_restoration_months
         request[:, cs] = np.maximum(U + restoration, 0.0)[:, cs]
         wanted = np.einsum("cij,jc->ic", share, request) + prep.producer_stock_build
@@ -338,69 +340,6 @@ def supply(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio[:, c] = np.where(U[:, c] > 0, np.minimum(1.0, A[:, c] / U[:, c]), 1.0)
     return Supplied(activity, output, shipped, D, draw, released, A, ratio)
-
-
-def qualify(
-    prep: Prepared,
-    t: int,
-    c: int,
-    share: FloatArray,
-    request: FloatArray,
-    ship: FloatArray,
-    *,
-    since: FloatArray,
-) -> BoolArray:
-    """Return (R, R) the links on which round 2 may ship commodity ``c`` in month ``t``:
-    a requester's current suppliers (sourcing share > 0), and every supplier once the
-    qualification lag has passed since its first shortfall. A requester's clock (``since``,
-    changed in place) starts in the first month round 1's ``ship`` leaves its request unmet
-    (by more than ``QUALIFY_TOLERANCE`` of it)."""
-    short = request - ship.sum(axis=0) > QUALIFY_TOLERANCE * request
-    since[:, c] = np.where((since[:, c] < 0) & short, t, since[:, c])
-    ready = (since[:, c] >= 0) & (t >= since[:, c] + prep.qualification_months[c])
-    allowed: BoolArray = (share > 0) | ready[None, :]
-    return allowed
-
-
-def price(
-    prep: Prepared,
-    t: int,
-    need: Required,
-    got: Supplied,
-    user_stock: FloatArray,
-    producer_stock: FloatArray,
-    price_prev: FloatArray,
-) -> FloatArray:
-    """3. Price (R, C) from expected cover, adjusted partially, linked, wedged, capped."""
-    m = prep.market
-    H, cap = m.cover_horizon_months, prep.price_cap_multiple[None, :]
-    on_hand = user_stock + producer_stock
-    inflow = got.deliveries + got.released
-    target = _target(prep, need.use) * prep.target_scale[t]
-    supply_h = on_hand + H * inflow
-    demand_h = target + H * need.use
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        cover = np.where(demand_h > 0, supply_h / np.where(demand_h > 0, demand_h, 1.0), 1.0)
-        cover = np.where(cover >= 1.0 - 1e-12, 1.0, np.maximum(cover, 0.0))
-        clearing = np.where(
-            cover > 0, np.minimum(cover ** (1 / prep.elasticity[None, :]), cap), cap
-        )
-    last = price_prev / prep.price0_usd_per_kg[None, :]
-    moved = np.exp((1 - m.adjustment) * np.log(last) + m.adjustment * np.log(clearing))
-    linked = np.maximum(moved, m.coproduct_linkage * moved @ prep.coproduct_weights.T)
-    R = len(prep.regions)
-    wedged = linked.copy()
-    for r in range(R):
-        weight = np.delete(need.use, r, axis=0)  # (R - 1, C) this month's use abroad
-        total = weight.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            world = np.where(
-                total > 0, (np.delete(linked, r, axis=0) * weight).sum(axis=0) / total, 1.0
-            )
-        tied = np.maximum(linked[r], m.wedge * world)
-        wedged[r] = np.where(prep.restricting[t, r] > 0, tied, linked[r])
-    prices: FloatArray = prep.price0_usd_per_kg[None, :] * np.minimum(wedged, cap)
-    return prices
 
 
 def make(
@@ -517,11 +456,6 @@ def next_utilisation(
         np.maximum(prep.utilisation0, utilisation - prep.ramp_rate_per_month),
         utilisation,
     )
-
-
-def _target(prep: Prepared, use: FloatArray) -> FloatArray:
-    """(R, C) user inventory target: target days × this month's use ÷ (365/12)."""
-    return prep.inventory_target_days * use / DAYS_PER_MONTH
 
 
 def _required_activity(

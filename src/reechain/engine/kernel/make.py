@@ -1,5 +1,5 @@
 """Steps 3 and 4 of the kernel, Price and Make (the reference's
-:func:`~reechain.engine.reference.price` and :func:`~reechain.engine.reference.make`)."""
+:func:`~reechain.engine.reference_market.price` and :func:`~reechain.engine.reference.make`)."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ def trade(
     (``work.has`` > 0): their indices go to ``work.suppliers`` (count returned) and their
     rows to ``work.ship`` (R, R); every other row ships nothing (it has nothing), so it is
     left out. ``work.received`` (R,) gets what each requester receives. Round 2 ships on
-    qualified links only (the reference's :func:`~reechain.engine.reference.qualify`; the
+    qualified links only (the reference's :func:`~reechain.engine.reference_market.qualify`; the
     clocks ``since`` (R, C) change in place, ``lag`` is c's qualification lag)."""
     has, ship, suppliers, received = work.has, work.ship, work.suppliers, work.received
     R = has.shape[0]
