@@ -614,7 +614,6 @@ class YearBuilder:
         other = {
             p["process"]: p for p in plants if p["region"] == CHINA and p["activity_t"] != "derived"
         }
-        bonded, smco = other["CHN_magnet_bonded"], other["CHN_magnet_smco"]
         for s in plants:
             row = process_row(
                 s["process"],
@@ -627,20 +626,22 @@ class YearBuilder:
                 s["start_year"],
             )
             if s["activity_t"] == "derived":
-                tot, bo, sm = (
-                    float(x) for x in (china["total_t"], bonded["activity_t"], smco["activity_t"])
-                )
+                tot = float(china["total_t"])
                 t_lo, t_hi = num(china["lower"]) or tot, num(china["upper"]) or tot
-                method = f"China permanent-magnet output {tot:g} − bonded {bo:g} − SmCo {sm:g}"
+                parts = [(k.removeprefix("CHN_magnet_"), o) for k, o in other.items()]
+                method = f"China permanent-magnet output {tot:g} − " + " − ".join(
+                    f"{name} {float(o['activity_t']):g}" for name, o in parts
+                )
                 p = b.prov(
                     china["source_key"],
                     s["note"],
                     "low",
                     method,
-                    t_lo - float(bonded["upper"]) - float(smco["upper"]),
-                    t_hi - float(bonded["lower"]) - float(smco["lower"]),
+                    t_lo - sum(float(o["upper"]) for _, o in parts),
+                    t_hi - sum(float(o["lower"]) for _, o in parts),
                 )
-                self.add_magnet_plant(row, tot - bo - sm, num(s["capacity_t"]), p)
+                act = tot - sum(float(o["activity_t"]) for _, o in parts)
+                self.add_magnet_plant(row, act, num(s["capacity_t"]), p)
             else:
                 act = float(s["activity_t"])
                 self.add_magnet_plant(row, act, num(s["capacity_t"]), b.prov_of(s))
