@@ -9,7 +9,9 @@ import pytest
 
 import reechain
 from reechain.chain import Chain
-from reechain.demand.anchor import element_share
+from reechain.demand import builtin_scenario, compile_inputs, project
+from reechain.demand.anchor import anchor_to_chain, element_share
+from reechain.demand.tables import load_demand_tables
 
 DEFAULT = Path(reechain.bundled_path("default"))
 LYNAS_SEGH_T = 1_500
@@ -52,6 +54,23 @@ def test_japan_dy_tb_use_is_what_the_2023_lynas_offtake_implies(chain: Chain) ->
     implied = JAPAN_SHARE_OF_LYNAS_HRE * LYNAS_SEGH_T * DY_TB_YIELD / SHARE_OF_JAPAN_DEMAND
     assert implied == pytest.approx(195)
     assert abs(japan_dy_tb_use(chain) / implied - 1) <= 0.5
+
+
+def test_the_demand_modules_japanese_dy_tb_base_year_is_within_the_same_band(
+    chain: Chain,
+) -> None:
+    """The demand module anchored on the chain (end uses in Japan, element basis) gives
+    Japan's 2024 Dy + Tb within the same ±50 % of the 195 t the 2023 statement implies."""
+    tables = load_demand_tables()
+    p = anchor_to_chain(
+        project(compile_inputs(tables, builtin_scenario("stated"))), chain, tables.sector_map()
+    ).projection
+    x = p.inputs
+    t = [int(y) for y in x.years].index(2024)
+    e = [x.elements.index(h) for h in ("Dy", "Tb")]
+    demand = float(p.demand_t_per_year[t, x.regions.index("JPN")][:, e].sum())
+    implied = JAPAN_SHARE_OF_LYNAS_HRE * LYNAS_SEGH_T * DY_TB_YIELD / SHARE_OF_JAPAN_DEMAND
+    assert abs(demand / implied - 1) <= 0.5
 
 
 def test_japan_dy_tb_use_is_far_below_jogmecs_potential_demand(chain: Chain) -> None:
