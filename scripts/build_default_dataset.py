@@ -10,11 +10,13 @@ number, so that anyone can trace a figure to its inputs and regenerate the bundl
   magnet makers' needs and sourcing shares;
 - sintered magnets in four grades: sectors' magnet mass split by grade (magnet_grades.csv),
   plants split by their home users' grade mix (China: the world's);
-- trade: concentrate routes; China's customs-reported magnet exports (magnet_customs.csv)
-  first; then for oxides and magnets each non-Chinese producer serves its own users first
-  and offers its surplus to named partners (capped by their need); China fills every
-  remaining need except where customs report its flow; metals follow the importers'
-  sourcing shares;
+- trade: concentrate routes (MP's reported sales to China, customs_trade.csv); China's
+  customs-reported magnet exports to Japan and the US (magnet_customs.csv) first; other
+  customs-reported oxide flows (US imports by origin, EU imports from Malaysia) next; then
+  each non-Chinese producer serves its own users and offers its surplus to named partners
+  (capped by their need); China fills the remaining needs only within its customs-reported
+  exports (method customs-bulk-shortfall-v1: a shortfall falls on La and Ce oxide); metals
+  follow the importers' sourcing shares;
 - residual rows: whatever production + imports − use − exports leaves, per region,
   commodity and year, so the baseline balances exactly and the gap is visible.
 
