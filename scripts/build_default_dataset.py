@@ -10,11 +10,13 @@ number, so that anyone can trace a figure to its inputs and regenerate the bundl
   magnet makers' needs and sourcing shares;
 - sintered magnets in four grades: sectors' magnet mass split by grade (magnet_grades.csv),
   plants split by their home users' grade mix (China: the world's);
-- trade: concentrate routes; China's customs-reported magnet exports (magnet_customs.csv)
-  first; then for oxides and magnets each non-Chinese producer serves its own users first
-  and offers its surplus to named partners (capped by their need); China fills every
-  remaining need except where customs report its flow; metals follow the importers'
-  sourcing shares;
+- trade: concentrate routes (MP's reported sales to China, customs_trade.csv); China's
+  customs-reported magnet exports to Japan and the US (magnet_customs.csv) first; other
+  customs-reported oxide flows (US imports by origin, EU imports from Malaysia) next; then
+  each non-Chinese producer serves its own users and offers its surplus to named partners
+  (capped by their need); China fills the remaining needs only within its customs-reported
+  exports (method customs-bulk-shortfall-v1: a shortfall falls on La and Ce oxide); metals
+  follow the importers' sourcing shares;
 - residual rows: whatever production + imports − use − exports leaves, per region,
   commodity and year, so the baseline balances exactly and the gap is visible.
 
@@ -61,6 +63,8 @@ GRADE_RECIPES = {
 MAGNET_RECIPES = {*GRADE_RECIPES.values(), "ndfeb_bonding", "smco_making"}
 SWARF_BASIS = "swarf_average_blank"
 CHINA = "CHN"
+BULK = ("La2O3", "CeO2")
+"""Oxides whose unmet need absorbs a shortfall of customs-reported exports."""
 Record = dict[str, Any]
 Balance = dict[tuple[str, str], float]
 
@@ -530,6 +534,16 @@ class YearBuilder:
             base = mine - sourced[(exp, c)] if route["basis"] == "surplus" else mine
             share = float(route["share"])
             q = round(share * base, 3)
+            reported = self.customs("concentrate", exp, route["importer"])
+            if reported and q > 0:
+                sold = float(reported[0]["quantity_t"])
+                q = round(min(sold, q), 3)
+                method = (
+                    f"min({sold:g} t reported ({reported[0]['method']}), {base:g} t "
+                    f"{exp} mine output − domestic separation feed); the rest is a stock build"
+                )
+                self.add_trade(c, exp, route["importer"], q, b.prov_of(reported[0], method=method))
+                continue
             if q <= 0:
                 continue
             what = "mine output − domestic separation feed" if route["basis"] == "surplus" else ""
@@ -603,7 +617,6 @@ class YearBuilder:
         other = {
             p["process"]: p for p in plants if p["region"] == CHINA and p["activity_t"] != "derived"
         }
-        bonded, smco = other["CHN_magnet_bonded"], other["CHN_magnet_smco"]
         for s in plants:
             row = process_row(
                 s["process"],
@@ -616,20 +629,22 @@ class YearBuilder:
                 s["start_year"],
             )
             if s["activity_t"] == "derived":
-                tot, bo, sm = (
-                    float(x) for x in (china["total_t"], bonded["activity_t"], smco["activity_t"])
-                )
+                tot = float(china["total_t"])
                 t_lo, t_hi = num(china["lower"]) or tot, num(china["upper"]) or tot
-                method = f"China permanent-magnet output {tot:g} − bonded {bo:g} − SmCo {sm:g}"
+                parts = [(k.removeprefix("CHN_magnet_"), o) for k, o in other.items()]
+                method = f"China permanent-magnet output {tot:g} − " + " − ".join(
+                    f"{name} {float(o['activity_t']):g}" for name, o in parts
+                )
                 p = b.prov(
                     china["source_key"],
                     s["note"],
                     "low",
                     method,
-                    t_lo - float(bonded["upper"]) - float(smco["upper"]),
-                    t_hi - float(bonded["lower"]) - float(smco["lower"]),
+                    t_lo - sum(float(o["upper"]) for _, o in parts),
+                    t_hi - sum(float(o["lower"]) for _, o in parts),
                 )
-                self.add_magnet_plant(row, tot - bo - sm, num(s["capacity_t"]), p)
+                act = tot - sum(float(o["activity_t"]) for _, o in parts)
+                self.add_magnet_plant(row, act, num(s["capacity_t"]), p)
             else:
                 act = float(s["activity_t"])
                 self.add_magnet_plant(row, act, num(s["capacity_t"]), b.prov_of(s))
@@ -906,29 +921,37 @@ class YearBuilder:
         self.exports[(exporter, c)] += q
 
     def balance_stage(self, stage: str, push_table: str) -> None:
-        """Trade of a stage: producers serve home use, offer surplus to partners, China fills."""
+        """Trade of a stage: customs-reported flows first, then producers serve home use and
+        offer their surplus to partners, then China's customs-reported exports fill the
+        remaining needs; what customs cannot see is left to the residuals."""
         b = self.b
         pushes: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in b.raw[push_table]:
             pushes[row["exporter"]].append(row)
-        for c in (c for c in self.commodities if b.stage_of[c] == stage):
-            net = {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions}
-            need = {r: max(v, 0.0) for r, v in net.items()}
+        comms = [c for c in self.commodities if b.stage_of[c] == stage]
+        net = {
+            c: {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions} for c in comms
+        }
+        need = {c: {r: max(v, 0.0) for r, v in net[c].items()} for c in comms}
+        for c in comms:
             if c in GRADE_RECIPES:
                 # customs-reported imports serve the importer's users first, so a producer
                 # that also imports (Japan) offers that much more of its own output
-                for imp, q in self.customs_flows(c, need).items():
-                    net[imp] -= q
+                for imp, q in self.customs_flows(c, need[c]).items():
+                    net[c][imp] -= q
+        if stage == "separate":
+            self.reported_flows(comms, net, need)
+        for c in comms:
             for exporter, rows in pushes.items():
-                surplus = max(-net[exporter], 0.0)
+                surplus = max(-net[c][exporter], 0.0)
                 for row in rows:
                     share, imp = float(row["share"]), row["importer"]
                     q = share * surplus
                     if row["capped"] == "true":
-                        q = min(q, need[imp])
+                        q = min(q, need[c][imp])
                     if q <= 1e-9:
                         continue
-                    need[imp] = max(need[imp] - q, 0.0)
+                    need[c][imp] = max(need[c][imp] - q, 0.0)
                     cap = f", capped at {imp}'s remaining need" if row["capped"] == "true" else ""
                     method = f"{share:g} × {exporter} surplus {surplus:.6g} t{cap}"
                     if row["capped"] == "true" and q < share * surplus:
@@ -942,19 +965,169 @@ class YearBuilder:
                     else:
                         p = self.scaled(row, q, share, method)
                     self.add_trade(c, exporter, imp, q, p)
-            reported = {row["importer"] for row in self.rows("magnet_customs")}
-            for r in self.regions:
-                if c in GRADE_RECIPES and r in reported:
-                    continue  # customs give China's flow: the rest of the gap is a residual
-                if r != CHINA and need[r] > 1e-9:
-                    method = (
-                        f"{r} use {self.use[(r, c)]:.6g} − production "
-                        f"{self.production[(r, c)]:.6g} − imports from partners"
+        self.china_fills(stage, comms, need)
+
+    # --- customs -------------------------------------------------------------------------
+
+    def customs(self, group: str, exporter: str, importer: str) -> list[dict[str, str]]:
+        """Return this year's rows of customs_trade.csv for ``group`` and the pair."""
+        return [
+            r
+            for r in self.rows("customs_trade")
+            if r["group"] == group and r["exporter"] == exporter and r["importer"] == importer
+        ]
+
+    def members(self, importer: str) -> list[str]:
+        """Return the regions of ``importer`` (a region or a group of groups.csv)."""
+        group = [g["region"] for g in self.b.raw["groups"] if g["group"] == importer]
+        return group or [importer]
+
+    def reo(self, row: dict[str, str]) -> tuple[float, str]:
+        """Return a customs row's quantity in t REO (t metal for metals) and how: gross
+        weight × the content factor of the named method hs-rare-earth-v1."""
+        q = float(row["quantity_t"])
+        if row["basis"] != "gross":
+            return q, f"{q:g} t {row['basis']}"
+        k = self.b.value("customs_reo_content")
+        return q * k, f"{q:g} t gross × {k:g} (customs_reo_content, method hs-rare-earth-v1)"
+
+    def reported_flows(
+        self, comms: list[str], net: dict[str, dict[str, float]], need: dict[str, dict[str, float]]
+    ) -> None:
+        """Customs-reported oxide and metal-compound flows from producers other than China
+        (customs_trade.csv), before any push: split over the commodities in proportion to
+        min(the exporter's surplus, the importer's need); what finds no such room is not
+        placed (the exporter would re-export what it does not make)."""
+        for row in self.rows("customs_trade"):
+            if row["group"] != "compounds_metals" or row["exporter"] in (CHINA,):
+                continue
+            if row["importer"] == "WLD":
+                continue
+            exp, total = row["exporter"], 0.0
+            q_reo, how = self.reo(row)
+            room = {
+                (c, r): min(max(-net[c][exp], 0.0), need[c][r])
+                for c in comms
+                for r in self.members(row["importer"])
+            }
+            total = sum(room.values())
+            if total <= 1e-9:
+                continue
+            scale = min(1.0, q_reo / total)
+            for (c, r), w in sorted(room.items()):
+                q = w * scale
+                if q <= 1e-9:
+                    continue
+                method = (
+                    f"{how} ({row['method'] or row['note']}) × {w:.6g} ÷ {total:.6g} (share of "
+                    f"{c} → {r} in min({exp} surplus, {r} need) over the stage)"
+                )
+                if scale == 1.0:
+                    method += f"; the reported {q_reo:.6g} t exceeds that room, the rest unplaced"
+                self.add_trade(
+                    c,
+                    exp,
+                    r,
+                    q,
+                    self.b.prov_of(row, method=method, confidence="medium", lower=None, upper=None),
+                )
+                need[c][r] -= q
+                net[c][exp] += q
+
+    def china_fills(self, stage: str, comms: list[str], need: dict[str, dict[str, float]]) -> None:
+        """China supplies remaining needs within its customs-reported exports: an importer
+        with its own reported figure gets at most that (less China's metal already sent
+        to it); the others share what is left of China's total in proportion to need."""
+        b = self.b
+        group = "compounds_metals" if stage == "separate" else "magnets"
+        y = b.value("magnet_machining_yield")
+        weight = {c: (y if c in GRADE_RECIPES else 1.0) for c in comms}  # finished basis
+        total_row = self.customs(group, CHINA, "WLD")[0]
+        total, total_how = self.reo(total_row)
+        skip: set[tuple[str, str]] = set()
+        caps: list[tuple[list[str], float, dict[str, str], str]] = []
+        if stage == "magnet":
+            for row in self.rows("magnet_customs"):
+                total -= float(row["finished_t"])
+                skip |= {(c, row["importer"]) for c in GRADE_RECIPES}
+            total_how += " − reported flows to " + ", ".join(
+                r["importer"] for r in self.rows("magnet_customs")
+            )
+        else:
+            for row in self.rows("customs_trade"):
+                if row["group"] != group or row["exporter"] != CHINA or row["importer"] == "WLD":
+                    continue
+                regions = self.members(row["importer"])
+                q_reo, how = self.reo(row)
+                metal = self.china_metal_to(regions)
+                caps.append(
+                    (
+                        regions,
+                        max(q_reo - metal, 0.0),
+                        row,
+                        f"{how} − China's metal to them {metal:.6g} t",
                     )
-                    p = b.prov(
-                        "reechain_derived", "remaining need supplied by China", "medium", method
-                    )
-                    self.add_trade(c, CHINA, r, need[r], p)
+                )
+                total -= q_reo
+                skip |= {(c, r) for c in comms for r in regions}
+            capped = {r for regions, _, _, _ in caps for r in regions}
+            others = [r for r in self.regions if r not in capped and r != CHINA]
+            metal = self.china_metal_to(others)
+            total -= metal
+            total_how += f" − reported flows − China's metal to the others {metal:.6g} t"
+        for regions, cap, row, how in caps:
+            self.fill(comms, regions, need, weight, cap, row, how)
+        others = [r for r in self.regions if r != CHINA]
+        self.fill(comms, others, need, weight, total, total_row, total_how, skip)
+
+    def china_metal_to(self, regions: list[str]) -> float:
+        """Return t of metal China sends to ``regions`` (metal-sourcing flows)."""
+        return sum(
+            r["quantity_per_year"]
+            for (c, e, i), r in self.trade.items()
+            if e == CHINA and i in regions and self.b.stage_of[c] == "metal"
+        )
+
+    def fill(
+        self,
+        comms: list[str],
+        regions: list[str],
+        need: dict[str, dict[str, float]],
+        weight: dict[str, float],
+        available: float,
+        row: dict[str, str],
+        how: str,
+        skip: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+    ) -> None:
+        """Add China → region flows within ``available`` t (a customs row's provenance):
+        method ``customs-bulk-shortfall-v1``: every need is met in full except lanthanum and
+        cerium oxide, which share what is left in proportion to need (customs tonnage is
+        mostly La/Ce compounds, and their use outside China rests on the least certain
+        inputs, nonmagnet_shares.csv); the unmet part is left to the importer's residual."""
+        cells = [(c, r) for c in comms for r in regions if (c, r) not in skip]
+        firm = sum(need[c][r] * weight[c] for c, r in cells if c not in BULK)
+        bulk = sum(need[c][r] * weight[c] for c, r in cells if c in BULK)
+        left = max(available, 0.0)
+        f_firm = min(1.0, left / firm) if firm > 0 else 0.0
+        f_bulk = min(1.0, max(left - firm, 0.0) / bulk) if bulk > 0 else 0.0
+        k_lo, k_hi = self.b.bounds("customs_reo_content")
+        k = self.b.value("customs_reo_content")
+        for c, r in cells:
+            factor = f_bulk if c in BULK else f_firm
+            q = need[c][r] * factor
+            if q <= 1e-9:
+                continue
+            method = (
+                f"{factor:.6g} × {r} remaining need {need[c][r]:.6g} t ({how} = {left:.6g} t "
+                f"for needs {firm:.6g} t + La/Ce {bulk:.6g} t; method customs-bulk-shortfall-v1)"
+            )
+            if factor < 1 and row["basis"] == "gross":
+                lo, hi = q * k_lo / k, min(need[c][r], q * k_hi / k)
+                p = self.b.prov_of(row, method=method, confidence="low", lower=lo, upper=hi)
+            else:
+                p = self.b.prov_of(row, method=method, confidence="medium", lower=None, upper=None)
+            self.add_trade(c, CHINA, r, q, p)
+            need[c][r] -= q
 
     def customs_flows(self, c: str, need: dict[str, float]) -> dict[str, float]:
         """China's reported magnet exports to a partner (magnet_customs.csv), before anyone

@@ -1,0 +1,126 @@
+"""One base year (issue 17): the demand module's 2024 is the chain's end-use requirement,
+and its projections grow from there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import reechain
+from reechain.chain import Chain
+from reechain.demand import builtin_scenario, compile_inputs, project
+from reechain.demand.anchor import (
+    AnchoredProjection,
+    anchor_to_chain,
+    chain_requirement,
+    element_content,
+    element_share,
+)
+from reechain.demand.projection import Projection
+from reechain.demand.tables import DemandTables, load_demand_tables
+from reechain.errors import InputError
+
+DEFAULT = Path(reechain.bundled_path("default"))
+HRE = ("Dy", "Tb")
+
+
+@pytest.fixture(scope="module")
+def tables() -> DemandTables:
+    return load_demand_tables()
+
+
+@pytest.fixture(scope="module")
+def stated(tables: DemandTables) -> Projection:
+    return project(compile_inputs(tables, builtin_scenario("stated")))
+
+
+@pytest.fixture(scope="module")
+def chain() -> Chain:
+    return reechain.compile_chain(reechain.load_dataset(DEFAULT), 2024)
+
+
+@pytest.fixture(scope="module")
+def anchored(stated: Projection, chain: Chain, tables: DemandTables) -> AnchoredProjection:
+    return anchor_to_chain(stated, chain, tables.sector_map())
+
+
+def at(p: Projection, year: int) -> int:
+    return [int(y) for y in p.inputs.years].index(year)
+
+
+def test_the_demand_base_year_equals_the_chain_end_use_requirement_exactly(
+    anchored: AnchoredProjection, chain: Chain, tables: DemandTables
+) -> None:
+    """Every region, sector and element of 2024: demand module = chain, no cell left out."""
+    x = anchored.projection.inputs
+    req = chain_requirement(chain, x.regions, x.sectors, x.elements, tables.sector_map())
+    got = anchored.projection.demand_t_per_year[at(anchored.projection, 2024)]
+    assert anchored.unanchored == ()
+    np.testing.assert_allclose(got, req, rtol=1e-12, atol=1e-9)
+
+
+def test_japans_dy_and_tb_are_one_number_in_both_modules(
+    anchored: AnchoredProjection, stated: Projection, chain: Chain
+) -> None:
+    """Japan's Dy + Tb in 2024: the chain's end uses (region of production) and the demand
+    module agree, where the unanchored module said about 469 t."""
+    x = stated.inputs
+    e = [x.elements.index(h) for h in HRE]
+    r = chain.region_index("JPN")
+    content = element_content(chain, x.elements)[:, e].sum(axis=1)  # (C,)
+    direct = float((chain.output_per_year[:, r] * (chain.intensity @ content)).sum())
+    j, t = x.regions.index("JPN"), at(stated, 2024)
+    assert anchored.projection.demand_t_per_year[t, j][:, e].sum() == pytest.approx(direct)
+    assert stated.demand_t_per_year[t, j][:, e].sum() == pytest.approx(469, rel=0.01)
+    assert direct < 300
+
+
+def test_projections_grow_from_the_anchored_base_year(
+    anchored: AnchoredProjection, stated: Projection
+) -> None:
+    """Each anchored series keeps the module's own growth: 2030 ÷ 2024 is unchanged."""
+    t0, t1 = at(stated, 2024), at(stated, 2030)
+    own, new = stated.demand_t_per_year, anchored.projection.demand_t_per_year
+    cells = own[t0] > 0
+    np.testing.assert_allclose(
+        new[t1][cells] / np.where(new[t0][cells] > 0, new[t0][cells], 1.0),
+        np.where(new[t0][cells] > 0, own[t1][cells] / own[t0][cells], 0.0),
+        rtol=1e-12,
+    )
+
+
+def test_stock_and_secondary_supply_scale_with_demand(
+    anchored: AnchoredProjection, stated: Projection
+) -> None:
+    """Stock in use and secondary supply are linear in the element inflows."""
+    t = at(stated, 2040)
+    f = anchored.factor
+    keep = anchored.requirement_t > 0
+    np.testing.assert_allclose(
+        anchored.projection.stock_t[t][keep & (stated.demand_t_per_year[at(stated, 2024)] > 0)],
+        (stated.stock_t[t] * f)[keep & (stated.demand_t_per_year[at(stated, 2024)] > 0)],
+        rtol=1e-12,
+    )
+    assert (
+        anchored.projection.secondary_t_per_year
+        <= anchored.projection.end_of_life_t_per_year + 1e-9
+    ).all()
+
+
+def test_element_content_of_oxides_metals_and_magnet_grades(chain: Chain) -> None:
+    """Dy2O3 is 87.1 % Dy; NdPr metal 75 % Nd; a medium-Dy blank 0.7 % Dy (its recipe)."""
+    elements = ("Nd", "Pr", "Dy", "Tb")
+    content = element_content(chain, elements)
+    assert element_share("Dy2O3")[1] == pytest.approx(0.8713, abs=1e-4)
+    ndpr = content[chain.commodity_index("NdPr_metal")]
+    np.testing.assert_allclose(ndpr, [0.75, 0.25, 0.0, 0.0], atol=1e-5)  # rounded stoichiometry
+    blank = content[chain.commodity_index("NdFeB_sintered")]
+    assert blank[2] == pytest.approx(0.007)
+    assert content[chain.commodity_index("NdFeB_sintered_lowdy"), 2] == 0.0
+
+
+def test_a_base_year_outside_the_projection_is_refused(stated: Projection, chain: Chain) -> None:
+    with pytest.raises(InputError, match="base year 1990"):
+        anchor_to_chain(stated, chain, base_year=1990)
