@@ -117,3 +117,15 @@ def test_china_stopping_magnets_to_japan_cuts_japans_magnet_deliveries(chain: Ch
     assert got[0] < 0.9 * base[0]
     asked = res.run.requests[window, jpn][:, grades].sum(axis=1)
     assert (asked > res.baseline.requests[window, jpn][:, grades].sum(axis=1)).all()
+
+
+def test_china_stopping_magnets_to_japan_costs_japans_end_uses(chain: Chain) -> None:
+    """Issue 17's check: the stop reaches Japan's products, not only its magnet deliveries.
+    Japan's EV traction motors lose output, and Japan loses more than any other region."""
+    res = simulate(chain, load_composed("cn-magnets-japan"))
+    jpn = chain.region_index("JPN")
+    by_region = res.value_lost_usd.sum(axis=(0, 1))
+    assert by_region[jpn] > 1e9
+    assert by_region.argmax() == jpn
+    ev = chain.sector_index("ev_traction_motor")
+    assert res.lost_units[:, ev, jpn].sum() > 0
