@@ -112,3 +112,42 @@ def test_partnership_page_shows_the_warning_of_a_run_whose_checks_disagree(
     expect(page.locator("#opt-summary-table")).not_to_contain_text(warning)
     settled(page)
     assert problems_of(watch) == []
+
+
+def test_partnership_page_shows_the_focus_countrys_part_of_the_bill(
+    page: Page, served: Served, watch: PageWatch
+) -> None:
+    """The header's country focus holds on the Partnership page: the chosen run's bill
+    shows the focus country's part, and a country outside the partnership is told so."""
+    import json
+
+    store = served.store
+    run_id = store.create_run("optimize", "default", scenario="us-japan", params={})
+    store.start_run(run_id)
+    bill = [
+        {"partner": partner, "bill_usd": pay, "bill_share": share, "avoided_loss_usd": avoided,
+         "net_benefit_usd": avoided - pay, "standalone_cost_usd": alone,
+         "standalone_net_benefit_usd": alone_net, "rule": "Shapley value"}
+        for partner, pay, share, avoided, alone, alone_net in (
+            ("USA", 3e8, 0.6, 5e9, 4e8, 4.1e9),
+            ("JPN", 2e8, 0.4, 8e9, 3e8, 7.2e9),
+        )
+    ]  # fmt: skip
+    tables = {
+        "summary": [{"quantity": "status", "value": "optimal", "unit": ""}],
+        "portfolio": [],
+        "bill": bill,
+    }
+    store.finish_run(
+        run_id,
+        {name: ("application/json", json.dumps(rows).encode()) for name, rows in tables.items()},
+    )
+    page.goto(served.url + "/partnership?region=USA")
+    focus = page.locator("#opt-focus-table")
+    expect(focus).to_contain_text("United States in this partnership", timeout=30_000)
+    expect(page.locator("#opt-focus-table tbody tr")).to_have_count(1)
+    expect(focus).to_contain_text("$300.0 m")
+    page.goto(served.url + "/partnership?region=DEU")
+    expect(page.locator("#opt-focus")).to_contain_text("Germany is not a partner in this run")
+    settled(page)
+    assert problems_of(watch) == []

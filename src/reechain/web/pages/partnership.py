@@ -21,6 +21,7 @@ from reechain.store import Store, User
 from reechain.web import figures
 from reechain.web.auth import can_run, request_user
 from reechain.web.context import services
+from reechain.web.focus import FOCUS
 from reechain.web.jobs_ui import (
     alert,
     briefing_controls,
@@ -116,6 +117,7 @@ def layout(user: User | None) -> html.Div:
                         dropdown("opt-choice", runs, runs[0]["value"] if runs else None),
                     ),
                     html.Div(id="opt-warnings"),
+                    html.Div(id="opt-focus"),
                     html.Div(id="opt-summary"),
                     html.Div(id="opt-check"),
                     graph("opt-frontier", "Cost–resilience frontier"),
@@ -169,6 +171,43 @@ def _params(
         else str(Path(file).parent / partnership.candidates),
     }
     return partnership.dataset, partnership.name, partnership.seed, params
+
+
+FOCUS_COLUMNS = (
+    "partner",
+    "bill_usd",
+    "bill_share",
+    "avoided_loss_usd",
+    "net_benefit_usd",
+    "standalone_cost_usd",
+    "standalone_net_benefit_usd",
+)
+
+
+def focus_part(run_id: str | None, focus: str | None) -> Any:
+    """The header's focus country's (or group's members') part of the chosen run's bill:
+    what it pays, what it avoids losing, and its standalone alternative; or a line saying
+    it is not a partner of that run."""
+    if not run_id or not focus:
+        return None
+    user = request_user()
+    workspace = user.workspace if user else "default"
+    store = services().store
+    bill = _tables(store, run_id, workspace).get("bill", [])
+    if not bill:
+        return None
+    chain = services().chain(store.get_run(run_id, workspace=workspace).dataset, workspace)
+    places = chain.groups.get(focus, (focus,))
+    label = chain.region_names[chain.regions.index(focus)] if focus in chain.regions else focus
+    mine = [r for r in bill if r.get("partner") in places]
+    if not mine:
+        return html.P(f"{label} is not a partner in this run.", className="note")
+    return table(
+        "opt-focus-table",
+        mine,
+        FOCUS_COLUMNS,
+        caption=f"{label} in this partnership: its bill, the loss it avoids, and going alone",
+    )
 
 
 def register(app: dash.Dash) -> None:
@@ -231,6 +270,12 @@ def register(app: dash.Dash) -> None:
     register_run_poll(app, "opt", KIND)
 
     register_briefing(app, "opt", "opt-choice")
+
+    app.callback(
+        Output("opt-focus", "children"),
+        Input("opt-choice", "value"),
+        Input(FOCUS, "value"),
+    )(focus_part)
 
     @app.callback(
         Output("opt-warnings", "children"),
