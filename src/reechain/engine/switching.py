@@ -178,10 +178,10 @@ def apply_switching(
         starts.extend((rule, c1, r, int(first[r])) for r in range(R) if first[r] < T)
     if not starts:
         return intensity, cost
-    base = np.array(intensity)
-    intensity = base.copy()
+    intensity = np.array(intensity)  # one writable copy; the switched grades' own columns
+    base = {c1: intensity[..., c1].copy() for _, c1, _, _ in starts}  # before any rule
     for rule, c1, r, t0 in starts:
-        moved = rule.share * base[t0:, r, :, c1]  # (T − t0, S)
+        moved = rule.share * base[c1][t0:, r, :]  # (T − t0, S)
         intensity[t0:, r, :, c1] -= moved
         if rule.to_commodity:
             intensity[t0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
