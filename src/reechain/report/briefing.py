@@ -21,7 +21,14 @@ from reechain.chain import Chain, compile_chain
 from reechain.data.dataset import Dataset
 from reechain.report import figures
 from reechain.report.episodes import episode_rows
-from reechain.report.focus import Focus, product_label, region_label, resolve_focus, unit_label
+from reechain.report.focus import (
+    Focus,
+    commodity_label,
+    product_label,
+    region_label,
+    resolve_focus,
+    unit_label,
+)
 from reechain.report.summary import (
     Comparisons,
     executive_summary,
@@ -100,6 +107,7 @@ def build_briefing(
     kc = in_focus(tables.kpis_commodity, where)
     losses = headline_losses(ks, in_focus(tables.monthly_sector, where))
     units_lost = ks.groupby("sector")["cumulative_shortfall_units"].sum()
+    products = _products(units_lost, chain)
     price_rise = _price_multiples(kc, chain)
     top_price = max(price_rise, key=lambda kv: kv[2], default=None)
     exporter = _exporter(scenario)
@@ -129,13 +137,13 @@ def build_briefing(
         },
         {
             "label": "Products not made",
-            "value": _products(units_lost, chain)[0],
-            "note": _products(units_lost, chain)[1],
+            "value": products[0],
+            "note": products[1],
         },
         {
             "label": "Steepest price rise",
             "value": f"×{top_price[2]:.1f}" if top_price else "none",
-            "note": f"{_commodity(chain, top_price[1])} in {region_label(chain, top_price[0])}"
+            "note": f"{commodity_label(chain, top_price[1])} in {region_label(chain, top_price[0])}"
             if top_price
             else "no price moved",
         },
@@ -172,12 +180,6 @@ def _exporter(scenario: dict[str, Any]) -> str:
         if isinstance(item, dict) and item.get("kind") == "export_restriction":
             return str(item.get("exporter", ""))
     return ""
-
-
-def _commodity(chain: Chain, code: str) -> str:
-    from reechain.report.focus import commodity_label
-
-    return commodity_label(chain, code)
 
 
 def _products(units_lost: Any, chain: Chain) -> tuple[str, str]:
@@ -343,11 +345,3 @@ def dataset_sources(dataset: Any) -> list[dict[str, Any]]:
     for entry in out:
         entry["confidence"] = ", ".join(sorted(entry["confidence"]))
     return out
-
-
-def _days(value: Any) -> str:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    return "—" if number != number else f"{number:,.0f}"

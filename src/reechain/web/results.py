@@ -30,11 +30,6 @@ def comparison(services: Services, run_ids: list[str], workspace: str) -> list[R
     return out
 
 
-def _amount(value: float | None) -> str:
-    """A total with thousands separators; — where the stored run did not record it."""
-    return "—" if value is None else f"{value:,.0f}"
-
-
 def _series(frame: pd.DataFrame, column: str) -> tuple[list[str], list[float]]:
     return frame["month"].astype(str).tolist(), frame[column].astype(float).tolist()
 
