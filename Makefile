@@ -61,7 +61,7 @@ benchmarks: install-test
 FUZZ_EXAMPLES ?= 10000
 FUZZ_TIMEOUT ?= 1800
 fuzz: install-test
-	for family in csv xlsx yaml api; do \
+	for family in csv xlsx yaml api trade; do \
 	    timeout $(FUZZ_TIMEOUT) $(BIN)/python -m tests.fuzz $(FUZZ_EXAMPLES) $$family || exit 1; \
 	done
 

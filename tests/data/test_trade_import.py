@@ -89,6 +89,29 @@ def test_a_missing_column_is_named(tmp_path: Path) -> None:
     assert not (tmp_path / "ds").exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"exporter,importer,hs,year,kg,usd\nCHN,JPN,280530,2023,\x92,1\n", "UTF-8 text"),
+        (
+            b"exporter,importer,hs,year,kg,usd\nCHN,JPN,280530,2023," + b"9" * 200_000 + b",1\n",
+            "well-formed CSV",
+        ),
+    ],
+    ids=["not UTF-8", "a field past the csv limit"],
+)
+def test_a_file_that_is_not_readable_csv_is_refused_not_a_crash(
+    tmp_path: Path, data: bytes, expected: str
+) -> None:
+    """Found by the trade-file fuzz family (RELIABILITY.md): both were tracebacks."""
+    file = tmp_path / "trade.csv"
+    file.write_bytes(data)
+    with pytest.raises(DatasetError) as caught:
+        import_trade(file, "default", out=tmp_path / "ds")
+    assert [(p.file, p.expected) for p in caught.value.problems] == [("trade.csv", expected)]
+    assert not (tmp_path / "ds").exists()
+
+
 def test_trade_that_unbalances_the_baseline_is_refused_naming_each_gap(tmp_path: Path) -> None:
     folder = import_trade(FIXTURES / "plain.csv", "default", out=tmp_path / "ds")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -12,11 +12,12 @@ import reechain
 from reechain.chain import compile_chain
 from reechain.server import create_server
 from reechain.store import Store
-from tests.fuzz import api, datasets, scenarios
+from tests.fuzz import api, datasets, scenarios, trade
 from tests.fuzz.harness import describe, run_family
 from tests.fuzz.test_api_bodies import SEED as API_SEED
 from tests.fuzz.test_datasets import CSV_SEED, XLSX_SEED
 from tests.fuzz.test_scenarios import SEED
+from tests.fuzz.test_trade import SEED as TRADE_SEED
 
 
 def main() -> int:
@@ -65,6 +66,11 @@ def main() -> int:
                 checks = api.ApiChecks(client, store)
                 tallies.append(run_family("api bodies", API_SEED, api.generate, checks.check, n))
             store.close()
+        print(tallies[-1].row(), flush=True)
+    if family in ("all", "trade"):
+        with tempfile.TemporaryDirectory() as tmp:
+            checks = trade.TradeChecks(Path(tmp))
+            tallies.append(run_family("trade files", TRADE_SEED, trade.generate, checks.check, n))
         print(tallies[-1].row(), flush=True)
     for tally in tallies:
         if tally.crashes:

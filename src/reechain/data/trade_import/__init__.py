@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,88 +108,117 @@ def _number(text: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _text(path: Path) -> str:
+    """The file's text; DatasetError when it is not UTF-8 or cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError([Problem(path.name, None, None, None, "UTF-8 text", str(exc))]) from None
+    except OSError as exc:
+        raise DatasetError(
+            [Problem(path.name, None, None, None, "a readable file", str(exc))]
+        ) from None
+
+
+def _rows(reader: csv.DictReader[str], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, record) of each data line; DatasetError at malformed CSV (a stray quote, a field
+    longer than the csv module's limit)."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DatasetError(
+                [Problem(name, reader.line_num, None, None, "well-formed CSV", str(exc))]
+            ) from None
+        yield reader.line_num, record
+
+
 def read_flows(
     path: Path, regions: Sequence[str], hs_codes: Sequence[str], year: int | None = None
 ) -> list[Flow]:
     """Return the flows of a trade file; DatasetError listing every problem at once."""
     name = path.name
     problems: list[Problem] = []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    reader = csv.DictReader(io.StringIO(_text(path), newline=""), strict=True)
+    try:
         header = list(reader.fieldnames or [])
-        comtrade = all(c in header for c in COMTRADE)
-        need = COMTRADE if comtrade else PLAIN
-        missing = [c for c in need if c not in header]
-        if missing or (comtrade and not {"refYear", "period"} & set(header)):
-            for c in missing or ["refYear"]:
-                problems.append(
-                    Problem(name, 1, c, None, f"a column {c!r} (Comtrade or plain layout)")
+    except csv.Error as exc:
+        raise DatasetError(
+            [Problem(name, 1, None, None, "a well-formed CSV header", str(exc))]
+        ) from None
+    comtrade = all(c in header for c in COMTRADE)
+    need = COMTRADE if comtrade else PLAIN
+    missing = [c for c in need if c not in header]
+    if missing or (comtrade and not {"refYear", "period"} & set(header)):
+        for c in missing or ["refYear"]:
+            problems.append(Problem(name, 1, c, None, f"a column {c!r} (Comtrade or plain layout)"))
+        raise DatasetError(problems)
+    flows: list[Flow] = []
+    for i, r in _rows(reader, name):
+        if comtrade:
+            flow = (r.get("flowCode") or "").strip()
+            if flow not in ("M", "X"):
+                continue
+            partner = (r.get("partnerISO") or "").strip()
+            if partner in ("", "W00"):
+                continue
+            reporter = (r.get("reporterISO") or "").strip()
+            exp_c, imp_c = (
+                ("partnerISO", "reporterISO")
+                if flow == "M"
+                else (
+                    "reporterISO",
+                    "partnerISO",
                 )
-            raise DatasetError(problems)
-        flows: list[Flow] = []
-        for i, r in enumerate(reader, start=2):
-            if comtrade:
-                flow = (r.get("flowCode") or "").strip()
-                if flow not in ("M", "X"):
-                    continue
-                partner = (r.get("partnerISO") or "").strip()
-                if partner in ("", "W00"):
-                    continue
-                reporter = (r.get("reporterISO") or "").strip()
-                exp_c, imp_c = (
-                    ("partnerISO", "reporterISO")
-                    if flow == "M"
-                    else (
-                        "reporterISO",
-                        "partnerISO",
-                    )
-                )
-                exp, imp = (partner, reporter) if flow == "M" else (reporter, partner)
-                hs, year_col = (r.get("cmdCode") or "").strip(), "refYear"
-                year_text = r.get("refYear") or (r.get("period") or "")[:4]
-                kg_col = "netWgt" if _number(r.get("netWgt")) not in (None, 0.0) else "grossWgt"
-                kg_text, usd_text = r.get(kg_col), r.get("primaryValue")
-                who = "importer" if flow == "M" else "exporter"
-            else:
-                exp_c, imp_c, year_col, kg_col = "exporter", "importer", "year", "kg"
-                exp, imp = (r.get("exporter") or "").strip(), (r.get("importer") or "").strip()
-                hs, year_text = (r.get("hs") or "").strip(), r.get("year")
-                kg_text, usd_text, who = r.get("kg"), r.get("usd"), "importer"
-            hs = hs.replace(".", "")
-            for col, code in ((exp_c, exp), (imp_c, imp)):
-                if code not in regions:
-                    close = difflib.get_close_matches(code, regions, n=1)
-                    problems.append(
-                        Problem(
-                            name,
-                            i,
-                            col,
-                            code,
-                            "a region code of the dataset",
-                            f"did you mean {close[0]!r}?" if close else None,
-                        )
-                    )
-            if hs not in hs_codes:
+            )
+            exp, imp = (partner, reporter) if flow == "M" else (reporter, partner)
+            hs, year_col = (r.get("cmdCode") or "").strip(), "refYear"
+            year_text = r.get("refYear") or (r.get("period") or "")[:4]
+            kg_col = "netWgt" if _number(r.get("netWgt")) not in (None, 0.0) else "grossWgt"
+            kg_text, usd_text = r.get(kg_col), r.get("primaryValue")
+            who = "importer" if flow == "M" else "exporter"
+        else:
+            exp_c, imp_c, year_col, kg_col = "exporter", "importer", "year", "kg"
+            exp, imp = (r.get("exporter") or "").strip(), (r.get("importer") or "").strip()
+            hs, year_text = (r.get("hs") or "").strip(), r.get("year") or ""
+            kg_text, usd_text, who = r.get("kg"), r.get("usd"), "importer"
+        hs = hs.replace(".", "")
+        for col, code in ((exp_c, exp), (imp_c, imp)):
+            if code not in regions:
+                close = difflib.get_close_matches(code, regions, n=1)
                 problems.append(
                     Problem(
                         name,
                         i,
-                        "cmdCode" if comtrade else "hs",
-                        hs,
-                        f"an HS code of method {METHOD}: {', '.join(hs_codes)}",
+                        col,
+                        code,
+                        "a region code of the dataset",
+                        f"did you mean {close[0]!r}?" if close else None,
                     )
                 )
-            kg = _number(kg_text)
-            if kg is None or kg < 0:
-                problems.append(Problem(name, i, kg_col, kg_text, "a weight in kg, 0 or more"))
-            y = _number(year_text)
-            if y is None or y != int(y):
-                problems.append(Problem(name, i, year_col, year_text, "a year such as 2024"))
-            if problems or kg is None or y is None:
-                continue
-            if year is not None and int(y) != year:
-                continue
-            flows.append(Flow(i, exp, imp, hs, int(y), kg, _number(usd_text) or 0.0, who))
+        if hs not in hs_codes:
+            problems.append(
+                Problem(
+                    name,
+                    i,
+                    "cmdCode" if comtrade else "hs",
+                    hs,
+                    f"an HS code of method {METHOD}: {', '.join(hs_codes)}",
+                )
+            )
+        kg = _number(kg_text)
+        if kg is None or kg < 0:
+            problems.append(Problem(name, i, kg_col, kg_text, "a weight in kg, 0 or more"))
+        y = _number(year_text)
+        if y is None or y != int(y):
+            problems.append(Problem(name, i, year_col, year_text, "a year such as 2024"))
+        if problems or kg is None or y is None:
+            continue
+        if year is not None and int(y) != year:
+            continue
+        flows.append(Flow(i, exp, imp, hs, int(y), kg, _number(usd_text) or 0.0, who))
     if problems:
         raise DatasetError(problems)
     return flows
