@@ -2,8 +2,10 @@
 
 :func:`build_model` assembles the model from the ``define_*`` families of
 :mod:`~reechain.optimize.variables`, :mod:`~reechain.optimize.constraints` and
-:mod:`~reechain.optimize.objective`; :func:`solve_model` runs HiGHS through linopy's direct
-interface; :func:`read_solution` returns a frozen :class:`Solution` with a
+:mod:`~reechain.optimize.objective`; :func:`solve_model` solves it with HiGHS, by history
+decomposition (:mod:`~reechain.optimize.decompose`: one LP per history, L-shaped cuts on
+the first stage) where the model splits and the settings allow, else as one MILP through
+linopy's direct interface; :func:`read_solution` returns a frozen :class:`Solution` with a
 :class:`SolveStatus`. :func:`optimize` does the three and, when the problem is infeasible,
 raises :class:`~reechain.errors.InfeasibleError` naming the constraints in conflict
 (found by dropping named constraints one at a time, then in pairs, on the first stage).
@@ -28,7 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +40,7 @@ from numpy.typing import NDArray
 
 from reechain.chain import Chain
 from reechain.errors import InfeasibleError
+from reechain.optimize import decompose
 from reechain.optimize.candidates import Candidate, CandidateKind
 from reechain.optimize.constraints import (
     define_balance_constraints,
@@ -141,6 +144,10 @@ class Solution:
     """(S,) probability of each history (None: equal)."""
     linear_loss_usd: FloatArray | None = None
     """(S,) the linear engine's own loss, before the engine-fitted scale and offset."""
+    method: str = "monolithic"
+    """How it was solved: ``decomposed`` (one LP per history) or ``monolithic``."""
+    iterations: int = 0
+    """Master solves of the decomposition (0 for a monolithic solve)."""
 
     @property
     def history_weights(self) -> FloatArray:
@@ -237,8 +244,62 @@ def _no_fd_output() -> Iterator[None]:
         os.close(saved)
 
 
-def solve_model(built: Built) -> tuple[SolveStatus, float]:
-    """Solve with HiGHS; return the status and the solve time in seconds."""
+@dataclass(frozen=True, eq=False)
+class Solved:
+    """How a solve of a built model ended, and its values."""
+
+    status: SolveStatus
+    seconds: float
+    objective_usd: float
+    """The model's objective, without its constant part."""
+    mip_gap: float
+    values: Mapping[str, FloatArray] = field(default_factory=dict)
+    """Each variable's values, by name, shaped like its labels."""
+    method: str = "monolithic"
+    iterations: int = 0
+
+
+def solve_model(built: Built) -> Solved:
+    """Solve with HiGHS: by history decomposition where the model splits (and
+    ``settings.decompose``), else as one MILP; the values go onto the model's variables."""
+    if built.settings.decompose:
+        start = time.perf_counter()
+        with _quiet():
+            parts = decompose.split(built.model)
+            found = (
+                decompose.solve_split(parts, built.settings.mip_gap, built.settings.time_limit_s)
+                if parts is not None
+                else None
+            )
+        if parts is not None and found is not None and found.status != "failed":
+            return _decomposed(built, found, time.perf_counter() - start)
+    return _monolithic(built)
+
+
+def _decomposed(built: Built, found: decompose.Decomposed, seconds: float) -> Solved:
+    """Return how a decomposed solve ended, its values by variable name."""
+    if found.status == "infeasible":
+        return Solved(
+            SolveStatus.INFEASIBLE,
+            seconds,
+            np.inf,
+            np.inf,
+            method="decomposed",
+            iterations=found.iterations,
+        )
+    position = built.model.variables.label_index.label_to_pos
+    values = {}
+    for name, var in built.model.variables.items():
+        labels = var.labels.values
+        values[name] = np.where(labels >= 0, found.values[position[np.maximum(labels, 0)]], np.nan)
+    status = SolveStatus.OPTIMAL if found.status == "optimal" else SolveStatus.FEASIBLE
+    return Solved(
+        status, seconds, found.objective, found.gap, values, "decomposed", found.iterations
+    )
+
+
+def _monolithic(built: Built) -> Solved:
+    """Solve the whole MILP with HiGHS through linopy."""
     start = time.perf_counter()
     options: dict[str, Any] = {
         "output_flag": False,
@@ -251,24 +312,28 @@ def solve_model(built: Built) -> tuple[SolveStatus, float]:
     with _quiet():
         status, condition = built.model.solve(solver_name="highs", io_api="direct", **options)
     seconds = time.perf_counter() - start
-    if status == "ok" and condition == "optimal":
-        return SolveStatus.OPTIMAL, seconds
+    m = built.model
+    value = m.objective.value
+    objective = float(value) if value is not None else np.inf
+    gap = _mip_gap(m)
     if condition in ("infeasible", "infeasible_or_unbounded"):
-        return SolveStatus.INFEASIBLE, seconds
-    if built.model.objective.value is not None and condition in ("time_limit", "suboptimal"):
-        return SolveStatus.FEASIBLE, seconds
-    return SolveStatus.FAILED, seconds
+        return Solved(SolveStatus.INFEASIBLE, seconds, objective, gap)
+    if not (status == "ok" and condition == "optimal") and not (
+        value is not None and condition in ("time_limit", "suboptimal")
+    ):
+        return Solved(SolveStatus.FAILED, seconds, objective, gap)
+    values = {name: np.asarray(var.solution.values) for name, var in m.variables.items()}
+    status_ = SolveStatus.OPTIMAL if condition == "optimal" else SolveStatus.FEASIBLE
+    return Solved(status_, seconds, objective, gap, values)
 
 
-def read_solution(built: Built, status: SolveStatus, solve_seconds: float) -> Solution:
+def read_solution(built: Built, solved: Solved) -> Solution:
     """Return the solution of a solved model (numbers in USD, tonnes)."""
     inst, settings, m = built.instance, built.settings, built.model
-    build = np.asarray(m.variables["Project-build"].solution.values, dtype=np.float64)
-    size = np.asarray(m.variables["Stockpile-size"].solution.values, dtype=np.float64)
-    lost = np.maximum(
-        np.asarray(m.variables["Enduse-shortfall"].solution.values, dtype=np.float64), 0.0
-    )
-    served = np.asarray(m.variables["Enduse-served"].solution.values, dtype=np.float64)
+    build = np.asarray(solved.values["Project-build"], dtype=np.float64)
+    size = np.asarray(solved.values["Stockpile-size"], dtype=np.float64)
+    lost = np.maximum(np.asarray(solved.values["Enduse-shortfall"], dtype=np.float64), 0.0)
+    served = np.asarray(solved.values["Enduse-served"], dtype=np.float64)
     build = np.round(build, 6)
     per_build, per_t = build_costs(inst, settings)
     loss = (loss_coefficients(inst, settings) * lost).sum(axis=(1, 2)) + loss_offsets(
@@ -281,9 +346,8 @@ def read_solution(built: Built, status: SolveStatus, solve_seconds: float) -> So
     )
     cand = inst.store_candidate >= 0
     first = float(per_build @ build + per_t[cand] @ size[cand])
-    gap = _mip_gap(m)
     return Solution(
-        status=status,
+        status=solved.status,
         members=inst.members,
         candidates=tuple(c.candidate for c in inst.candidates),
         build=build,
@@ -294,14 +358,16 @@ def read_solution(built: Built, status: SolveStatus, solve_seconds: float) -> So
         loss_usd=np.maximum(loss, 0.0),
         lost_output_usd=(lost * inst.value_usd_per_unit).sum(axis=(1, 2)),
         shortfall_t=(end_use_material(inst) * (1 - served)).sum(axis=1),
-        objective_usd=float(m.objective.value or 0.0) + built.objective_constant_usd,
-        mip_gap=gap,
+        objective_usd=solved.objective_usd + built.objective_constant_usd,
+        mip_gap=solved.mip_gap,
         build_seconds=built.build_seconds,
-        solve_seconds=solve_seconds,
+        solve_seconds=solved.seconds,
         n_variables=int(m.nvars),
         n_constraints=int(m.ncons),
         weights=inst.weights.copy(),
         linear_loss_usd=np.maximum(raw, 0.0),
+        method=solved.method,
+        iterations=solved.iterations,
     )
 
 
@@ -316,15 +382,15 @@ def _mip_gap(m: linopy.Model) -> float:
 def solve(inst: Instance, settings: Settings) -> Solution:
     """Build, solve and read back; InfeasibleError naming the constraints in conflict."""
     built = build_model(inst, settings)
-    status, seconds = solve_model(built)
-    if status is SolveStatus.INFEASIBLE:
+    solved = solve_model(built)
+    if solved.status is SolveStatus.INFEASIBLE:
         raise InfeasibleError(explain_infeasible(inst, settings))
-    if status is SolveStatus.FAILED:
+    if solved.status is SolveStatus.FAILED:
         raise InfeasibleError(
             f"the solver stopped without a solution ({built.model.termination_condition}); "
             "raise time_limit_s or shrink the problem"
         )
-    return read_solution(built, status, seconds)
+    return read_solution(built, solved)
 
 
 def _first_stage_feasible(inst: Instance, rows: list[Any]) -> bool:

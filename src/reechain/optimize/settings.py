@@ -36,6 +36,9 @@ class Settings:
     :mod:`~reechain.optimize.loop`; None: 1)."""
     loss_offset_usd: tuple[float, ...] | None = None
     """Per history, USD added to the loss (the surrogate's intercept; None: 0)."""
+    decompose: bool = True
+    """Solve by history decomposition (one LP per history, L-shaped cuts) where the model
+    splits; False: always as one MILP."""
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with ``changes``."""
