@@ -91,6 +91,8 @@ class PartnershipAnalysis:
             ),
             ("P95 lost output (linear engine)", s.p95_lost_output_usd(), "USD"),
             ("MIP gap", s.mip_gap, ""),
+            ("solved as", s.method, ""),
+            ("master solves (decomposition)", s.iterations, ""),
             ("build time", s.build_seconds, "s"),
             ("solve time", s.solve_seconds, "s"),
             ("variables", s.n_variables, ""),
