@@ -1190,14 +1190,29 @@ class YearBuilder:
 
     # --- stocks and prices (base year) ------------------------------------------------
 
+    def inventory_row(self, region: str, commodity: str) -> dict[str, str]:
+        """Return the row of inventories.csv that sets ``region``'s stock of ``commodity``.
+
+        The most specific row wins: the region at the commodity's stage (a row may list the
+        ``commodities`` it is limited to, space-separated; blank means the whole stage), then
+        the region at every stage (``*``), then every region at the stage.
+        """
+        stage = self.b.stage_of[commodity]
+        rows = self.b.raw["inventories"]
+        for key in ((region, stage), (region, "*"), ("*", stage)):
+            for r in rows:
+                limited = r.get("commodities", "").split()
+                if (r["region"], r["stage"]) == key and (not limited or commodity in limited):
+                    return r
+        raise KeyError(f"inventories.csv sets no stock for {region} {commodity}")
+
     def build_stocks_and_prices(self) -> None:
         """Inventories where a region uses a commodity; stockpiles; prices; elasticities."""
         b = self.b
-        targets = {(r["region"], r["stage"]): r for r in b.raw["inventories"]}
         for (region, c), used in sorted(self.use.items(), key=self.order):
             if used <= 0:
                 continue
-            row = targets.get((region, "*")) or targets[("*", b.stage_of[c])]
+            row = self.inventory_row(region, c)
             b.tables["inventories"].append(
                 {
                     "region": region,

@@ -66,12 +66,34 @@ def test_the_magnet_users_and_japans_stocks_in_the_top_30_are_sourced(
         assert not source.startswith(UNSOURCED)
 
 
+def test_vietnams_oxide_and_metal_stocks_cover_shin_etsus_110_days_of_2025(
+    top_rows: list[tuple[int, str, dict[str, str], str, str]],
+) -> None:
+    """Vietnam's metal makers feed Shin-Etsu's Hai Phong sintering, whose magnet plants ran at
+    full capacity for more than 110 days after 4 Apr 2025 while China's Dy and Tb exports
+    stopped: the Vietnamese oxide stocks in the top 30 cite it (medium), and the oxide and
+    metal stocks ahead of the sintering cover at least those 110 days."""
+    picked = [r for r in top_rows if r[1] == "inventories" and r[2]["region"] == "VNM"]
+    assert {r[2]["commodity"] for r in picked} >= {"Sm2O3", "Dy2O3"}
+    for _rank, _table, _key, conf, source in picked:
+        assert conf == "medium"
+        assert not source.startswith(UNSOURCED)
+    days = {
+        r.commodity: r.target_days
+        for r in reechain.load_dataset(DEFAULT).rows("inventories")
+        if r.region == "VNM"
+    }
+    assert days["Dy2O3"] + days["Dy_metal"] >= 110
+    assert days["Nd2O3"] + days["NdPr_metal"] >= 110
+
+
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "known gap: ranks 2, 22, 29 (Sm metal stocks: metal stage), 8, 9, 11 (Sm and Dy "
-        "oxide stocks: separation stage), 20 (India's monazite stock) and 7, 23 (NdFeB "
-        "demand elasticities) are still labelled assumptions; see VALIDATION.md"
+        "known gap: ranks 2, 22, 29 (Sm metal stocks in the US, ROW and the UK: metal "
+        "stage), 8 (the UK's Sm oxide stock: separation stage), 20 (India's monazite stock) "
+        "and 7, 23 (NdFeB demand elasticities) are still labelled assumptions: no "
+        "published days of cover or demand elasticity found; see VALIDATION.md [n320]"
     ),
 )
 def test_the_30_most_influential_rows_are_medium_or_high_confidence(

@@ -124,10 +124,11 @@ def outside_multiple(chain: Chain, price: np.ndarray, requirement: np.ndarray, n
 
 @pytest.mark.xfail(
     strict=True,
-    reason="with the parameters fitted to 2009-2013, Dy oxide outside China peaks at 21.5x in "
-    "July 2011 (observed ~19.4x, August 2011: within), but Nd oxide at 18.2x (observed 8.5x: "
-    "a factor 2.1, just outside the factor 2); one elasticity scale for the light rare earths "
-    "cannot fit Nd and La/Ce together (VALIDATION.md row)",
+    reason="with the parameters fitted to 2009-2013, Dy oxide outside China peaks at 19.9x in "
+    "March 2011 (observed ~19.4x: within a factor 2, but 5 months before August 2011: outside "
+    "the 3), and Nd oxide at 20.6x (observed 8.5x: a factor 2.4, outside the factor 2); one "
+    "elasticity scale for the light rare earths cannot fit Nd and La/Ce together "
+    "(VALIDATION.md row)",
 )
 def test_cn_2010_dy_and_nd_oxide_spikes_match_2011(chain: Chain) -> None:
     """2010-11, in sample (the market parameters are fitted to 2009-2013): Dy oxide
