@@ -14,6 +14,11 @@ The parameters:
   expected cover is P₀ × x^(1/(s·ε)), ε the commodity's short-run demand elasticity
   (dataset), s_h in place of s for the medium and heavy rare earths (Sm to Lu and Y, the
   split of China's export quotas from 2012: :func:`heavy_mask`);
+- ``magnet_elasticity_scale`` s_m: s_m in place of s for the light rare earths of magnets,
+  Nd and Pr (:func:`magnet_light_mask`: Nd2O3, Pr6O11, NdPr_metal), whose prices in
+  2010-11 rose about half as far as lanthanum's and cerium's (8.5x against 21-28x,
+  ``risk/bundled/episode_2010.csv``): one scale for every light rare earth fitted Nd and
+  NdPr metal 2-5 times too high with La and Ce still too low;
 - ``adjustment`` λ: each month the price moves a share λ of the way (in logs) to that
   clearing price, so a spike builds over months;
 - ``precaution`` φ and ``precaution_months`` M: when a restriction is announced its
@@ -58,6 +63,7 @@ class MarketParameters:
     cover_horizon_months: float = 6.0
     elasticity_scale: float = 1.0
     heavy_elasticity_scale: float = 1.0
+    magnet_elasticity_scale: float = 1.0
     adjustment: float = 0.3
     precaution: float = 0.0
     precaution_months: float = 6.0
@@ -89,6 +95,40 @@ def heavy_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
     for i, name in enumerate(commodities):
         symbol = re.match(r"^([A-Z][a-z]?)(?=\d|_metal$)", name)
         out[i] = symbol is not None and symbol.group(1) in HEAVY
+    return out
+
+
+MAGNET_LIGHT = ("Nd", "Pr")
+"""Light rare earths of NdFeB magnets (their own elasticity scale)."""
+
+
+def magnet_light_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
+    """(C,) commodities of Nd or Pr: oxides and metals whose name is made of these symbols
+    before a digit or ``_metal`` (``Nd2O3``, ``Pr6O11``, ``NdPr_metal``; not magnets).
+
+    >>> magnet_light_mask(("Nd2O3", "Pr6O11", "NdPr_metal", "La2O3", "NdFeB_sintered")).tolist()
+    [True, True, True, False, False]
+    """
+    out = np.zeros(len(commodities), dtype=bool)
+    for i, name in enumerate(commodities):
+        out[i] = re.match(r"^(?:Nd|Pr)+(?=\d|_metal$)", name) is not None
+    return out
+
+
+def elasticity_scales(
+    commodities: tuple[str, ...], market: MarketParameters
+) -> NDArray[np.float64]:
+    """(C,) the elasticity scale of each commodity: s_h for the medium and heavy rare earths,
+    s_m for Nd and Pr, s for the rest.
+
+    >>> m = MarketParameters(elasticity_scale=0.5, heavy_elasticity_scale=2.0,
+    ...                      magnet_elasticity_scale=1.5)
+    >>> elasticity_scales(("La2O3", "Nd2O3", "NdPr_metal", "Dy2O3", "NdFeB_sintered"), m).tolist()
+    [0.5, 1.5, 1.5, 2.0, 0.5]
+    """
+    out = np.full(len(commodities), market.elasticity_scale)
+    out[magnet_light_mask(commodities)] = market.magnet_elasticity_scale
+    out[heavy_mask(commodities)] = market.heavy_elasticity_scale
     return out
 
 
@@ -162,12 +202,15 @@ def write_market(rows: tuple[MarketRow, ...], path: str | Path) -> Path:
 
 __all__ = [
     "HEAVY",
+    "MAGNET_LIGHT",
     "MARKET_TABLE",
     "PARAMETERS",
     "MarketParameters",
     "MarketRow",
+    "elasticity_scales",
     "heavy_mask",
     "load_market",
+    "magnet_light_mask",
     "market_rows",
     "write_market",
 ]
