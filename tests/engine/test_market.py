@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reechain.engine.market import heavy_mask, load_market, magnet_light_mask
+from reechain.engine.market import heavy_mask, load_market, magnet_mask
 from reechain.errors import DatasetError
 from reechain.workflows.datasets import bundled_path
 
@@ -35,9 +35,9 @@ def test_medium_and_heavy_rare_earths() -> None:
     assert heavy_mask(names).tolist() == [True, True, True, False, False, False, False, False]
 
 
-def test_light_rare_earths_of_magnets() -> None:
-    names = ("Nd2O3", "Pr6O11", "NdPr_metal", "La2O3", "CeO2", "Dy2O3", "NdFeB_sintered", "SmCo")
-    assert magnet_light_mask(names).tolist() == [True, True, True] + [False] * 5
+def test_magnet_rare_earths_and_magnets() -> None:
+    names = ("Nd2O3", "Pr6O11", "NdPr_metal", "NdFeB_bonded", "SmCo", "La2O3", "CeO2", "Dy2O3")
+    assert magnet_mask(names).tolist() == [True] * 5 + [False] * 3
 
 
 def test_a_market_table_missing_a_parameter_is_a_clear_error(tmp_path: Path) -> None:
