@@ -23,6 +23,7 @@ STATIC = MarketParameters(
     cover_horizon_months=1.0,
     elasticity_scale=1.0,
     heavy_elasticity_scale=1.0,
+    magnet_elasticity_scale=1.0,
     adjustment=1.0,
     precaution=0.0,
     wedge=0.0,

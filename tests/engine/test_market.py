@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reechain.engine.market import heavy_mask, load_market
+from reechain.engine.market import heavy_mask, load_market, magnet_mask
 from reechain.errors import DatasetError
 from reechain.workflows.datasets import bundled_path
 
@@ -33,6 +33,11 @@ def test_no_price_cap_was_set_from_an_episode_it_is_tested_on() -> None:
 def test_medium_and_heavy_rare_earths() -> None:
     names = ("Dy2O3", "Tb_metal", "Y2O3", "Nd2O3", "NdPr_metal", "La2O3", "SmCo", "Sc2O3")
     assert heavy_mask(names).tolist() == [True, True, True, False, False, False, False, False]
+
+
+def test_magnet_rare_earths_and_magnets() -> None:
+    names = ("Nd2O3", "Pr6O11", "NdPr_metal", "NdFeB_bonded", "SmCo", "La2O3", "CeO2", "Dy2O3")
+    assert magnet_mask(names).tolist() == [True] * 5 + [False] * 3
 
 
 def test_a_market_table_missing_a_parameter_is_a_clear_error(tmp_path: Path) -> None:

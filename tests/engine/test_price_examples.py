@@ -193,3 +193,65 @@ def test_no_price_moves_in_the_baseline_run_with_the_bundled_parameters() -> Non
     r = run(chain_a(inventories=[("JPN", "ox", 60.0, 3.0)]), market=load_market(), months=4)
     assert np.array_equal(r.price, np.broadcast_to(r.price[0], r.price.shape))
     close(r.price[0], [[2, 10], [2, 10]])
+
+
+def chain_m() -> Chain:
+    """Chain M (per month): CHN mines 15 ore and refines 5 each of La2O3, Nd2O3 and Dy2O3
+    (1 ore → 1 oxide); each oxide has its own sector (1 t a unit), which uses 2.5 t in CHN
+    and 2.5 t in JPN, all imported from CHN; P₀ = 10 USD/kg and ε = −0.5 for every oxide."""
+    oxides = ("La2O3", "Nd2O3", "Dy2O3")
+    return make_chain(
+        regions=("CHN", "JPN"),
+        stages=("mine", "refine", "use"),
+        commodities={"ore": "mine", **dict.fromkeys(oxides, "refine")},
+        sectors=tuple(f"s_{ox}" for ox in oxides),
+        recipes=[("mining", "ore", "output", 1.0)]
+        + [r for ox in oxides for r in ((ox, "ore", "input", 1.0), (ox, ox, "output", 1.0))],
+        processes=[
+            {
+                "process": "CHN_mine",
+                "region": "CHN",
+                "stage": "mine",
+                "recipe": "mining",
+                "capacity_per_year": 180.0,
+                "activity_per_year": 180.0,
+            }
+        ]
+        + [
+            {
+                "process": f"CHN_{ox}",
+                "region": "CHN",
+                "stage": "refine",
+                "recipe": ox,
+                "capacity_per_year": 60.0,
+                "activity_per_year": 60.0,
+            }
+            for ox in oxides
+        ],
+        trade=[(ox, "CHN", "JPN", 30.0) for ox in oxides],
+        end_uses=[(f"s_{ox}", r, 30.0) for ox in oxides for r in ("CHN", "JPN")],
+        intensities=[(f"s_{ox}", ox, 1.0) for ox in oxides],
+        prices={"ore": 2.0},
+    )
+
+
+def test_nd_and_pr_have_their_own_elasticity_scale() -> None:
+    """s = 1 for La, s_m = 2 for Nd and Pr, s_h = 0.5 for Dy. CHN withholds 40 % of each
+    oxide's exports to JPN from month 1: 1.5 t of 2.5 arrive, no stocks, expected cover
+    (H = 1) 1.5 ÷ 2.5 = 0.6 for each. The clearing multiple is 0.6^(1/(s·ε)) (λ = 1):
+    La 0.6^(1/−0.5) = 2.778 (27.78 USD/kg), Nd 0.6^(1/(2 × −0.5)) = 1/0.6 = 1.667 (16.67),
+    Dy 0.6^(1/(0.5 × −0.5)) = 0.6^−4 = 7.716 (77.16)."""
+    cut = {**CUT_40, "commodities": ["La2O3", "Nd2O3", "Dy2O3"], "duration_months": 3}
+    market = STATIC.replace(
+        elasticity_scale=1.0, magnet_elasticity_scale=2.0, heavy_elasticity_scale=0.5
+    )
+    chain = chain_m()
+    r = run(chain, [cut], market=market, months=2)
+    la, nd, dy = (chain.commodities.index(n) for n in ("La2O3", "Nd2O3", "Dy2O3"))
+    close(r.shipments[1, [la, nd, dy], CHN, JPN], [1.5, 1.5, 1.5])
+    close(r.price[:, JPN, la], [10, 10 / 0.36])
+    close(r.price[:, JPN, nd], [10, 10 / 0.6])
+    close(r.price[:, JPN, dy], [10, 10 / 0.6**4])
+    # one scale for every light rare earth (s_m = s) prices Nd as La
+    same = run(chain, [cut], market=market.replace(magnet_elasticity_scale=1.0), months=2)
+    close(same.price[1, JPN, nd], 10 / 0.36)

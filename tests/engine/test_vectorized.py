@@ -158,6 +158,7 @@ def markets(draw: st.DrawFn) -> MarketParameters:
         cover_horizon_months=draw(st.floats(1.0, 24.0)),
         elasticity_scale=draw(st.floats(0.2, 5.0)),
         heavy_elasticity_scale=draw(st.floats(0.2, 5.0)),
+        magnet_elasticity_scale=draw(st.floats(0.2, 5.0)),
         adjustment=draw(st.floats(0.02, 1.0)),
         precaution=draw(st.floats(0.0, 3.0)),
         precaution_months=draw(st.floats(1.0, 36.0)),

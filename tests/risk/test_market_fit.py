@@ -73,6 +73,19 @@ def test_a_reduced_calibration_is_reproducible_and_improves_the_fit(chain: Chain
         assert low <= first.lower[k] <= first.upper[k] <= high
 
 
+def test_more_starts_are_reproducible_from_the_seed(chain: Chain) -> None:
+    """Extra starts drawn from the seed: the same seed gives the same answer, which fits
+    better than the given start."""
+    start = load_market().replace(adjustment=0.9, wedge=0.9)
+    three = calibrate_market(chain, seed=3, start=start, starts=3, **REDUCED)  # type: ignore[arg-type]
+    again = calibrate_market(chain, seed=3, start=start, starts=3, **REDUCED)  # type: ignore[arg-type]
+    assert three.market == again.market
+    assert np.array_equal(three.lower, again.lower)
+    assert three.starts == 3
+    assert three.rms_log == pytest.approx(rms(chain, three.market))
+    assert three.rms_log < rms(chain, start)
+
+
 def test_fitted_rows_are_sourced_and_the_table_round_trips(chain: Chain, tmp_path: Path) -> None:
     fit = calibrate_market(chain, seed=1, **REDUCED)  # type: ignore[arg-type]
     rows = fit_rows(fit)
@@ -110,3 +123,9 @@ def test_calibrate_refuses_a_negative_bootstrap() -> None:
     result = CliRunner().invoke(app, ["calibrate", "--bootstrap", "-1"])
     assert result.exit_code == 2
     assert "--bootstrap: got -1" in result.stderr
+
+
+def test_calibrate_refuses_no_start() -> None:
+    result = CliRunner().invoke(app, ["calibrate", "--starts", "0"])
+    assert result.exit_code == 2
+    assert "--starts: got 0" in result.stderr

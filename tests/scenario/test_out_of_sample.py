@@ -90,12 +90,6 @@ def test_dy_oxide_price_outside_china_within_a_factor_2_of_3x(chain: Chain, apri
     assert 1.5 <= got <= 6.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the wedge fitted to 2011 (China's price at least 0.40 x the world's) lifts China's "
-    "Dy oxide to ~1.6x P0 by May 2025, while Chinese prices stayed flat: in 2025 licences, "
-    "not a quota, held the domestic market apart (VALIDATION.md row)",
-)
 def test_dy_oxide_price_in_china_stays_flat(chain: Chain, april: Results) -> None:
     """Chinese domestic Dy prices stayed flat while Europe's tripled (SMM, 18 Apr / 6 May
     2025): China's Dy oxide price in May 2025 within 25 % of P₀."""

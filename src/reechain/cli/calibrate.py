@@ -16,13 +16,16 @@ from reechain.cli.output import OutputFormat, emit, json_text
 
 
 def calibrate_command(
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the extra starts and the bootstrap.")] = 0,
     bootstrap: Annotated[
         int, typer.Option(help="Bootstrap draws for the parameters' bounds (0: none).")
     ] = 30,
     max_evaluations: Annotated[
         int, typer.Option(help="Most engine runs of the least-squares fit.")
     ] = 300,
+    starts: Annotated[
+        int, typer.Option(help="Starting points of the fit (the defaults and seeded draws).")
+    ] = 8,
     out: Annotated[
         Path | None,
         typer.Option(help="Write the parameters as a sourced table (market.csv) here."),
@@ -35,7 +38,9 @@ def calibrate_command(
     show the fit and the parameters' bootstrap bounds, and write them with --out."""
     from reechain.workflows.calibrate import calibrate
 
-    result = calibrate(seed=seed, bootstrap=bootstrap, out=out, max_evaluations=max_evaluations)
+    result = calibrate(
+        seed=seed, bootstrap=bootstrap, out=out, max_evaluations=max_evaluations, starts=starts
+    )
     fit = result.fit
     console = Console()
     if as_json:
@@ -43,6 +48,7 @@ def calibrate_command(
             "rms_log": fit.rms_log,
             "evaluations": fit.evaluations,
             "seed": fit.seed,
+            "starts": fit.starts,
             "parameters": result.parameters(),
             "observations": result.observations(),
         }

@@ -14,6 +14,19 @@ The parameters:
   expected cover is P₀ × x^(1/(s·ε)), ε the commodity's short-run demand elasticity
   (dataset), s_h in place of s for the medium and heavy rare earths (Sm to Lu and Y, the
   split of China's export quotas from 2012: :func:`heavy_mask`);
+- ``magnet_elasticity_scale`` s_m: s_m in place of s for the magnet rare earths Nd and Pr
+  and the magnets (:func:`magnet_mask`: Nd2O3, Pr6O11, NdPr_metal, the NdFeB grades, SmCo).
+  In 2010-11 lanthanum's and cerium's prices outside China rose to 21-28x and Nd's to
+  8.5x (``risk/bundled/episode_2010.csv``); with one scale for every light rare earth the
+  fit put Nd oxide and NdPr metal 2-5 times too high while La and Ce stayed too low. Fitted
+  apart, s comes out far below s_m: La and Ce prices answered scarcity more, not less, than
+  Nd's, the opposite of a substitution story (La/Ce users could thrift, magnet makers could
+  not). The likelier cause is the quota itself: a tonnage quota over every rare earth, which
+  exporters filled with the dearer ones, squeezed cheap La and Ce hardest abroad (their
+  domestic price was 0.26-0.28 of the export price, Nd's and Dy's 0.63-0.65), and the
+  engine cuts each restricted commodity alike, so s carries that squeeze. That is why the
+  magnets, not restricted in 2010, take s_m: their buyers are the users whose demand Nd's
+  price answered;
 - ``adjustment`` λ: each month the price moves a share λ of the way (in logs) to that
   clearing price, so a spike builds over months;
 - ``precaution`` φ and ``precaution_months`` M: when a restriction is announced its
@@ -58,6 +71,7 @@ class MarketParameters:
     cover_horizon_months: float = 6.0
     elasticity_scale: float = 1.0
     heavy_elasticity_scale: float = 1.0
+    magnet_elasticity_scale: float = 1.0
     adjustment: float = 0.3
     precaution: float = 0.0
     precaution_months: float = 6.0
@@ -89,6 +103,45 @@ def heavy_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
     for i, name in enumerate(commodities):
         symbol = re.match(r"^([A-Z][a-z]?)(?=\d|_metal$)", name)
         out[i] = symbol is not None and symbol.group(1) in HEAVY
+    return out
+
+
+MAGNET_LIGHT = ("Nd", "Pr")
+"""The light rare earths of NdFeB magnets."""
+MAGNETS = ("NdFeB", "SmCo")
+"""Name prefixes of the magnets."""
+
+
+def magnet_mask(commodities: tuple[str, ...]) -> NDArray[np.bool_]:
+    """(C,) the magnet rare earths and the magnets: oxides and metals whose name is made of
+    Nd and Pr before a digit or ``_metal`` (``Nd2O3``, ``Pr6O11``, ``NdPr_metal``), and
+    names starting ``NdFeB`` or ``SmCo``.
+
+    >>> names = ("Nd2O3", "Pr6O11", "NdPr_metal", "NdFeB_sintered", "SmCo", "La2O3", "Sm2O3")
+    >>> magnet_mask(names).tolist()
+    [True, True, True, True, True, False, False]
+    """
+    out = np.zeros(len(commodities), dtype=bool)
+    for i, name in enumerate(commodities):
+        light = re.match(r"^(?:Nd|Pr)+(?=\d|_metal$)", name) is not None
+        out[i] = light or name.startswith(MAGNETS)
+    return out
+
+
+def elasticity_scales(
+    commodities: tuple[str, ...], market: MarketParameters
+) -> NDArray[np.float64]:
+    """(C,) the elasticity scale of each commodity: s_h for the medium and heavy rare earths,
+    s_m for Nd, Pr and the magnets, s for the rest.
+
+    >>> m = MarketParameters(elasticity_scale=0.5, heavy_elasticity_scale=2.0,
+    ...                      magnet_elasticity_scale=1.5)
+    >>> elasticity_scales(("La2O3", "Nd2O3", "NdPr_metal", "Dy2O3", "NdFeB_sintered"), m).tolist()
+    [0.5, 1.5, 1.5, 2.0, 1.5]
+    """
+    out = np.full(len(commodities), market.elasticity_scale)
+    out[magnet_mask(commodities)] = market.magnet_elasticity_scale
+    out[heavy_mask(commodities)] = market.heavy_elasticity_scale
     return out
 
 
@@ -162,12 +215,16 @@ def write_market(rows: tuple[MarketRow, ...], path: str | Path) -> Path:
 
 __all__ = [
     "HEAVY",
+    "MAGNETS",
+    "MAGNET_LIGHT",
     "MARKET_TABLE",
     "PARAMETERS",
     "MarketParameters",
     "MarketRow",
+    "elasticity_scales",
     "heavy_mask",
     "load_market",
+    "magnet_mask",
     "market_rows",
     "write_market",
 ]

@@ -93,7 +93,7 @@ from reechain.engine.curves import (
     template,
 )
 from reechain.engine.lags import qualification_months
-from reechain.engine.market import MarketParameters, heavy_mask, load_market
+from reechain.engine.market import MarketParameters, elasticity_scales, load_market
 from reechain.engine.online import place_online, shift_online
 from reechain.engine.policy_arrays import (
     cached_base_shares,
@@ -455,10 +455,7 @@ def prepare(
         inventory_target_days=np.asarray(chain.inventory_target_days),
         inventory_restoration_months=np.asarray(chain.inventory_restoration_months),
         price0_usd_per_kg=np.asarray(chain.price_usd_per_kg),
-        elasticity=np.asarray(chain.elasticity)
-        * np.where(
-            heavy_mask(chain.commodities), market.heavy_elasticity_scale, market.elasticity_scale
-        ),
+        elasticity=np.asarray(chain.elasticity) * elasticity_scales(chain.commodities, market),
         price_cap_multiple=np.asarray(chain.price_cap_multiple),
         target_scale=target_scale,
         restricting=restricting,

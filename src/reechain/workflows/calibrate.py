@@ -65,6 +65,7 @@ def calibrate(
     out: str | Path | None = None,
     max_evaluations: int = 300,
     progress: Callable[[int, int], None] | None = None,
+    starts: int = 8,
 ) -> Calibration:
     """Fit the market parameters to the 2009–2013 episode on the default dataset and, when
     ``out`` is given, write them as a sourced table there (replacing it).
@@ -72,12 +73,14 @@ def calibrate(
     Raises
     ------
     InputError
-        ``bootstrap`` below 0, or ``max_evaluations`` below 1.
+        ``bootstrap`` below 0, or ``max_evaluations`` or ``starts`` below 1.
     """
     if bootstrap < 0:
         raise InputError(f"--bootstrap: got {bootstrap}, expected 0 or more draws")
     if max_evaluations < 1:
         raise InputError(f"--max-evaluations: got {max_evaluations}, expected 1 or more")
+    if starts < 1:
+        raise InputError(f"--starts: got {starts}, expected 1 or more")
     chain = compile_chain(load_dataset("default"))
     fit = calibrate_market(
         chain,
@@ -85,6 +88,7 @@ def calibrate(
         bootstrap=bootstrap,
         max_evaluations=max_evaluations,
         progress=progress,
+        starts=starts,
     )
     rows = fit_rows(fit)
     written = None
