@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import linopy
@@ -87,7 +88,8 @@ class History:
     """Bounds of the linked rows before the first stage is moved to the right-hand side."""
     theta_lower: float
     """A lower bound on the LP's cost (its cost at the most favourable bounds)."""
-    solver: highspy.Highs
+    solver: Any
+    """Its HiGHS instance (kept: each re-solve starts from the last basis)."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,14 @@ def _least_cost(c: FloatArray, lb: FloatArray, ub: FloatArray) -> float | None:
     return float(c[c != 0] @ at[c != 0])
 
 
+def _highs() -> Any:
+    """Return a quiet, single-threaded HiGHS (highspy's stubs do not type it)."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    return h
+
+
 def _lp(
     c: FloatArray,
     lb: FloatArray,
@@ -215,11 +225,9 @@ def _lp(
     A: sp.csr_array,
     row_lower: FloatArray,
     row_upper: FloatArray,
-) -> highspy.Highs:
+) -> Any:
     """Return a quiet HiGHS holding the LP min c·y s.t. row bounds, column bounds."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = _highs()
     lp = highspy.HighsLp()
     lp.num_col_ = len(c)
     lp.num_row_ = A.shape[0]
@@ -265,9 +273,7 @@ class _Master:
         self.model = model
         n, S = len(model.first), len(model.histories)
         self.n, self.S = n, S
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        h = _highs()
         h.setOptionValue("random_seed", 0)
         cost = np.concatenate([model.cost / MASTER_UNIT, np.ones(S)])
         theta = np.array([hist.theta_lower for hist in model.histories]) / MASTER_UNIT
