@@ -124,3 +124,62 @@ def test_element_content_of_oxides_metals_and_magnet_grades(chain: Chain) -> Non
 def test_a_base_year_outside_the_projection_is_refused(stated: Projection, chain: Chain) -> None:
     with pytest.raises(InputError, match="base year 1990"):
         anchor_to_chain(stated, chain, base_year=1990)
+
+
+# --- the default: every surface projects from the anchored base year --------------------------
+
+
+def test_the_workflow_projects_from_the_default_chain_unless_told_not_to(
+    anchored: AnchoredProjection, stated: Projection
+) -> None:
+    """``project_demand`` (CLI ``reechain demand``, the Python API) anchors to the default
+    dataset by default; ``anchor=None`` gives the module's own base year."""
+    from reechain.workflows.demand import project_demand
+
+    np.testing.assert_allclose(
+        project_demand("stated").demand_t_per_year, anchored.projection.demand_t_per_year
+    )
+    np.testing.assert_allclose(
+        project_demand("stated", anchor=None).demand_t_per_year, stated.demand_t_per_year
+    )
+
+
+def world_magnet_kt(projection: Projection, year: int) -> float:
+    return float(projection.magnet_demand_t_per_year()[at(projection, year)] / 1e3)
+
+
+@pytest.fixture(scope="module")
+def accelerated_anchored(chain: Chain, tables: DemandTables) -> Projection:
+    accelerated = project(compile_inputs(tables, builtin_scenario("accelerated")))
+    return anchor_to_chain(accelerated, chain, tables.sector_map()).projection
+
+
+def test_anchored_world_magnet_demand_2030_is_within_15_percent_of_iea(
+    accelerated_anchored: Projection,
+) -> None:
+    """IEA GCMO 2024, announced pledges: 131 kt of magnet rare earths in 2030; the anchored
+    accelerated path grows the chain's 2024 (74.8 kt) to about 128 kt."""
+    assert abs(world_magnet_kt(accelerated_anchored, 2030) / 131.0 - 1) <= 0.15
+
+
+def test_anchored_world_magnet_demand_2050_is_within_20_percent_of_iea(
+    accelerated_anchored: Projection,
+) -> None:
+    """IEA GCMO 2024: 181 kt in 2050 (announced pledges); ±20 % as for the unanchored row."""
+    assert abs(world_magnet_kt(accelerated_anchored, 2050) / 181.0 - 1) <= 0.20
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the chain's end uses require 70.0 kt of magnet rare earths in 2023 "
+    "(74.8 kt in 2024, element), 25 % below IEA's 93 kt, whose basis (element or oxide) our "
+    "sources do not state (as oxide: ~82 kt, -12 %); the chain's own oxide fed to metal "
+    "making is 91.4 kt; where the difference goes was not traced; see VALIDATION.md",
+)
+def test_anchored_world_magnet_demand_2023_is_within_15_percent_of_iea(
+    stated: Projection, chain: Chain, tables: DemandTables
+) -> None:
+    """IEA GCMO 2024: 93 kt of magnet rare earths in 2023, the year the unanchored module is
+    calibrated to; anchored, the chain's end-use requirement sets the level."""
+    anchored = anchor_to_chain(stated, chain, tables.sector_map()).projection
+    assert abs(world_magnet_kt(anchored, 2023) / 93.0 - 1) <= 0.15

@@ -49,6 +49,19 @@ PlotOption = Annotated[
 DataOption = Annotated[
     Path | None, typer.Option("--data", help="A folder of demand tables instead of the bundled.")
 ]
+AnchorOption = Annotated[
+    str,
+    typer.Option(
+        "--anchor",
+        help="Dataset whose end-use requirement is the base year (one world with the chain).",
+    ),
+]
+UnanchoredOption = Annotated[
+    bool,
+    typer.Option(
+        "--unanchored", help="The demand module's own base year (calibrated to IEA 2023)."
+    ),
+]
 
 
 def _run(
@@ -65,8 +78,10 @@ def _run(
     out: Path | None,
     plot: Path | None,
     data: Path | None,
+    anchor: str = "default",
+    unanchored: bool = False,
 ) -> None:
-    projection = workflow.project_demand(scenario, data=data)
+    projection = workflow.project_demand(scenario, data=data, anchor=None if unanchored else anchor)
     records = workflow.demand_records(
         projection,
         kind=kind,
@@ -102,11 +117,14 @@ def project_command(
     out: OutOption = None,
     plot: PlotOption = None,
     data: DataOption = None,
+    anchor: AnchorOption = "default",
+    unanchored: UnanchoredOption = False,
 ) -> None:
-    """Demand by year, region, sector and element (tonnes of element per year)."""
+    """Demand by year, region, sector and element (tonnes of element per year); the base
+    year is the chain's end-use requirement unless --unanchored."""
     _run(
         "demand", "demand_t_per_year", scenario, element, region, sector, first, last, total,
-        fmt, out, plot, data,
+        fmt, out, plot, data, anchor, unanchored,
     )  # fmt: skip
 
 
@@ -123,11 +141,13 @@ def recycling_command(
     out: OutOption = None,
     plot: PlotOption = None,
     data: DataOption = None,
+    anchor: AnchorOption = "default",
+    unanchored: UnanchoredOption = False,
 ) -> None:
     """End-of-life flows and secondary supply by year, region, sector and element."""
     _run(
         "recycling", "secondary_t_per_year", scenario, element, region, sector, first, last,
-        total, fmt, out, plot, data,
+        total, fmt, out, plot, data, anchor, unanchored,
     )  # fmt: skip
 
 

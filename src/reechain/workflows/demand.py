@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from reechain.chain import Chain
+from reechain.chain import Chain, compile_chain
 from reechain.demand import (
     FAMILIES,
     DemandScenario,
@@ -30,9 +30,11 @@ from reechain.demand import (
     parse_scenario,
     project,
 )
+from reechain.demand.anchor import anchor_to_chain
 from reechain.demand.tables import DemandTables, load_demand_tables
 from reechain.errors import InputError, NotFoundError
 from reechain.names import check_name, did_you_mean, paths_allowed
+from reechain.workflows.datasets import DEFAULT_DATASET, load_dataset
 
 Kind = Literal["demand", "recycling"]
 DIMENSIONS: tuple[str, ...] = ("region", "sector", "element")
@@ -84,14 +86,27 @@ def load_demand_scenario(
 
 
 def project_demand(
-    scenario: str | Path | DemandScenario = "stated", *, data: str | Path | None = None
+    scenario: str | Path | DemandScenario = "stated",
+    *,
+    data: str | Path | None = None,
+    anchor: str | Path | None = DEFAULT_DATASET,
 ) -> Projection:
     """Return the projection of a demand scenario (name, YAML path or object).
 
-    ``data`` is a folder of demand tables to use instead of the bundled ones.
+    ``data`` is a folder of demand tables to use instead of the bundled ones. ``anchor``
+    names the dataset whose chain sets the base year (default: the default dataset): the
+    projection's base year is that chain's end-use requirement (region of production), every
+    (region, sector, element) series scaled to it, so the demand module and the chain are
+    one world in the base year and the projection grows from there
+    (:func:`reechain.demand.anchor.anchor_to_chain`). ``anchor=None`` gives the module's own
+    base year (drivers × shares × intensities, calibrated to IEA's 2023 world figure).
     """
     tables = load_demand_tables(data)
-    return project(compile_inputs(tables, load_demand_scenario(scenario, tables)))
+    projection = project(compile_inputs(tables, load_demand_scenario(scenario, tables)))
+    if anchor is None:
+        return projection
+    chain = compile_chain(load_dataset(anchor))
+    return anchor_to_chain(projection, chain, tables.sector_map()).projection
 
 
 def _pick(kind: str, wanted: Sequence[str] | None, choices: Sequence[str]) -> list[int]:
