@@ -223,7 +223,7 @@ def magnet_demand_kt(projection: Projection, years: Sequence[int]) -> dict[int, 
 
     Examples
     --------
-    >>> round(magnet_demand_kt(project_demand("stated"), [2023])[2023])
+    >>> round(magnet_demand_kt(project_demand("stated", anchor=None), [2023])[2023])
     93
     """
     series = projection.magnet_demand_t_per_year()
