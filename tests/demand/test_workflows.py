@@ -51,3 +51,32 @@ def test_an_unknown_dataset_sector_fails_with_a_hint(sample_chain: Chain) -> Non
 
     with pytest.raises(NotFoundError, match="sector 'wind_generator' has no demand path"):
         demand_path("stated", sample_chain, sector_map={"wind_generator": "wind_turbine"})
+
+
+def test_the_engines_paths_grow_from_the_chains_own_base_year() -> None:
+    """One base year: the default chain's paths are the multiples of the projection anchored
+    to its end-use requirement, which weigh each sector's elements as the chain uses them;
+    against the unanchored module's they move by at most a few per cent where the chain
+    has output, and not at all in the base year."""
+    import reechain
+    from reechain.demand import demand_multiple
+    from reechain.demand.anchor import anchor_to_chain
+    from reechain.demand.tables import load_demand_tables
+
+    chain = reechain.compile_chain(reechain.load_dataset("default"))
+    tables = load_demand_tables()
+    anchored = anchor_to_chain(project_demand("stated", anchor=None), chain, tables.sector_map())
+    expected = demand_multiple(
+        anchored.projection,
+        chain.sectors,
+        chain.regions,
+        base_year=chain.base_year,
+        groups=dict(chain.groups),
+        sector_map=tables.sector_map(),
+    )
+    path = demand_path("stated", chain)
+    live = chain.output_per_year.T > 0  # (R, S)
+    np.testing.assert_allclose(path[:, live], expected[:, live], rtol=1e-12)
+    own = demand_path("stated", chain, anchored=False)
+    assert np.abs(path[:, live] / own[:, live] - 1).max() < 0.05
+    assert not np.array_equal(path[:, live], own[:, live])
