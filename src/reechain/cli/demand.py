@@ -16,6 +16,7 @@ from rich.console import Console
 
 from reechain.cli.output import OutputFormat, emit
 from reechain.workflows import demand as workflow
+from reechain.workflows.datasets import DEFAULT_DATASET
 
 demand_app = typer.Typer(
     help="Demand to 2050 and secondary supply from stock in use.",
@@ -78,7 +79,7 @@ def _run(
     out: Path | None,
     plot: Path | None,
     data: Path | None,
-    anchor: str = "default",
+    anchor: str = DEFAULT_DATASET,
     unanchored: bool = False,
 ) -> None:
     projection = workflow.project_demand(scenario, data=data, anchor=None if unanchored else anchor)
@@ -117,7 +118,7 @@ def project_command(
     out: OutOption = None,
     plot: PlotOption = None,
     data: DataOption = None,
-    anchor: AnchorOption = "default",
+    anchor: AnchorOption = DEFAULT_DATASET,
     unanchored: UnanchoredOption = False,
 ) -> None:
     """Demand by year, region, sector and element (tonnes of element per year); the base
@@ -141,7 +142,7 @@ def recycling_command(
     out: OutOption = None,
     plot: PlotOption = None,
     data: DataOption = None,
-    anchor: AnchorOption = "default",
+    anchor: AnchorOption = DEFAULT_DATASET,
     unanchored: UnanchoredOption = False,
 ) -> None:
     """End-of-life flows and secondary supply by year, region, sector and element."""

@@ -296,6 +296,7 @@ class _Master:
             )
         self.h = h
         self.integer = np.nonzero(model.first_integer)[0].astype(np.int32)
+        self.is_mip = bool(len(self.integer))
         self.range = np.where(
             np.isfinite(model.upper - model.lower) & (model.upper < INF) & (model.lower > -INF),
             model.upper - model.lower,
@@ -303,6 +304,8 @@ class _Master:
         )
 
     def integral(self, on: bool) -> None:
+        """Make the first stage's integer variables integer (True) or continuous."""
+        self.is_mip = on and bool(len(self.integer))
         if len(self.integer):
             kind = highspy.HighsVarType.kInteger if on else highspy.HighsVarType.kContinuous
             self.h.changeColsIntegrality(
@@ -329,17 +332,11 @@ class _Master:
         if len(values) < self.n + self.S:
             return None
         info = self.h.getInfo()
-        bound = info.mip_dual_bound if len(self.integer) and self._is_mip() else None
+        bound = info.mip_dual_bound if self.is_mip else None
         objective = float(info.objective_function_value)
         lower = float(bound) if bound is not None and np.isfinite(bound) else objective
         unit = MASTER_UNIT
         return values[: self.n], values[self.n :] * unit, min(lower, objective) * unit
-
-    def _is_mip(self) -> bool:
-        lp = self.h.getLp()
-        return len(lp.integrality_) > 0 and any(
-            v == highspy.HighsVarType.kInteger for v in lp.integrality_
-        )
 
 
 def solve_split(model: Split, gap: float, time_limit_s: float) -> Decomposed:
@@ -386,8 +383,7 @@ def solve_split(model: Split, gap: float, time_limit_s: float) -> Decomposed:
                 added += 1
         cuts += added
         if relaxed:
-            relaxed_bound = bound
-            if added == 0 or total - relaxed_bound <= RELAXED_GAP * max(1.0, abs(total)):
+            if added == 0 or total - bound <= RELAXED_GAP * max(1.0, abs(total)):
                 relaxed = False
                 master.integral(True)
             continue

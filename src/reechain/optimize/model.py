@@ -261,17 +261,15 @@ class Solved:
 
 def solve_model(built: Built) -> Solved:
     """Solve with HiGHS: by history decomposition where the model splits (and
-    ``settings.decompose``), else as one MILP; the values go onto the model's variables."""
+    ``settings.decompose``), else as one MILP (also when a history's LP fails)."""
     if built.settings.decompose:
         start = time.perf_counter()
         with _quiet():
             parts = decompose.split(built.model)
-            found = (
-                decompose.solve_split(parts, built.settings.mip_gap, built.settings.time_limit_s)
-                if parts is not None
-                else None
+            found = parts and decompose.solve_split(
+                parts, built.settings.mip_gap, built.settings.time_limit_s
             )
-        if parts is not None and found is not None and found.status != "failed":
+        if found and found.status != "failed":
             return _decomposed(built, found, time.perf_counter() - start)
     return _monolithic(built)
 
