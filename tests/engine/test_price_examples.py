@@ -255,3 +255,59 @@ def test_nd_and_pr_have_their_own_elasticity_scale() -> None:
     # one scale for every light rare earth (s_m = s) prices Nd as La
     same = run(chain, [cut], market=market.replace(magnet_elasticity_scale=1.0), months=2)
     close(same.price[1, JPN, nd], 10 / 0.36)
+
+
+def chain_j() -> Chain:
+    """Chain L with one product that needs both co-products: s1 takes 1 a and 1 b a unit;
+    CHN and JPN each make 2.5 units a month; CHN ships JPN 2.5 a and 2.5 b a month."""
+    chain = chain_l()
+    return make_chain(
+        regions=chain.regions,
+        stages=("mine", "refine", "use"),
+        commodities={"ore": "mine", "a": "refine", "b": "refine"},
+        sectors=("s1",),
+        recipes=[
+            ("mining", "ore", "output", 1.0),
+            ("sep", "ore", "input", 1.0),
+            ("sep", "a", "output", 0.5),
+            ("sep", "b", "output", 0.5),
+        ],
+        processes=[
+            {
+                "process": "CHN_mine",
+                "region": "CHN",
+                "stage": "mine",
+                "recipe": "mining",
+                "capacity_per_year": 120.0,
+                "activity_per_year": 120.0,
+            },
+            {
+                "process": "CHN_sep",
+                "region": "CHN",
+                "stage": "refine",
+                "recipe": "sep",
+                "capacity_per_year": 120.0,
+                "activity_per_year": 120.0,
+            },
+        ],
+        trade=[("a", "CHN", "JPN", 30.0), ("b", "CHN", "JPN", 30.0)],
+        end_uses=[("s1", "CHN", 30.0), ("s1", "JPN", 30.0)],
+        intensities=[("s1", "a", 1.0), ("s1", "b", 1.0)],
+        prices={"ore": 2.0, "a": 10.0, "b": 30.0},
+    )
+
+
+def test_a_user_who_asks_less_because_another_input_is_short_sees_no_scarcity() -> None:
+    """China stops b to JPN in months 1-2 (H = 6 months). JPN's s1 cannot run without b,
+    so the a it receives stays in its users' stock and from month 2 it asks for less a
+    than its use requirement; every request is filled (fill rate 1), so a's expected cover
+    is 1 and its price stays P₀, while b's, never delivered, is at the cap. (Read as a
+    falling inflow, the smaller purchases would price a up: (2.5 + 6 × 0) ÷ (6 × 2.5).)"""
+    chain = chain_j()
+    a, b = chain.commodity_index("a"), chain.commodity_index("b")
+    cut = {**FULL_CUT, "commodities": ["b"]}
+    r = run(chain, [cut], market=STATIC.replace(cover_horizon_months=6.0), months=4)
+    assert r.requests[2, JPN, a] < r.requirement[2, JPN, a]
+    close(r.deliveries[1:3, JPN, a], r.requests[1:3, JPN, a])
+    close(r.price[:, JPN, a], [10.0] * 4)
+    close(r.price[1:3, JPN, b], [300.0, 300.0])

@@ -73,12 +73,6 @@ def test_cn_2025_april_japan_dy_price_rises(chain: Chain) -> None:
     assert (got[risen] < base[risen]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the market refitted to 2009-2013 (cover horizon 12.5 months, was 4.9), the "
-    "package lowers Japan's loss (USD 152.9 bn -> 152.4 bn) but raises the United States' "
-    "(568.5 bn -> 576.6 bn) (VALIDATION.md row)",
-)
 def test_the_us_japan_package_lowers_the_cost_of_a_processing_ban(chain: Chain) -> None:
     """cn-processing-ban+us-japan-package costs Japan and the United States less (value of
     end-use output lost, same horizon) than cn-processing-ban alone."""
@@ -130,11 +124,9 @@ def outside_multiple(chain: Chain, price: np.ndarray, requirement: np.ndarray, n
 
 @pytest.mark.xfail(
     strict=True,
-    reason="refitted on the current data (Vietnam's stocks sourced): Nd oxide outside China "
-    "peaks at 11.1x (observed 8.5x: within), Dy oxide at 39.1x in December 2011 (observed "
-    "~19.4x in August 2011: 2.02x, just outside the factor 2, and 4 months late, just outside "
-    "the 3); the same model fitted before that data change passed (36.6x, November) "
-    "(VALIDATION.md row)",
+    reason="with the fill-rate cover rule and its refit: Dy oxide outside China peaks at 37.4x "
+    "(observed ~19.4x: 1.93x, within the factor 2) but in December 2011, 4 months after "
+    "August 2011 (outside the 3); Nd oxide 13.4x (observed 8.5x: within) (VALIDATION.md row)",
 )
 def test_cn_2010_dy_and_nd_oxide_spikes_match_2011(chain: Chain) -> None:
     """2010-11, in sample (the market parameters are fitted to 2009-2013): Dy oxide

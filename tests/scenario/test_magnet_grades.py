@@ -76,12 +76,6 @@ def test_the_dy_free_grade_is_made_without_dy_or_tb(chain: Chain) -> None:
     assert 0 < chain.recipe_inputs[gbd, heavy].sum() < chain.recipe_inputs[high, heavy].sum()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the market refitted to 2009-2013 (cover horizon 12.5 months, was 4.9), the "
-    "Dy-bearing grades' users switch to the Dy-free grade and bid its price up: consumer "
-    "electronics lose USD 39.3 bn, hard disks 1.3 bn (VALIDATION.md row)",
-)
 @pytest.mark.parametrize("sector", DY_FREE_SECTORS)
 def test_a_dy_tb_cut_leaves_dy_free_sectors_whole(
     chain: Chain, dy_tb_cut: Results, sector: str

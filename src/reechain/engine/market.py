@@ -8,8 +8,10 @@ preparation (:func:`load_market`); a calibration passes its own :class:`MarketPa
 
 The parameters:
 
-- ``cover_horizon_months`` H: users judge scarcity over the next H months: expected cover
-  x = (stocks on hand + H × this month's inflow) ÷ (inventory target + H × requirement);
+- ``cover_horizon_months`` H: users judge scarcity over the next H months: they expect
+  suppliers to go on filling this month's share f of their requests, so expected cover
+  x = f + (1 − f) × min(1, stocks on hand ÷ (inventory target + H × requirement)): the
+  longer the horizon, the less stocks on hand reassure;
 - ``elasticity_scale`` s and ``heavy_elasticity_scale`` s_h: the price that clears
   expected cover is P₀ × x^(1/(s·ε)), ε the commodity's short-run demand elasticity
   (dataset), s_h in place of s for the medium and heavy rare earths (Sm to Lu and Y, the

@@ -11,8 +11,9 @@ be read beside DESIGN.md section 4, step by step:
    pro rata when a supplier is short); trade round 2 (water-filling of leftovers, suppliers
    in region-index order, partners first where set, on qualified links only); buffer (user
    inventory first, then strategic stockpiles on their triggers).
-3. **Price** from expected scarcity: expected cover x = (stocks on hand + H × inflow) ÷
-   (inventory target + H × requirement); the clearing multiple x^(1/ε); the price moves a
+3. **Price** from expected scarcity: expected cover x = f + (1 − f) × min(1, stocks on
+   hand ÷ (inventory target + H × requirement)), f this month's fill rate of requests;
+   the clearing multiple x^(1/ε); the price moves a
    share λ of the way there (in logs) each month; co-products are linked to their
    separation basket; a restricting exporter's domestic price is tied to the world's by
    the wedge; capped.
@@ -46,10 +47,18 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   producer stocks left after everything else, suppliers in region-index order, within the
   links' remaining caps; those purchases are recorded apart from deliveries.
 - **Price**: per region and commodity. *Stocks on hand* are the user inventory at the start
-  of the month plus the region's producer stock after trade; *inflow* is deliveries plus stockpile
-  releases; the *target* is the user inventory target (× the precaution multiplier while a
-  restriction is announced). x = (on hand + H × inflow) ÷ (target + H × U), 1 where the
-  denominator is 0, and taken as 1 within 1e-12 of it (no price moves at baseline).
+  of the month plus the region's producer stock after trade; the *fill rate* f is
+  (deliveries + stockpile releases) ÷ requests, at most 1, and 1 where nothing was
+  requested; the *target* is the user inventory target (× the precaution multiplier while
+  a restriction is announced). Users expect suppliers to go on filling the share f of
+  what they will ask over the next H months (use plus restoring the target), so
+  x = (on hand + f × (target + H × U − on hand)) ÷ (target + H × U)
+  = f + (1 − f) × min(1, on hand ÷ (target + H × U)); 1 where target + H × U is 0, and
+  taken as 1 within 1e-12 of it (no price moves at baseline). A user who asks for less
+  because it holds more than it can use (its other inputs are short) sees no scarcity:
+  its requests are filled. (The rule before, x = (on hand + H × deliveries) ÷ (target +
+  H × U), read such a user's smaller purchases as a falling inflow, and priced a grade
+  nobody restricted up: users of the Dy-free grade lost output under a Dy/Tb-only cut.)
   Clearing multiple m* = x^(1/ε) (the cap where x = 0); m = m(t−1)^(1−λ) × m*^λ. Then,
   from these m of every region: co-product linkage m_c ≥ ω × Σ_k W[c, k] m_k (same
   region); the wedge m ≥ θ × the world's linked m (the other regions' mean weighted by
@@ -200,7 +209,14 @@ def run_reference(prep: Prepared) -> RunArrays:
             since,
         )
         prices = price(
-            prep, t, need.use, got.deliveries + got.released, user_stock, producer_stock, price_prev
+            prep,
+            t,
+            need.use,
+            need.request,
+            got.deliveries + got.released,
+            user_stock,
+            producer_stock,
+            price_prev,
         )
         used = make(prep, N, intensity, need, got, price_prev, user_stock, components, short)
         user_stock = used.user_stock

@@ -48,6 +48,7 @@ def price(
     prep: Prepared,
     t: int,
     use: FloatArray,
+    request: FloatArray,
     inflow: FloatArray,
     user_stock: FloatArray,
     producer_stock: FloatArray,
@@ -55,16 +56,19 @@ def price(
 ) -> FloatArray:
     """3. Price (R, C) from expected cover, adjusted partially, linked, wedged, capped.
 
-    ``use`` is this month's use requirement U and ``inflow`` its deliveries plus stockpile
-    releases (R, C)."""
+    ``use`` is this month's use requirement U, ``request`` what users asked their suppliers
+    for and ``inflow`` what they got: deliveries plus stockpile releases (R, C)."""
     m = prep.market
     H, cap = m.cover_horizon_months, prep.price_cap_multiple[None, :]
     on_hand = user_stock + producer_stock
     target = inventory_target(prep, use) * prep.target_scale[t]
-    supply_h = on_hand + H * inflow
     demand_h = target + H * use
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        cover = np.where(demand_h > 0, supply_h / np.where(demand_h > 0, demand_h, 1.0), 1.0)
+        fill = np.where(
+            request > 0, np.minimum(inflow / np.where(request > 0, request, 1.0), 1.0), 1.0
+        )
+        held = np.where(demand_h > 0, on_hand / np.where(demand_h > 0, demand_h, 1.0), 1.0)
+        cover = fill + (1.0 - fill) * np.minimum(held, 1.0)
         cover = np.where(cover >= 1.0 - 1e-12, 1.0, np.maximum(cover, 0.0))
         clearing = np.where(
             cover > 0, np.minimum(cover ** (1 / prep.elasticity[None, :]), cap), cap

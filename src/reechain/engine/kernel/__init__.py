@@ -114,7 +114,7 @@ def month_kernel(
             work,
             keep,
         )
-        price(t, b, chain, tables, U, D, released, us, ps, pp, prices, work)
+        price(t, b, chain, tables, U, out.requests[b], D, released, us, ps, pp, prices, work)
         make(
             b,
             N,

@@ -26,6 +26,7 @@ def price(
     chain: ChainArrays,
     tables: MonthTables,
     U: FloatArray,
+    Q: FloatArray,
     D: FloatArray,
     released: FloatArray,
     us: FloatArray,
@@ -52,10 +53,13 @@ def price(
         for c in range(C):
             target = target_days[r, c] * U[r, c] / DAYS_PER_MONTH * scale[r, c]
             demand_h = target + H * U[r, c]
-            cover = 1.0
+            fill = 1.0
+            if Q[r, c] > 0:
+                fill = min((D[r, c] + released[r, c]) / Q[r, c], 1.0)
+            held = 1.0
             if demand_h > 0:
-                cover = us[r, c] + ps[r, c] + H * (D[r, c] + released[r, c])
-                cover = cover / demand_h
+                held = min((us[r, c] + ps[r, c]) / demand_h, 1.0)
+            cover = fill + (1.0 - fill) * held
             # 1 ** x is exactly 1 (IEEE 754): skip pow, the step's dearest operation
             if cover >= 1.0 - 1e-12:
                 clearing = 1.0
