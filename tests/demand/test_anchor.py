@@ -169,17 +169,46 @@ def test_anchored_world_magnet_demand_2050_is_within_20_percent_of_iea(
     assert abs(world_magnet_kt(accelerated_anchored, 2050) / 181.0 - 1) <= 0.20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the chain's end uses require 70.0 kt of magnet rare earths in 2023 "
-    "(74.8 kt in 2024, element), 25 % below IEA's 93 kt, whose basis (element or oxide) our "
-    "sources do not state (as oxide: ~82 kt, -12 %); the chain's own oxide fed to metal "
-    "making is 91.4 kt; where the difference goes was not traced; see VALIDATION.md",
-)
-def test_anchored_world_magnet_demand_2023_is_within_15_percent_of_iea(
-    stated: Projection, chain: Chain, tables: DemandTables
+MAGNET_REES = ("Nd", "Pr", "Dy", "Tb")
+
+
+@pytest.fixture(scope="module")
+def chain_2023() -> Chain:
+    return reechain.compile_chain(reechain.load_dataset("default"), year=2023)
+
+
+def use_kt(chain: Chain) -> dict[str, float]:
+    """kt of Nd, Pr, Dy and Tb (element) the chain uses in its year: in end uses at the
+    magnet stage (magnets in products), in end uses at other stages (oxides and metals used
+    as such), and as positive balance residuals (made, not taken by any recorded end use:
+    stock builds or unrecorded use)."""
+    content = element_content(chain, MAGNET_REES).sum(axis=1)  # (C,)
+    magnet = np.asarray(chain.commodity_stage) == chain.stage_index("magnet")
+    end = chain.end_use @ np.diag(content)  # (R, C)
+    residual = np.maximum(chain.residual, 0.0) @ np.diag(content)
+    return {
+        "magnet end use": float(end[:, magnet].sum() / 1e3),
+        "other end use": float(end[:, ~magnet].sum() / 1e3),
+        "residual use": float(residual.sum() / 1e3),
+    }
+
+
+def test_the_chains_whole_use_of_magnet_rees_in_2023_is_within_15_percent_of_iea(
+    chain_2023: Chain,
 ) -> None:
-    """IEA GCMO 2024: 93 kt of magnet rare earths in 2023, the year the unanchored module is
-    calibrated to; anchored, the chain's end-use requirement sets the level."""
+    """IEA GCMO 2024: 93 kt of magnet rare earths in 2023, every use counted. The chain of
+    2023, every use counted too: 69.0 kt in magnets in products, 14.5 kt of oxides used as
+    such (glass, catalysts, ...), 8.2 kt made and not taken by any recorded end use (7.0 kt
+    of magnets, 1.1 kt of oxide): 91.7 kt of element."""
+    assert abs(sum(use_kt(chain_2023).values()) / 93.0 - 1) <= 0.15
+
+
+def test_the_anchored_module_projects_the_magnets_in_products(
+    stated: Projection, chain: Chain, chain_2023: Chain, tables: DemandTables
+) -> None:
+    """The anchored module's 2023 (70.0 kt, the 2024 anchor projected back a year) is the
+    chain's magnets in products of 2023 (69.0 kt) within 5 %: the IEA's other uses and the
+    residual use are not in it, which is why it sits 25 % under IEA's total."""
     anchored = anchor_to_chain(stated, chain, tables.sector_map()).projection
-    assert abs(world_magnet_kt(anchored, 2023) / 93.0 - 1) <= 0.15
+    magnets = use_kt(chain_2023)["magnet end use"]
+    assert abs(world_magnet_kt(anchored, 2023) / magnets - 1) <= 0.05
