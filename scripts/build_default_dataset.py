@@ -933,12 +933,19 @@ class YearBuilder:
             c: {r: self.use[(r, c)] - self.production[(r, c)] for r in self.regions} for c in comms
         }
         need = {c: {r: max(v, 0.0) for r, v in net[c].items()} for c in comms}
+        understated: set[tuple[str, str]] = set()
         for c in comms:
             if c in GRADE_RECIPES:
                 # customs-reported imports serve the importer's users first, so a producer
-                # that also imports (Japan) offers that much more of its own output
+                # that also imports (Japan, Germany) offers that much more of its own output;
+                # imports beyond its users' use free no more than all of it (the engine does
+                # not model re-exports: the excess is the importer's residual)
                 for imp, q in self.customs_flows(c, need[c]).items():
-                    net[c][imp] -= q
+                    net[c][imp] -= min(q, self.use[(imp, c)])
+                    if q > self.use[(imp, c)]:
+                        # China alone sends more than the modelled use: the use is
+                        # understated, so it caps no one's exports to this importer
+                        understated.add((c, imp))
         if stage == "separate":
             self.reported_flows(comms, net, need)
         for c in comms:
@@ -947,14 +954,17 @@ class YearBuilder:
                 for row in rows:
                     share, imp = float(row["share"]), row["importer"]
                     q = share * surplus
-                    if row["capped"] == "true":
+                    capped = row["capped"] == "true" and (c, imp) not in understated
+                    if capped:
                         q = min(q, need[c][imp])
                     if q <= 1e-9:
                         continue
                     need[c][imp] = max(need[c][imp] - q, 0.0)
-                    cap = f", capped at {imp}'s remaining need" if row["capped"] == "true" else ""
+                    cap = f", capped at {imp}'s remaining need" if capped else ""
+                    if (c, imp) in understated and row["capped"] == "true":
+                        cap = f", not capped: China's customs figure alone exceeds {imp}'s use"
                     method = f"{share:g} × {exporter} surplus {surplus:.6g} t{cap}"
-                    if row["capped"] == "true" and q < share * surplus:
+                    if capped and q < share * surplus:
                         p = b.prov_of(
                             row,
                             confidence="medium",

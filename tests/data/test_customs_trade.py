@@ -127,19 +127,14 @@ def test_residual_report_refuses_a_year_without_data(dataset: Dataset) -> None:
         residual_report(dataset, 2019)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known gap: ours 28 % (Germany 9.7 %, Korea 7.3 %, US 11.3 %): Germany's and Korea's "
-        "magnet use is too small and ROW's too large (35 %); see VALIDATION.md"
-    ),
-)
 def test_germany_korea_and_the_us_take_42_percent_of_chinas_magnet_exports(
     dataset: Dataset,
 ) -> None:
     """China GAC via Metalnomist (Aug 2024): Germany, South Korea and the US took 42 % of
     China's permanent-magnet exports (HS 8505.11.10) in Jan-Jul 2024; ours 2024, finished
-    basis (sintered blanks × 0.8); tolerance ±5 pp."""
+    basis (sintered blanks × 0.8); tolerance ±5 pp. Input-derived: the three flows are
+    China's customs figures (magnet_customs.csv: Germany and Korea 12 × their Sep 2024
+    month, the US about 480 t a month), not the Jan-Jul shares."""
     stage = {c.commodity: c.stage for c in dataset.rows("commodities")}
     finished: dict[str, float] = {}
     for t in dataset.rows("trade"):
