@@ -11,7 +11,9 @@ number, so that anyone can trace a figure to its inputs and regenerate the bundl
 - sintered magnets in four grades: sectors' magnet mass split by grade (magnet_grades.csv),
   plants split by their home users' grade mix (China: the world's);
 - trade: concentrate routes (MP's reported sales to China, customs_trade.csv); China's
-  customs-reported magnet exports to Japan and the US (magnet_customs.csv) first; other
+  customs-reported magnet exports to Japan, the US, Germany and Korea (magnet_customs.csv)
+  first (beyond an importer's use they go to its residual, and no one's push to it is then
+  capped at that use); other
   customs-reported oxide flows (US imports by origin, EU imports from Malaysia) next; then
   each non-Chinese producer serves its own users and offers its surplus to named partners
   (capped by their need); China fills the remaining needs only within its customs-reported
