@@ -56,7 +56,9 @@ Decisions where DESIGN.md is silent (the preparation's own are in
   = f + (1 − f) × min(1, on hand ÷ (target + H × U)); 1 where target + H × U is 0, and
   taken as 1 within 1e-12 of it (no price moves at baseline). A user who asks for less
   because it holds more than it can use (its other inputs are short) sees no scarcity:
-  its requests are filled. (The rule before, x = (on hand + H × deliveries) ÷ (target +
+  its requests are filled. One that asks for nothing (its stock far above its target)
+  learns nothing of its suppliers that month and sees cover 1; from its first request on,
+  an unfilled one counts. (The rule before, x = (on hand + H × deliveries) ÷ (target +
   H × U), read such a user's smaller purchases as a falling inflow, and priced a grade
   nobody restricted up: users of the Dy-free grade lost output under a Dy/Tb-only cut.)
   Clearing multiple m* = x^(1/ε) (the cap where x = 0); m = m(t−1)^(1−λ) × m*^λ. Then,
