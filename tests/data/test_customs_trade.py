@@ -134,7 +134,7 @@ def test_germany_korea_and_the_us_take_42_percent_of_chinas_magnet_exports(
     China's permanent-magnet exports (HS 8505.11.10) in Jan-Jul 2024; ours 2024, finished
     basis (sintered blanks × 0.8); tolerance ±5 pp. Input-derived: the three flows are
     China's customs figures (magnet_customs.csv: Germany and Korea 12 × their Sep 2024
-    month, the US about 480 t a month), not the Jan-Jul shares."""
+    month, the US its 2025 total and annual change), not the Jan-Jul shares."""
     stage = {c.commodity: c.stage for c in dataset.rows("commodities")}
     finished: dict[str, float] = {}
     for t in dataset.rows("trade"):
