@@ -33,7 +33,9 @@ def test_months_nothing_changes_are_one_read_only_slice(chain: reechain.Chain) -
     prep = prepare(chain, months=120)
     assert prep.link_cap_slices.shape[0] == 1
     assert np.isinf(prep.link_cap).all()
-    for name in ("sourcing_share", "intensity", "extra_supply"):
+    assert prep.intensity_slices.shape[0] == 1
+    assert (prep.intensity_index == 0).all()
+    for name in ("sourcing_share", "extra_supply"):
         months = getattr(prep, name)
         assert months.shape[0] == 120, name
         assert months.strides[0] == 0, name
@@ -70,3 +72,33 @@ def test_a_restriction_keeps_one_slice_of_caps_per_distinct_month(
     assert np.isinf(prep.link_cap[0]).all()
     assert not np.isinf(prep.link_cap[2]).all()
     assert np.array_equal(prep.link_cap[2], prep.link_cap[3])
+
+
+DEFAULT_CUT = {
+    "kind": "export_restriction",
+    "exporter": "CHN",
+    "commodities": ["Dy2O3", "Tb4O7", "Dy_metal", "Tb_metal"],
+    "importers": ["JPN", "USA"],
+    "start": "2025-03",
+    "duration_months": 12,
+    "severity": 1.0,
+}
+
+
+def test_grade_switches_keep_one_intensity_slice_per_stretch_between_starts() -> None:
+    """A Dy/Tb cut on the default chain triggers grade switches with lags of 6 and 9 months
+    (thrifting 24): the intensities are one slice per stretch between those starts, not one
+    per month, and each month's slice is what switching every month one by one gives."""
+    from reechain.engine.switching import apply_switching
+
+    chain = reechain.compile_chain(reechain.load_dataset("default"))
+    scenario = Scenario.model_validate(
+        {"name": "cut", "dataset": "default", "horizon_months": 48, "events": [DEFAULT_CUT]}
+    )
+    prep = prepare(chain, scenario, months=48)
+    assert 1 < prep.intensity_slices.shape[0] <= 4
+    R = len(chain.regions)
+    every = np.array(np.broadcast_to(chain.intensity, (48, R, *chain.intensity.shape)))
+    slices, index, cost = apply_switching(chain, scenario, every)  # months one by one
+    np.testing.assert_array_equal(prep.intensity, slices[index])
+    np.testing.assert_array_equal(prep.adjustment_cost_usd_per_unit, cost)

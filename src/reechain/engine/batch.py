@@ -296,10 +296,9 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
         elif prep.market != first.market:
             raise ConsistencyError("a batch needs scenarios of one set of market parameters")
         for name in TABLES:
-            if name == "link_cap":  # distinct months already
-                index[name].append(
-                    builders[name].add_distinct(prep.link_cap_slices, prep.link_cap_index)
-                )
+            if name in ("link_cap", "intensity"):  # distinct months already
+                slices, at = getattr(prep, f"{name}_slices"), getattr(prep, f"{name}_index")
+                index[name].append(builders[name].add_distinct(slices, at))
             else:
                 index[name].append(builders[name].add(getattr(prep, name)))
         procs.append(_own_processes(prep))

@@ -163,8 +163,10 @@ class Prepared:
     """(T, S, R) notional end-use requirement N: baseline × demand path × shocks, per month."""
     baseline_output_per_month: FloatArray
     """(S, R) baseline end-use output ÷ 12."""
-    intensity: FloatArray
-    """(T, R, S, C) commodity units per unit of sector output."""
+    intensity_slices: FloatArray
+    """(U, R, S, C) the distinct months of :attr:`intensity`."""
+    intensity_index: IntArray
+    """(T,) each month's slice of ``intensity_slices``."""
     sourcing_share: FloatArray
     """(T, C, R, R) share of requester j's request sent to supplier i (columns sum to 1)."""
     link_cap_slices: FloatArray
@@ -241,6 +243,13 @@ class Prepared:
     """(F,) paying region."""
     floor_active: BoolArray
     """(T, F) months the floor applies."""
+
+    @cached_property
+    def intensity(self) -> FloatArray:
+        """(T, R, S, C) commodity units per unit of sector output; built on first use from
+        the distinct months (a batch of scenarios never needs it)."""
+        months: FloatArray = self.intensity_slices[self.intensity_index]
+        return months
 
     @cached_property
     def link_cap(self) -> FloatArray:
@@ -399,7 +408,7 @@ def prepare(
             r_mask = region_mask(chain, policy.regions)
             if t0 < T:
                 intensity[t0:, r_mask, s, c] *= 1 - policy.reduction
-    intensity, adjustment_cost = apply_switching(chain, scenario, intensity)
+    intensity_slices, intensity_index, adjustment_cost = apply_switching(chain, scenario, intensity)
 
     # --- trade caps ------------------------------------------------------------------------
     flow = chain.trade_matrix / 12  # (C, R, R)
@@ -445,7 +454,8 @@ def prepare(
         floor_activity_per_month=floor_activity,
         end_use_requirement=N,
         baseline_output_per_month=chain.output_per_year / 12,
-        intensity=intensity,
+        intensity_slices=intensity_slices,
+        intensity_index=intensity_index,
         sourcing_share=share,
         link_cap_slices=cap_slices,
         link_cap_index=cap_index,

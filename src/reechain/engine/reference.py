@@ -189,7 +189,7 @@ def run_reference(prep: Prepared) -> RunArrays:
     price_prev = np.repeat(prep.price0_usd_per_kg[None, :], R, axis=0)
     for t in range(T):
         N = prep.end_use_requirement[t]  # (S, R)
-        intensity = prep.intensity[t]  # (R, S, C)
+        intensity = prep.intensity_slices[prep.intensity_index[t]]  # (R, S, C)
         share = prep.sourcing_share[t]  # (C, R, R)
         cap = prep.link_cap[t]  # (C, R, R)
         in_force = utilisation.copy()  # (P,) utilisation during this month

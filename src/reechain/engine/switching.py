@@ -47,6 +47,7 @@ from reechain.scenario.validate import month_index
 from reechain.units import KG_PER_T
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 SWITCHING_PATH = Path(__file__).parent / "bundled" / "grade_switching.csv"
 """The bundled table of grade switching and thrifting rules."""
@@ -140,25 +141,67 @@ def apply_switching(
     scenario: Scenario | None,
     intensity: FloatArray,
     rules: tuple[GradeSwitch, ...] | None = None,
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, IntArray, FloatArray]:
     """Return ``intensity`` (T, R, S, C) changed by the rules the scenario's export
-    restrictions trigger (a copy when one is; else ``intensity`` itself), and (T, S, R) the
-    adjustment cost, USD per unit of output.
+    restrictions trigger, as its distinct months (U, R, S, C) and each month's index among
+    them (T,), and (T, S, R) the adjustment cost, USD per unit of output.
 
-    Rules naming a commodity the chain does not have are left out.
+    An ``intensity`` that is one slice in every month (a broadcast view: no substitution
+    policy) stays one slice per stretch of months between two rules' starts, so a switch
+    costs a few slices, not T. Rules naming a commodity the chain does not have are left
+    out.
     """
     T, R, S = intensity.shape[:3]
     cost = np.zeros((T, S, R))
+    starts = _starts(chain, scenario, T, R, rules)
+    if not starts:
+        slices, index = distinct_months(intensity)
+        return slices, index, cost
+    if T and intensity.strides[0] == 0:
+        cuts = sorted({0} | {t0 for *_, t0 in starts})
+        slices = np.repeat(np.asarray(intensity[:1]), len(cuts), axis=0)  # writable
+        first = np.asarray(intensity[0])  # (R, S, C) before any rule
+        for rule, c1, r, t0 in starts:
+            moved = rule.share * first[r, :, c1]  # (S,)
+            k0 = cuts.index(t0)
+            slices[k0:, r, :, c1] -= moved
+            if rule.to_commodity:
+                slices[k0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
+            cost[t0:, :, r] += moved * KG_PER_T * rule.cost_usd_per_kg
+        np.maximum(slices, 0.0, out=slices)
+        index = np.searchsorted(np.asarray(cuts), np.arange(T), side="right") - 1
+        return slices, index.astype(np.int64), cost
+    changed = np.array(intensity)  # one writable copy; the switched grades' own columns
+    base = {c1: changed[..., c1].copy() for _, c1, _, _ in starts}  # before any rule
+    for rule, c1, r, t0 in starts:
+        moved = rule.share * base[c1][t0:, r, :]  # (T − t0, S)
+        changed[t0:, r, :, c1] -= moved
+        if rule.to_commodity:
+            changed[t0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
+        cost[t0:, :, r] += moved * KG_PER_T * rule.cost_usd_per_kg
+    np.maximum(changed, 0.0, out=changed)
+    slices, index = distinct_months(changed)
+    return slices, index, cost
+
+
+def _starts(
+    chain: Chain,
+    scenario: Scenario | None,
+    T: int,
+    R: int,
+    rules: tuple[GradeSwitch, ...] | None,
+) -> list[tuple[GradeSwitch, int, int, int]]:
+    """(rule, grade, region, first month) of every switch the scenario triggers."""
     events = [e for e in (scenario.events if scenario else ()) if isinstance(e, ExportRestriction)]
     if not events:
-        return intensity, cost
+        return []
     known = set(chain.commodities)
     chosen = [
         r
         for r in (load_switches() if rules is None else rules)
         if r.from_commodity in known and (not r.to_commodity or r.to_commodity in known)
     ]
-    starts: list[tuple[GradeSwitch, int, int, int]] = []  # rule, grade, region, first month
+    starts: list[tuple[GradeSwitch, int, int, int]] = []
     for rule in chosen:
         c1 = chain.commodity_index(rule.from_commodity)
         above = upstream(chain, c1)
@@ -176,18 +219,31 @@ def apply_switching(
             first[targeted] = np.minimum(first[targeted], t0)
         first[barred] = T
         starts.extend((rule, c1, r, int(first[r])) for r in range(R) if first[r] < T)
-    if not starts:
-        return intensity, cost
-    intensity = np.array(intensity)  # one writable copy; the switched grades' own columns
-    base = {c1: intensity[..., c1].copy() for _, c1, _, _ in starts}  # before any rule
-    for rule, c1, r, t0 in starts:
-        moved = rule.share * base[c1][t0:, r, :]  # (T − t0, S)
-        intensity[t0:, r, :, c1] -= moved
-        if rule.to_commodity:
-            intensity[t0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
-        cost[t0:, :, r] += moved * KG_PER_T * rule.cost_usd_per_kg
-    np.maximum(intensity, 0.0, out=intensity)
-    return intensity, cost
+    return starts
 
 
-__all__ = ["SWITCHING_PATH", "GradeSwitch", "apply_switching", "load_switches", "upstream"]
+def distinct_months(arr: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Return (U, ...) the months of ``arr`` (T, ...) that differ from the month before,
+    and (T,) each month's index among them.
+
+    >>> slices, index = distinct_months(np.array([[1.0], [1.0], [2.0], [2.0], [1.0]]))
+    >>> slices.ravel().tolist(), index.tolist()
+    ([1.0, 2.0, 1.0], [0, 0, 1, 1, 2])
+    """
+    T = arr.shape[0]
+    if T == 0 or arr.strides[0] == 0:  # one slice in every month (a broadcast view)
+        return arr[:1], np.zeros(T, dtype=np.int64)
+    flat = arr.reshape(T, -1)
+    new = np.ones(T, dtype=bool)
+    new[1:] = (flat[1:] != flat[:-1]).any(axis=1)
+    return arr[new], (np.cumsum(new) - 1).astype(np.int64)
+
+
+__all__ = [
+    "SWITCHING_PATH",
+    "GradeSwitch",
+    "apply_switching",
+    "distinct_months",
+    "load_switches",
+    "upstream",
+]
