@@ -73,12 +73,6 @@ def test_cn_2025_april_japan_dy_price_rises(chain: Chain) -> None:
     assert (got[risen] < base[risen]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the market refitted to 2009-2013 (cover horizon 12.5 months, was 4.9), the "
-    "package lowers Japan's loss (USD 152.9 bn -> 152.4 bn) but raises the United States' "
-    "(568.5 bn -> 576.6 bn) (VALIDATION.md row)",
-)
 def test_the_us_japan_package_lowers_the_cost_of_a_processing_ban(chain: Chain) -> None:
     """cn-processing-ban+us-japan-package costs Japan and the United States less (value of
     end-use output lost, same horizon) than cn-processing-ban alone."""
