@@ -125,8 +125,8 @@ def outside_multiple(chain: Chain, price: np.ndarray, requirement: np.ndarray, n
 @pytest.mark.xfail(
     strict=True,
     reason="with the fill-rate cover rule and its refit on today's data: Dy oxide outside "
-    "China peaks at 49.1x in February 2012 (observed ~19.4x in August 2011: 2.53x, and 6 "
-    "months late); Nd oxide 13.8x (observed 8.5x: within) (VALIDATION.md row)",
+    "China peaks at 49.2x in February 2012 (observed ~19.4x in August 2011: 2.54x, and 6 "
+    "months late); Nd oxide 14.5x (observed 8.5x: within) (VALIDATION.md row)",
 )
 def test_cn_2010_dy_and_nd_oxide_spikes_match_2011(chain: Chain) -> None:
     """2010-11, in sample (the market parameters are fitted to 2009-2013): Dy oxide

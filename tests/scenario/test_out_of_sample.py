@@ -116,7 +116,7 @@ def test_japan_dy_from_china_falls_95_percent(chain: Chain, april: Results) -> N
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the engine cuts US EV traction-motor output by over a quarter (-28.4 %) in "
+    reason="the engine cuts US EV traction-motor output by over a third (-36.1 %) in "
     "April-December 2025, component stocks, qualification lags and defence priority "
     "included: the licence approves half of former magnet exports for the whole horizon; "
     "the observed loss was a few plant-weeks (VALIDATION.md row)",
