@@ -88,14 +88,18 @@ def test_a_restricting_exporters_price_is_tied_to_the_worlds_by_the_wedge() -> N
     close(r.price[:, CHN, OX], [10, 25, 25, 10])
 
 
-def chain_l() -> Chain:
+def chain_l(one_product: bool = False) -> Chain:
     """Chain L (per month): CHN separates 10 ore into 5 a (P₀ 10) and 5 b (P₀ 30); it uses
-    2.5 of each (sectors s1, s2) and ships 2.5 of each to JPN, which uses them likewise."""
+    2.5 of each (sectors s1, s2) and ships 2.5 of each to JPN, which uses them likewise.
+
+    ``one_product``: a single sector s1 takes 1 a and 1 b a unit instead; CHN and JPN each
+    make 2.5 units a month."""
+    sectors = ("s1",) if one_product else ("s1", "s2")
     return make_chain(
         regions=("CHN", "JPN"),
         stages=("mine", "refine", "use"),
         commodities={"ore": "mine", "a": "refine", "b": "refine"},
-        sectors=("s1", "s2"),
+        sectors=sectors,
         recipes=[
             ("mining", "ore", "output", 1.0),
             ("sep", "ore", "input", 1.0),
@@ -121,13 +125,12 @@ def chain_l() -> Chain:
             },
         ],
         trade=[("a", "CHN", "JPN", 30.0), ("b", "CHN", "JPN", 30.0)],
-        end_uses=[
-            ("s1", "CHN", 30.0),
-            ("s2", "CHN", 30.0),
-            ("s1", "JPN", 30.0),
-            ("s2", "JPN", 30.0),
-        ],
-        intensities=[("s1", "a", 1.0), ("s2", "b", 1.0)],
+        end_uses=[(s, r, 30.0) for r in ("CHN", "JPN") for s in sectors],
+        intensities=(
+            [("s1", "a", 1.0), ("s1", "b", 1.0)]
+            if one_product
+            else [("s1", "a", 1.0), ("s2", "b", 1.0)]
+        ),
         prices={"ore": 2.0, "a": 10.0, "b": 30.0},
     )
 
@@ -257,53 +260,13 @@ def test_nd_and_pr_have_their_own_elasticity_scale() -> None:
     close(same.price[1, JPN, nd], 10 / 0.36)
 
 
-def chain_j() -> Chain:
-    """Chain L with one product that needs both co-products: s1 takes 1 a and 1 b a unit;
-    CHN and JPN each make 2.5 units a month; CHN ships JPN 2.5 a and 2.5 b a month."""
-    chain = chain_l()
-    return make_chain(
-        regions=chain.regions,
-        stages=("mine", "refine", "use"),
-        commodities={"ore": "mine", "a": "refine", "b": "refine"},
-        sectors=("s1",),
-        recipes=[
-            ("mining", "ore", "output", 1.0),
-            ("sep", "ore", "input", 1.0),
-            ("sep", "a", "output", 0.5),
-            ("sep", "b", "output", 0.5),
-        ],
-        processes=[
-            {
-                "process": "CHN_mine",
-                "region": "CHN",
-                "stage": "mine",
-                "recipe": "mining",
-                "capacity_per_year": 120.0,
-                "activity_per_year": 120.0,
-            },
-            {
-                "process": "CHN_sep",
-                "region": "CHN",
-                "stage": "refine",
-                "recipe": "sep",
-                "capacity_per_year": 120.0,
-                "activity_per_year": 120.0,
-            },
-        ],
-        trade=[("a", "CHN", "JPN", 30.0), ("b", "CHN", "JPN", 30.0)],
-        end_uses=[("s1", "CHN", 30.0), ("s1", "JPN", 30.0)],
-        intensities=[("s1", "a", 1.0), ("s1", "b", 1.0)],
-        prices={"ore": 2.0, "a": 10.0, "b": 30.0},
-    )
-
-
 def test_a_user_who_asks_less_because_another_input_is_short_sees_no_scarcity() -> None:
     """China stops b to JPN in months 1-2 (H = 6 months). JPN's s1 cannot run without b,
     so the a it receives stays in its users' stock and from month 2 it asks for less a
     than its use requirement; every request is filled (fill rate 1), so a's expected cover
     is 1 and its price stays P₀, while b's, never delivered, is at the cap. (Read as a
     falling inflow, the smaller purchases would price a up: (2.5 + 6 × 0) ÷ (6 × 2.5).)"""
-    chain = chain_j()
+    chain = chain_l(one_product=True)
     a, b = chain.commodity_index("a"), chain.commodity_index("b")
     cut = {**FULL_CUT, "commodities": ["b"]}
     r = run(chain, [cut], market=STATIC.replace(cover_horizon_months=6.0), months=4)
