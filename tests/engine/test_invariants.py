@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from reechain.chain import Chain
 from reechain.engine import prepare, run_reference
 from reechain.engine.arrays import RunArrays
+from reechain.engine.market import load_market
 from reechain.scenario import Scenario
 
 from .chains import month, random_chains
@@ -194,6 +195,24 @@ def test_mass_balance_per_region_commodity_and_month(case: tuple[Chain, Scenario
     change = np.diff(user, axis=0) + np.diff(producer, axis=0) + np.diff(stockpile, axis=0)
     scale = _scale(inflow, outflow, user, producer, stockpile)
     np.testing.assert_allclose(inflow - outflow, change, rtol=0, atol=RTOL * scale)
+
+
+@given(chains_and_scenarios())
+def test_a_user_whose_requests_are_filled_sees_no_price_rise(
+    case: tuple[Chain, Scenario],
+) -> None:
+    """The price step's fill-rate rule (VALIDATION.md [n342]): in a month a region's users
+    got all they asked for of a commodity (deliveries + stockpile releases ≥ requests), its
+    price there does not rise above last month's. Co-product linkage and the wedge, which
+    tie a price to other prices, are off here: they may still lift it."""
+    chain, scenario = case
+    market = load_market().replace(coproduct_linkage=0.0, wedge=0.0)
+    run = run_reference(prepare(chain, scenario, months=T, market=market))
+    filled = run.deliveries + run.stockpile_release >= run.requests * (1 - 1e-12)
+    p0 = np.broadcast_to(np.asarray(chain.price_usd_per_kg), run.price.shape[1:])
+    before = np.concatenate([p0[None], run.price[:-1]])
+    rise = run.price > before * (1 + RTOL)
+    assert not (filled & rise).any()
 
 
 @given(chains_and_scenarios())
