@@ -9,6 +9,7 @@ import reechain
 from reechain.engine import prepare, prepare_batch
 from reechain.engine.curves import check_stages as _check_stages
 from reechain.engine.groups import TABLES
+from reechain.engine.switching import apply_switching
 from reechain.errors import ConsistencyError
 from reechain.scenario import Scenario
 
@@ -89,8 +90,6 @@ def test_grade_switches_keep_one_intensity_slice_per_stretch_between_starts() ->
     """A Dy/Tb cut on the default chain triggers grade switches with lags of 6 and 9 months
     (thrifting 24): the intensities are one slice per stretch between those starts, not one
     per month, and each month's slice is what switching every month one by one gives."""
-    from reechain.engine.switching import apply_switching
-
     chain = reechain.compile_chain(reechain.load_dataset("default"))
     scenario = Scenario.model_validate(
         {"name": "cut", "dataset": "default", "horizon_months": 48, "events": [DEFAULT_CUT]}

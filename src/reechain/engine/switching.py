@@ -146,41 +146,33 @@ def apply_switching(
     restrictions trigger, as its distinct months (U, R, S, C) and each month's index among
     them (T,), and (T, S, R) the adjustment cost, USD per unit of output.
 
-    An ``intensity`` that is one slice in every month (a broadcast view: no substitution
-    policy) stays one slice per stretch of months between two rules' starts, so a switch
-    costs a few slices, not T. Rules naming a commodity the chain does not have are left
-    out.
+    The rules apply to one slice per stretch of months in which neither the input changes
+    nor a rule starts, so a switch on an intensity that is one slice in every month (no
+    substitution policy) costs a few slices, not T. Rules naming a commodity the chain does
+    not have are left out.
     """
     T, R, S = intensity.shape[:3]
     cost = np.zeros((T, S, R))
+    own, own_index = distinct_months(intensity)
     starts = _starts(chain, scenario, T, R, rules)
     if not starts:
-        slices, index = distinct_months(intensity)
-        return slices, index, cost
-    if T and intensity.strides[0] == 0:
-        cuts = sorted({0} | {t0 for *_, t0 in starts})
-        slices = np.repeat(np.asarray(intensity[:1]), len(cuts), axis=0)  # writable
-        first = np.asarray(intensity[0])  # (R, S, C) before any rule
-        for rule, c1, r, t0 in starts:
-            moved = rule.share * first[r, :, c1]  # (S,)
-            k0 = cuts.index(t0)
-            slices[k0:, r, :, c1] -= moved
-            if rule.to_commodity:
-                slices[k0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
-            cost[t0:, :, r] += moved * KG_PER_T * rule.cost_usd_per_kg
-        np.maximum(slices, 0.0, out=slices)
-        index = np.searchsorted(np.asarray(cuts), np.arange(T), side="right") - 1
-        return slices, index.astype(np.int64), cost
-    changed = np.array(intensity)  # one writable copy; the switched grades' own columns
-    base = {c1: changed[..., c1].copy() for _, c1, _, _ in starts}  # before any rule
+        return own, own_index, cost
+    new = np.zeros(T, dtype=bool)  # first months of the stretches: the input's and the rules'
+    new[0] = True
+    new[1:] = own_index[1:] != own_index[:-1]
+    new[[t0 for *_, t0 in starts]] = True
+    first = np.flatnonzero(new)
+    index = (np.cumsum(new) - 1).astype(np.int64)  # (T,) each month's stretch
+    base = own[own_index[first]]  # (K, R, S, C) before any rule
+    slices = np.array(base)  # writable
     for rule, c1, r, t0 in starts:
-        moved = rule.share * base[c1][t0:, r, :]  # (T − t0, S)
-        changed[t0:, r, :, c1] -= moved
+        k0 = int(index[t0])
+        moved = rule.share * base[k0:, r, :, c1]  # (K − k0, S)
+        slices[k0:, r, :, c1] -= moved
         if rule.to_commodity:
-            changed[t0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
-        cost[t0:, :, r] += moved * KG_PER_T * rule.cost_usd_per_kg
-    np.maximum(changed, 0.0, out=changed)
-    slices, index = distinct_months(changed)
+            slices[k0:, r, :, chain.commodity_index(rule.to_commodity)] += moved
+        cost[t0:, :, r] += moved[index[t0:] - k0] * KG_PER_T * rule.cost_usd_per_kg
+    np.maximum(slices, 0.0, out=slices)
     return slices, index, cost
 
 
