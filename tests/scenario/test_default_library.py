@@ -11,6 +11,7 @@ import pytest
 import reechain
 from reechain.chain import Chain
 from reechain.engine import run_batch, simulate
+from reechain.risk.market_fit import load_destinations, outside_multiple
 from reechain.scenario import library_scenarios, load_composed
 
 LIBRARY = (
@@ -113,31 +114,25 @@ def test_cn_2010_price_spike_builds_over_months(chain: Chain) -> None:
     assert index[onset + 12] > 2.0
 
 
-def outside_multiple(chain: Chain, price: np.ndarray, requirement: np.ndarray, name: str):
-    """(T,) the price of ``name`` outside China: the mean multiple of P₀ over every region
-    but China, weighted by baseline use (as the calibration reads it)."""
+def outside_2010(chain: Chain, price: np.ndarray, requirement: np.ndarray, name: str):
+    """(T,) the price of ``name`` outside China as the calibration reads it: the mean
+    multiple of P₀ over every region but China, weighted by baseline use re-weighted to
+    China's export destinations of 2010 (``risk/bundled/episode_2010_destinations.csv``)."""
     c = chain.commodities.index(name)
-    others = [r for r, region in enumerate(chain.regions) if region != "CHN"]
-    weight = requirement[others, c]
-    return (price[:, others, c] / chain.price_usd_per_kg[c]) @ weight / weight.sum()
+    return outside_multiple(chain, price, requirement, load_destinations())[:, c]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the fill-rate cover rule and its refit on today's data: Dy oxide outside "
-    "China peaks at 49.2x in February 2012 (observed ~19.4x in August 2011: 2.54x, and 6 "
-    "months late); Nd oxide 14.5x (observed 8.5x: within) (VALIDATION.md row)",
-)
 def test_cn_2010_dy_and_nd_oxide_spikes_match_2011(chain: Chain) -> None:
     """2010-11, in sample (the market parameters are fitted to 2009-2013): Dy oxide
     US$118/kg (2008) -> ~2,300 (late 2011, 19.4x); Nd +~750 % (8.5x) (IDTechEx; Lynas via
-    mining.com; DATA-SOURCES-DETAIL §6). The replay's peaks outside China within a factor 2
+    mining.com; DATA-SOURCES-DETAIL §6): China's export prices. The replay's peaks outside
+    China, read as the episode's buyers paid them (:func:`outside_2010`), within a factor 2
     of these, and Dy's peak within 3 months of August 2011 (month 19 of the replay, whose
     month 0 stands for January 2010)."""
     res = simulate(chain, load_composed("cn-2010"))
     base = res.baseline.requirement[0]
     for name, observed in (("Dy2O3", 19.4), ("Nd2O3", 8.5)):
-        multiple = outside_multiple(chain, res.run.price, base, name)
+        multiple = outside_2010(chain, res.run.price, base, name)
         assert observed / 2 <= multiple.max() <= observed * 2, name
-    dy = outside_multiple(chain, res.run.price, base, "Dy2O3")
+    dy = outside_2010(chain, res.run.price, base, "Dy2O3")
     assert abs(int(np.argmax(dy)) - 19) <= 3

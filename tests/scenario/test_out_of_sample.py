@@ -16,6 +16,7 @@ import reechain
 from reechain.chain import Chain
 from reechain.engine import Results, simulate
 from reechain.engine.market import market_rows
+from reechain.risk.market_fit import outside_multiple
 from reechain.scenario import load_composed
 
 APRIL, MAY, SEPTEMBER = 3, 4, 8
@@ -43,14 +44,11 @@ MAGNETS = ["NdFeB_sintered_lowdy", "NdFeB_sintered", "NdFeB_sintered_highdy"]
 MAGNETS += ["NdFeB_sintered_gbd", "NdFeB_bonded", "SmCo"]
 
 
-def outside_multiple(chain: Chain, res: Results, commodity: str) -> np.ndarray:
+def outside(chain: Chain, res: Results, commodity: str) -> np.ndarray:
     """(T,) the price outside China: the mean multiple of P₀ over every region but China,
-    weighted by baseline use (as the calibration reads it)."""
+    weighted by baseline use (the 2025 buyers are today's chain's own)."""
     c = chain.commodities.index(commodity)
-    others = [r for r, name in enumerate(chain.regions) if name != "CHN"]
-    weight = res.baseline.requirement[0][others, c]
-    multiple = res.run.price[:, others, c] / chain.price_usd_per_kg[c]
-    return np.asarray(multiple @ weight / weight.sum())
+    return outside_multiple(chain, res.run.price, res.baseline.requirement[0])[:, c]
 
 
 def test_no_market_parameter_was_fitted_to_2025() -> None:
@@ -86,7 +84,7 @@ def test_dy_oxide_price_outside_china_within_a_factor_2_of_3x(chain: Chain, apri
     """Dy oxide in Europe nearly tripled within a month of the April 2025 controls (SMM
     analysis, 18 Apr / 6 May 2025): the engine's price outside China in May 2025 is within a
     factor 2 of 3x."""
-    got = outside_multiple(chain, april, "Dy2O3")[MAY]
+    got = outside(chain, april, "Dy2O3")[MAY]
     assert 1.5 <= got <= 6.0
 
 

@@ -15,8 +15,9 @@ The episode is the library's ``cn-2010`` scenario (export quotas cut by ~40 % fr
 for January 2010 (the scenario's 2025 dates are 2010's shifted by 15 years), the quota
 kept to the end (it lasted to 2014). Model values per observation kind:
 
-- ``multiple``: the price outside China (the use-weighted mean multiple of P₀ over every
-  region but China) at the observation's month; ``market: china``: China's;
+- ``multiple``: the price outside China at the observation's month (:func:`outside_multiple`:
+  the mean multiple of P₀ over every region but China, weighted by baseline use re-weighted
+  to China's export destinations of 2010, the episode's buyers); ``market: china``: China's;
 - ``peak``: the highest outside multiple over the horizon;
 - ``domestic_ratio``: China's multiple ÷ the outside multiple at that month;
 - ``relative``: the price in the market at the month ÷ at the ``base`` month;
@@ -55,6 +56,7 @@ from reechain.engine.batch import stack_prepared
 from reechain.engine.market import MarketParameters, MarketRow, market_rows
 from reechain.engine.prepare import prepare
 from reechain.engine.vectorized import run_vectorized
+from reechain.errors import DatasetError, Problem
 from reechain.finite import FiniteFloat
 from reechain.scenario.compose import load_composed
 from reechain.scenario.models import ExportRestriction, Scenario
@@ -106,6 +108,110 @@ def load_observations(path: str | Path | None = None) -> tuple[Observation, ...]
     return read_rows(Path(path) if path else OBSERVATIONS, Observation)
 
 
+DESTINATIONS = Path(__file__).parent / "bundled" / "episode_2010_destinations.csv"
+"""China's rare-earth exports by destination in 2010: the episode's buyers."""
+EXPORT_STAGES = ("mine", "separate", "metal")
+"""The stages whose trade China's 2010 export statistics count (ores, compounds, metals)."""
+
+
+class Destination(Provenance):
+    """A group of China's export destinations and its share of China's rare-earth exports
+    in the episode (one row of ``episode_2010_destinations.csv``)."""
+
+    VALUE_FIELD: ClassVar[str | None] = "share"
+
+    group: str = Field(min_length=1, description="short name of the group")
+    regions: str = Field(
+        min_length=1, description="its regions, space-separated; * for every region not named"
+    )
+    share: FiniteFloat = Field(gt=0, le=1, description="share of China's exports, tonnes")
+    period: str = Field(min_length=4, description="the months the share covers")
+
+
+def load_destinations(path: str | Path | None = None) -> tuple[Destination, ...]:
+    """Return the episode's destination groups (default: the bundled table).
+
+    Raises
+    ------
+    DatasetError
+        When a region is in two groups, more than one group is ``*`` or the shares do
+        not add up to 1 (± 0.005).
+    """
+    where = Path(path) if path else DESTINATIONS
+    rows = read_rows(where, Destination)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        for region in row.regions.split():
+            if region in seen:
+                problems.append(
+                    Problem(where.name, line, "regions", region, "each region in one group")
+                )
+            seen.add(region)
+    total = sum(row.share for row in rows)
+    if abs(total - 1.0) > 0.005:
+        problems.append(Problem(where.name, None, "share", f"{total:g}", "shares adding up to 1"))
+    if problems:
+        raise DatasetError(problems)
+    return rows
+
+
+def outside_weights(
+    chain: Chain, requirement: FloatArray, destinations: tuple[Destination, ...] = ()
+) -> FloatArray:
+    """(R, C) weight of each region's price in the price outside China (China's is 0).
+
+    Each region weighs by its baseline use (``requirement``, (R, C)). With
+    ``destinations`` (an episode's buyers), each group's use is scaled by its share of
+    China's exports then ÷ its share in the chain (China's trade at the ``EXPORT_STAGES``),
+    so that a replay of the past on today's chain reads the price its buyers paid, not the
+    price of buyers who came later. A group China does not ship to keeps its use weight.
+    A commodity no one outside China uses weighs every region alike.
+    """
+    china = chain.regions.index("CHN")
+    others = np.array([r != china for r in range(len(chain.regions))])
+    weight = np.where(others[:, None], np.asarray(requirement, dtype=float), 0.0)
+    if destinations:
+        weight = weight * _destination_scale(chain, destinations)[:, None]
+    total = weight.sum(axis=0)
+    flat = np.where(others, 1.0 / max(int(others.sum()), 1), 0.0)[:, None]
+    return np.where(total > 0, weight / np.where(total > 0, total, 1.0), flat)
+
+
+def _destination_scale(chain: Chain, destinations: tuple[Destination, ...]) -> FloatArray:
+    china = chain.regions.index("CHN")
+    named = {r for d in destinations for r in d.regions.split() if r != "*"}
+    stages = [chain.stages.index(s) for s in EXPORT_STAGES]
+    cs = np.isin(np.asarray(chain.commodity_stage), stages)
+    exports = np.asarray(chain.trade_matrix)[cs, china].sum(axis=0)  # (R,) by importer
+    exports[china] = 0.0
+    share_now = exports / exports.sum() if exports.sum() > 0 else exports
+    scale = np.ones(len(chain.regions))
+    for d in destinations:
+        codes = d.regions.split()
+        members = [
+            r
+            for r, name in enumerate(chain.regions)
+            if r != china and (name in codes or ("*" in codes and name not in named))
+        ]
+        now = float(share_now[members].sum())
+        if now > 0:
+            scale[members] = d.share / now
+    return scale
+
+
+def outside_multiple(
+    chain: Chain,
+    price: FloatArray,
+    requirement: FloatArray,
+    destinations: tuple[Destination, ...] = (),
+) -> FloatArray:
+    """(T, C) the price outside China as a multiple of P₀ (:func:`outside_weights`)."""
+    multiple = np.asarray(price) / np.asarray(chain.price_usd_per_kg)[None, None, :]
+    w = outside_weights(chain, requirement, destinations)
+    return np.asarray((multiple * w[None]).sum(axis=1))
+
+
 def episode_scenario() -> Scenario:
     """The library's ``cn-2010`` scenario over the episode's 48 months, quota to the end."""
     base = load_composed("cn-2010", "default")
@@ -142,17 +248,20 @@ def _month(date: str) -> int:
 
 
 def model_values(
-    chain: Chain, scenario: Scenario, run: RunArrays, observations: tuple[Observation, ...]
+    chain: Chain,
+    scenario: Scenario,
+    run: RunArrays,
+    observations: tuple[Observation, ...],
+    destinations: tuple[Destination, ...] | None = None,
 ) -> FloatArray:
-    """Return the model's value of each observation (module docstring), in order."""
+    """Return the model's value of each observation (module docstring), in order.
+
+    ``destinations``: the episode's buyers (default: the bundled table of 2010's).
+    """
     china = chain.regions.index("CHN")
-    others = np.array([r != china for r in range(len(chain.regions))])
+    buyers = destinations if destinations is not None else load_destinations()
     multiple = run.price / np.asarray(chain.price_usd_per_kg)[None, None, :]
-    weight = run.requirement[0][others]  # (R - 1, C) baseline use outside China
-    total = weight.sum(axis=0)
-    flat = np.full_like(weight, 1.0 / max(int(others.sum()), 1))
-    w = np.where(total > 0, weight / np.where(total > 0, total, 1.0), flat)
-    outside = (multiple[:, others] * w[None]).sum(axis=1)  # (T, C)
+    outside = outside_multiple(chain, run.price, run.requirement[0], buyers)  # (T, C)
     out = np.zeros(len(observations))
     for i, obs in enumerate(observations):
         if obs.series == "quota_fill":
@@ -234,6 +343,7 @@ def calibrate_market(
     base = start if start is not None else MarketParameters()
     scenario = episode_scenario().model_copy(update={"horizon_months": months})
     observed = np.log([o.value for o in obs])
+    buyers = load_destinations()
     evaluations = 0
 
     def values(x: FloatArray) -> FloatArray:
@@ -241,7 +351,7 @@ def calibrate_market(
         evaluations += 1
         market = base.replace(**dict(zip(fitted, x.tolist(), strict=True)))
         run = simulate_episode(chain, scenario, market, months)
-        return np.log(np.maximum(model_values(chain, scenario, run, obs), 1e-12))
+        return np.log(np.maximum(model_values(chain, scenario, run, obs, buyers), 1e-12))
 
     lo = np.array([FITTED[name][0] for name in fitted])
     hi = np.array([FITTED[name][1] for name in fitted])
@@ -299,7 +409,8 @@ def fit_rows(fit: Fit, previous: tuple[MarketRow, ...] | None = None) -> tuple[M
     method = (
         f"scipy least_squares on log ratios to {len(fit.observations)} observations "
         f"(risk/bundled/episode_2010.csv), cn-2010 on the default chain, {MONTHS} months, "
-        f"best of {fit.starts} starts; "
+        f"best of {fit.starts} starts; the price outside China weighted by 2010's export "
+        f"destinations (risk/bundled/episode_2010_destinations.csv); "
         f"bounds: 5-95 % of a {fit.bootstrap}-draw residual bootstrap, seed {fit.seed}; "
         f"RMS log residual {fit.rms_log:.3f}"
     )
@@ -329,15 +440,21 @@ def fit_rows(fit: Fit, previous: tuple[MarketRow, ...] | None = None) -> tuple[M
 
 
 __all__ = [
+    "DESTINATIONS",
     "EPISODE",
+    "EXPORT_STAGES",
     "FITTED",
     "OBSERVATIONS",
+    "Destination",
     "Fit",
     "Observation",
     "calibrate_market",
     "episode_scenario",
     "fit_rows",
+    "load_destinations",
     "load_observations",
     "model_values",
+    "outside_multiple",
+    "outside_weights",
     "simulate_episode",
 ]
