@@ -94,8 +94,8 @@ def test_vietnams_oxide_and_metal_stocks_cover_shin_etsus_110_days_of_2025(
         "stage), 8 (the UK's Sm oxide stock: separation stage), 20 (India's monazite stock) "
         "and 7, 23 (NdFeB demand elasticities) are still labelled assumptions: no "
         "published days of cover found; the one published demand response (2010-11 "
-        "substitution) points to a less elastic value, kept pending a refit of the "
-        "market scale; see VALIDATION.md [n320] [n430]"
+        "substitution) points to a less elastic value but is not the engine's "
+        "definition, kept pending a decision; see VALIDATION.md [n320] [n430]"
     ),
 )
 def test_the_30_most_influential_rows_are_medium_or_high_confidence(
