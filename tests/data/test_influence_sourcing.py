@@ -93,7 +93,9 @@ def test_vietnams_oxide_and_metal_stocks_cover_shin_etsus_110_days_of_2025(
         "known gap: ranks 2, 22, 29 (Sm metal stocks in the US, ROW and the UK: metal "
         "stage), 8 (the UK's Sm oxide stock: separation stage), 20 (India's monazite stock) "
         "and 7, 23 (NdFeB demand elasticities) are still labelled assumptions: no "
-        "published days of cover or demand elasticity found; see VALIDATION.md [n320]"
+        "published days of cover found; the one published demand response (2010-11 "
+        "substitution) points to a less elastic value but is not the engine's "
+        "definition, kept pending a decision; see VALIDATION.md [n320] [n430]"
     ),
 )
 def test_the_30_most_influential_rows_are_medium_or_high_confidence(
