@@ -17,12 +17,18 @@ import pytest
 import reechain
 from reechain.chain import Chain
 from reechain.engine import simulate
+from reechain.engine.market import load_market
 from reechain.errors import DatasetError
 from reechain.risk.market_fit import (
     DESTINATIONS,
     EXPORT_STAGES,
+    episode_scenario,
     load_destinations,
+    load_observations,
+    model_values,
+    outside_multiple,
     outside_weights,
+    simulate_episode,
 )
 from reechain.scenario import load_composed
 
@@ -116,3 +122,42 @@ def test_a_region_in_two_groups_and_shares_not_adding_up_are_named(tmp_path: Pat
     assert any(p.line == 3 and p.column == "regions" and p.found == "JPN" for p in problems)
     assert any(p.column == "share" and p.found == "1.1" for p in problems)
     assert all(p.file == "destinations.csv" for p in problems)
+
+
+def test_the_shares_count_ores_compounds_and_metals_not_magnets() -> None:
+    """China's 2010 export figures are of rare earths under the quota (ores, compounds,
+    metals); magnets were not counted, so today's shares are taken at the same stages."""
+    assert EXPORT_STAGES == ("mine", "separate", "metal")
+
+
+def test_a_region_the_chain_lacks_is_an_error_not_one_of_the_others(chain: Chain) -> None:
+    typo = tuple(
+        d.model_copy(update={"regions": "JPNN"}) if d.group == "japan" else d
+        for d in load_destinations()
+    )
+    use = np.ones((len(chain.regions), len(chain.commodities)))
+    with pytest.raises(ValueError, match="JPNN"):
+        outside_weights(chain, use, typo)
+
+
+def test_a_table_without_a_rest_row_is_named(tmp_path: Path) -> None:
+    text = DESTINATIONS.read_text().splitlines()
+    path = tmp_path / "destinations.csv"
+    path.write_text("\n".join(line.replace(",*,", ",ROW,") for line in text) + "\n")
+    with pytest.raises(DatasetError) as err:
+        load_destinations(path)
+    assert any(p.column == "regions" and p.found == "0 rows of *" for p in err.value.problems)
+
+
+def test_the_calibration_reads_the_price_as_the_episodes_buyers_paid_it(chain: Chain) -> None:
+    """The calibration and the cn-2010 test read the price the same way: the calibration's
+    Dy oxide peak is the destination-weighted one, not today's use-weighted one."""
+    obs = tuple(o for o in load_observations() if o.id == "dy-peak-2011")
+    scenario = episode_scenario()
+    run = simulate_episode(chain, scenario, load_market())
+    dy = chain.commodities.index("Dy2O3")
+    then = outside_multiple(chain, run.price, run.requirement[0], load_destinations())
+    today = outside_multiple(chain, run.price, run.requirement[0])
+    got = model_values(chain, scenario, run, obs)[0]
+    assert got == pytest.approx(then[:, dy].max())
+    assert got != pytest.approx(today[:, dy].max(), rel=0.05)

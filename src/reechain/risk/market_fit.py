@@ -25,7 +25,7 @@ kept to the end (it lasted to 2014). Model values per observation kind:
   calendar year ÷ the quota (baseline exports × (1 − severity) over the year).
 
 The least-squares problem has several local optima (from the parameters' defaults alone
-the fit stopped at an RMS log residual of 0.75 where other starts reach 0.56), so the fit
+the fit stopped at an RMS log residual of 0.75 where other starts reach 0.53), so the fit
 starts from the given parameters and from ``starts − 1`` points drawn uniformly within the
 search bounds (``SeedSequence(seed)``'s first child), runs a short fit from each, and
 refines the best.
@@ -134,8 +134,8 @@ def load_destinations(path: str | Path | None = None) -> tuple[Destination, ...]
     Raises
     ------
     DatasetError
-        When a region is in two groups, more than one group is ``*`` or the shares do
-        not add up to 1 (± 0.005).
+        When a region is in two groups, no group or more than one is ``*``, or the shares
+        do not add up to 1 (± 0.005).
     """
     where = Path(path) if path else DESTINATIONS
     rows = read_rows(where, Destination)
@@ -148,6 +148,11 @@ def load_destinations(path: str | Path | None = None) -> tuple[Destination, ...]
                     Problem(where.name, line, "regions", region, "each region in one group")
                 )
             seen.add(region)
+    rest = sum(row.regions.split() == ["*"] for row in rows)
+    if rest != 1:
+        problems.append(
+            Problem(where.name, None, "regions", f"{rest} rows of *", "one row of * (the rest)")
+        )
     total = sum(row.share for row in rows)
     if abs(total - 1.0) > 0.005:
         problems.append(Problem(where.name, None, "share", f"{total:g}", "shares adding up to 1"))
@@ -167,6 +172,12 @@ def outside_weights(
     so that a replay of the past on today's chain reads the price its buyers paid, not the
     price of buyers who came later. A group China does not ship to keeps its use weight.
     A commodity no one outside China uses weighs every region alike.
+
+    Raises
+    ------
+    ValueError
+        When a destination names a region the chain does not have (a typo would otherwise
+        fall silently into the ``*`` group).
     """
     china = chain.regions.index("CHN")
     others = np.array([r != china for r in range(len(chain.regions))])
@@ -181,6 +192,9 @@ def outside_weights(
 def _destination_scale(chain: Chain, destinations: tuple[Destination, ...]) -> FloatArray:
     china = chain.regions.index("CHN")
     named = {r for d in destinations for r in d.regions.split() if r != "*"}
+    unknown = sorted(named - set(chain.regions))
+    if unknown:
+        raise ValueError(f"destination regions not in the chain: {', '.join(unknown)}")
     stages = [chain.stages.index(s) for s in EXPORT_STAGES]
     cs = np.isin(np.asarray(chain.commodity_stage), stages)
     exports = np.asarray(chain.trade_matrix)[cs, china].sum(axis=0)  # (R,) by importer
