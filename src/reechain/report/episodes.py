@@ -10,7 +10,10 @@ Measures
 ``peak_price_multiple``
     The highest monthly price of the commodity, as a multiple of the baseline run's,
     averaged over importers outside the exporter weighted by their requirement; with the
-    months from the onset to that peak.
+    months from the onset to that peak. An observation with ``buyers: 2010`` (China's
+    export prices of 2010-11) weighs each importer's requirement by China's export
+    destinations of 2010, as the market calibration reads the same episode
+    (:func:`reechain.risk.market_fit.destination_scale`).
 ``price_multiple_within``
     The same, but the highest within ``months`` months of the onset.
 ``exports_change_pct``
@@ -33,6 +36,7 @@ from pydantic import BaseModel, ConfigDict
 from reechain.chain import Chain
 from reechain.data.rows import read_rows
 from reechain.report.focus import commodity_label, month_label, region_label
+from reechain.risk.market_fit import destination_scale, load_destinations
 from reechain.store.run_tables import RunTables
 
 EPISODES_FILE = Path(__file__).with_name("bundled") / "episodes.csv"
@@ -56,6 +60,8 @@ class Observation(BaseModel):
     url: str = ""
     confidence: str
     note: str = ""
+    buyers: str = ""
+    """Whose prices the observation is: "" today's importers, "2010" China's buyers of 2010."""
 
 
 def load_observations(path: Path = EPISODES_FILE) -> tuple[Observation, ...]:
@@ -74,15 +80,22 @@ def _onset(tables: RunTables) -> int:
     return months.index(first)
 
 
-def _price_multiples(tables: RunTables, obs: Observation) -> pd.Series:
-    """Requirement-weighted mean price multiple outside the exporter, by month."""
+def _price_multiples(tables: RunTables, obs: Observation, chain: Chain | None = None) -> pd.Series:
+    """Requirement-weighted mean price multiple outside the exporter, by month (module
+    docstring; ``chain`` is needed for an observation of 2010's buyers)."""
     mc = tables.monthly_commodity
     sel = mc[(mc["commodity"].isin(obs.commodities.split())) & (mc["region"] != obs.exporter)]
     sel = sel[(sel["requirement_t"] > 0) & (sel["baseline_price_usd_per_kg"] > 0)]
     multiple = sel["price_usd_per_kg"] / sel["baseline_price_usd_per_kg"]
-    weighted = (multiple * sel["requirement_t"]).groupby(sel["month"].astype(str)).sum()
-    weight = sel["requirement_t"].groupby(sel["month"].astype(str)).sum()
-    return (weighted / weight).sort_index()
+    weight = sel["requirement_t"]
+    if obs.buyers == "2010":
+        if chain is None:
+            raise ValueError(f"{obs.scenario} {obs.commodities}: 2010's buyers need the chain")
+        factor = destination_scale(chain, load_destinations())
+        scale = dict(zip(chain.regions, factor.tolist(), strict=True))
+        weight = weight * sel["region"].map(scale).fillna(1.0)
+    month = sel["month"].astype(str)
+    return ((multiple * weight).groupby(month).sum() / weight.groupby(month).sum()).sort_index()
 
 
 def _shipments(tables: RunTables, obs: Observation) -> pd.DataFrame:
@@ -99,11 +112,14 @@ def _shipments(tables: RunTables, obs: Observation) -> pd.DataFrame:
     return sel.assign(month=sel["month"].astype(str))
 
 
-def model_value(tables: RunTables, obs: Observation) -> tuple[float | None, str]:
-    """Return the model's figure for ``obs`` and a phrase saying what it is."""
+def model_value(
+    tables: RunTables, obs: Observation, chain: Chain | None = None
+) -> tuple[float | None, str]:
+    """Return the model's figure for ``obs`` and a phrase saying what it is (``chain``: the
+    run's, needed for an observation of 2010's buyers)."""
     onset = _onset(tables)
     if obs.measure in ("peak_price_multiple", "price_multiple_within"):
-        series = _price_multiples(tables, obs)
+        series = _price_multiples(tables, obs, chain)
         if series.empty:
             return None, "no importer outside the exporter uses it"
         if obs.measure == "price_multiple_within":
@@ -140,7 +156,7 @@ def episode_rows(tables: RunTables, chain: Chain) -> list[dict[str, Any]]:
     for obs in load_observations():
         if obs.scenario != tables.scenario:
             continue
-        value, phrase = model_value(tables, obs)
+        value, phrase = model_value(tables, obs, chain)
         rows.append(
             {
                 "measure": _title(obs, chain),

@@ -183,13 +183,16 @@ def outside_weights(
     others = np.array([r != china for r in range(len(chain.regions))])
     weight = np.where(others[:, None], np.asarray(requirement, dtype=float), 0.0)
     if destinations:
-        weight = weight * _destination_scale(chain, destinations)[:, None]
+        weight = weight * destination_scale(chain, destinations)[:, None]
     total = weight.sum(axis=0)
     flat = np.where(others, 1.0 / max(int(others.sum()), 1), 0.0)[:, None]
     return np.where(total > 0, weight / np.where(total > 0, total, 1.0), flat)
 
 
-def _destination_scale(chain: Chain, destinations: tuple[Destination, ...]) -> FloatArray:
+def destination_scale(chain: Chain, destinations: tuple[Destination, ...]) -> FloatArray:
+    """(R,) each region's weight factor for the episode's buyers: its group's share of
+    China's exports then ÷ the group's share of China's exports in the chain (1 for a
+    group China does not ship to, and for China); see :func:`outside_weights`."""
     china = chain.regions.index("CHN")
     named = {r for d in destinations for r in d.regions.split() if r != "*"}
     unknown = sorted(named - set(chain.regions))
@@ -463,6 +466,7 @@ __all__ = [
     "Fit",
     "Observation",
     "calibrate_market",
+    "destination_scale",
     "episode_scenario",
     "fit_rows",
     "load_destinations",
