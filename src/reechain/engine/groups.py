@@ -268,6 +268,14 @@ class Work(NamedTuple):
     """(R, R) a commodity's shipments."""
     suppliers: IntArray
     """(R,) regions with something to offer."""
+    asked: FloatArray
+    """(R,) a commodity's requests (a column of the requests, contiguous)."""
+    to: IntArray
+    """(R, R) each supplier's requesters with a non-zero shipment, in index order."""
+    to_count: IntArray
+    """(R,) how many of each supplier's row of ``to`` are filled."""
+    short: IntArray
+    """(R,) requesters still short after trade round 1, in index order."""
     received: FloatArray
     """(R,)"""
     unmet: FloatArray

@@ -43,6 +43,7 @@ def supply(
     s_holder, s_commodity = stocks.holder, stocks.commodity
     s_trigger, s_trigger_value = stocks.trigger, stocks.trigger_value
     effective, required, ratio, output = work.effective, work.required, work.ratio, work.output
+    to, to_count = work.to, work.to_count
     has, ship, suppliers, received, shipped = (
         work.has,
         work.ship,
@@ -93,8 +94,8 @@ def supply(
             for k in range(n):
                 i = suppliers[k]
                 sent = 0.0
-                for j in range(R):
-                    sent += ship[i, j]
+                for h in range(to_count[i]):  # the row's non-zero shipments, in index order
+                    sent += ship[i, to[i, h]]
                 ps[i, c] = max(has[i] - sent, 0.0)
                 if keep:
                     shipped[c, i] = ship[i]
