@@ -22,6 +22,7 @@ from __future__ import annotations
 from reechain.engine.groups import (
     Allocation,
     ChainArrays,
+    FloatArray,
     Floors,
     Month,
     MonthTables,
@@ -138,9 +139,20 @@ def month_kernel(
         )
         if refills:
             refill(t, b, cap, stocks, chain.price0, U, D, pp, ps, state.level[b], work)
-            out.purchases[b] = work.purchases
+            copy3(work.purchases, out.purchases[b])
         if full_trade:
-            out.shipments[b] = work.shipped
+            copy3(work.shipped, out.shipments[b])
         floors(t, b, price_floors, prices, work.output, extra, out.floor_payment_usd[b])
         close_month(work.output, extra, prices, out.production[b], out.extra_supply[b], pp)
         next_utilisation(t, b, procs, work.required, state.utilisation[b])
+
+
+@njit
+def copy3(source: FloatArray, target: FloatArray) -> None:
+    """``target[...] = source`` for 3-D arrays of one shape, element by element (an array
+    assignment may allocate a temporary, which the kernel cannot: see
+    :func:`~reechain.engine.jit.njit`)."""
+    for x in range(source.shape[0]):
+        for y in range(source.shape[1]):
+            for z in range(source.shape[2]):
+                target[x, y, z] = source[x, y, z]

@@ -98,7 +98,8 @@ def supply(
                     sent += ship[i, to[i, h]]
                 ps[i, c] = max(has[i] - sent, 0.0)
                 if keep:
-                    shipped[c, i] = ship[i]
+                    for j in range(R):
+                        shipped[c, i, j] = ship[i, j]
             for j in range(R):
                 D[j, c] = received[j]
             # buffer: user inventory first, then strategic stockpiles on their triggers
