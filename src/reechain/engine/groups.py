@@ -53,6 +53,9 @@ class ChainArrays(NamedTuple):
     """(C,)"""
     coproduct_weights: FloatArray
     """(C, C) value weights of the joint separation baskets that make each commodity."""
+    coproduct_list: IntArray
+    """(C, n) the commodities with a non-zero weight in each row of ``coproduct_weights``,
+    in index order, −1 after the last."""
     market: FloatArray
     """(4,) the price step's H, λ, θ, ω (:data:`MARKET_FIELDS`)."""
     qualification_months: FloatArray
