@@ -84,6 +84,9 @@ class MonthTables(NamedTuple):
     """(U, C, R, R) supplier × requester."""
     sourcing_share_at: IntArray
     """(B, T)"""
+    sourcing_list: IntArray
+    """(U, C, R, n) each supplier's requesters with a non-zero ``sourcing_share``, in index
+    order, −1 after the last (month t of b: ``sourcing_list[sourcing_share_at[b, t]]``)."""
     link_cap: FloatArray
     """(U, C, R, R)"""
     link_cap_at: IntArray

@@ -66,6 +66,7 @@ def month_kernel(
         N = tables.end_use_requirement[tables.end_use_requirement_at[b, t]]  # (S, R)
         intensity = tables.intensity[tables.intensity_at[b, t]]  # (R, S, C)
         share = tables.sourcing_share[tables.sourcing_share_at[b, t]]  # (C, R, R)
+        sourced = tables.sourcing_list[tables.sourcing_share_at[b, t]]  # (C, R, n)
         cap = tables.link_cap[tables.link_cap_at[b, t]]  # (C, R, R)
         extra = tables.extra_supply[tables.extra_supply_at[b, t]]  # (R, C)
         us, ps, pp = state.user_stock[b], state.producer_stock[b], state.price_prev[b]
@@ -80,6 +81,7 @@ def month_kernel(
             N,
             intensity,
             share,
+            sourced,
             extra,
             chain,
             tables,
@@ -94,6 +96,7 @@ def month_kernel(
             t,
             b,
             share,
+            sourced,
             cap,
             extra,
             chain,

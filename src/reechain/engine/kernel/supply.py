@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from reechain.engine.groups import BoolArray, ChainArrays, FloatArray, Processes, Stockpiles, Work
+from reechain.engine.groups import (
+    BoolArray,
+    ChainArrays,
+    FloatArray,
+    IntArray,
+    Processes,
+    Stockpiles,
+    Work,
+)
 from reechain.engine.jit import njit
 from reechain.engine.kernel.stocks import triggered
 from reechain.engine.kernel.trade import trade
@@ -14,6 +22,7 @@ def supply(
     t: int,
     b: int,
     share: FloatArray,
+    sourced: IntArray,
     cap: FloatArray,
     extra: FloatArray,
     chain: ChainArrays,
@@ -90,7 +99,7 @@ def supply(
             for i in range(R):
                 has[i] = output[i, c] + ps[i, c]
             lag = chain.qualification_months[c]
-            n = trade(t, c, share, cap, request, partners, since, lag, work)
+            n = trade(t, c, share, sourced, cap, request, partners, since, lag, work)
             for k in range(n):
                 i = suppliers[k]
                 sent = 0.0

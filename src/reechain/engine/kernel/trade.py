@@ -3,7 +3,7 @@ and :func:`~reechain.engine.reference.waterfill`)."""
 
 from __future__ import annotations
 
-from reechain.engine.groups import BoolArray, FloatArray, Work
+from reechain.engine.groups import BoolArray, FloatArray, IntArray, Work
 from reechain.engine.jit import njit
 from reechain.engine.lags import QUALIFY_TOLERANCE
 
@@ -61,6 +61,7 @@ def trade(
     t: int,
     c: int,
     share: FloatArray,
+    sourced: IntArray,
     cap: FloatArray,
     request: FloatArray,
     partners: BoolArray,
@@ -87,11 +88,18 @@ def trade(
         received[j] = 0.0
         asked[j] = request[j, c]
     # a zero shipment adds nothing to a sum that starts at 0.0, so each row's sums run over
-    # its non-zero shipments only (``work.to``), in index order: the same sums, bit for bit
+    # its non-zero shipments only (``work.to``), in index order: the same sums, bit for bit;
+    # a requester with a zero share is shipped min(0 × request, cap) = 0 (``sourced`` lists
+    # the others)
     for k in range(n):
         i = suppliers[k]
-        m = 0
         for j in range(R):
+            ship[i, j] = 0.0
+        m = 0
+        for h in range(sourced.shape[2]):
+            j = sourced[c, i, h]
+            if j < 0:
+                break
             x = min(share[c, i, j] * asked[j], cap[c, i, j])
             ship[i, j] = x
             to[i, m] = j
