@@ -255,8 +255,10 @@ _INT = {
 
 
 def _nonzero_lists(recipe: FloatArray) -> IntArray:
-    """(B, P, n) the commodities with a non-zero coefficient in each process's recipe
-    (B, P, C), in index order, −1 after the last."""
+    """(..., n) the indices of the non-zero entries of each row of ``recipe`` (..., C),
+    in index order, −1 after the last: the commodities of each process's recipe
+    (B, P, C), each commodity's co-products (C, C), each supplier's requesters
+    (U, C, R, R)."""
     nonzero = np.asarray(recipe) != 0
     n = max(1, int(nonzero.sum(axis=-1).max(initial=0)))
     order = np.argsort(~nonzero, axis=-1, kind="stable")[..., :n]
@@ -318,6 +320,7 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
     )
     columns: dict[str, NDArray[Any]] = {name: builders[name].values() for name in TABLES}
     columns |= {f"{name}_at": _int(np.stack(index[name])) for name in TABLES}
+    columns["sourcing_list"] = _nonzero_lists(columns["sourcing_share"])
     tables = MonthTables(**columns)
     pair_s, pair_c = np.nonzero((tables.intensity > 0).any(axis=(0, 1)))
     return PreparedBatch(
@@ -336,6 +339,7 @@ def stack_prepared(preps: Iterable[Prepared]) -> PreparedBatch:
             elasticity=_float(first.elasticity),
             price_cap_multiple=_float(first.price_cap_multiple),
             coproduct_weights=_float(first.coproduct_weights),
+            coproduct_list=_nonzero_lists(first.coproduct_weights),
             market=_float([getattr(first.market, name) for name in MARKET_FIELDS]),
             qualification_months=_float(first.qualification_months),
             component_days=_float(first.component_days),

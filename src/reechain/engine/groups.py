@@ -53,6 +53,9 @@ class ChainArrays(NamedTuple):
     """(C,)"""
     coproduct_weights: FloatArray
     """(C, C) value weights of the joint separation baskets that make each commodity."""
+    coproduct_list: IntArray
+    """(C, n) the commodities with a non-zero weight in each row of ``coproduct_weights``,
+    in index order, −1 after the last."""
     market: FloatArray
     """(4,) the price step's H, λ, θ, ω (:data:`MARKET_FIELDS`)."""
     qualification_months: FloatArray
@@ -81,6 +84,9 @@ class MonthTables(NamedTuple):
     """(U, C, R, R) supplier × requester."""
     sourcing_share_at: IntArray
     """(B, T)"""
+    sourcing_list: IntArray
+    """(U, C, R, n) each supplier's requesters with a non-zero ``sourcing_share``, in index
+    order, −1 after the last (month t of b: ``sourcing_list[sourcing_share_at[b, t]]``)."""
     link_cap: FloatArray
     """(U, C, R, R)"""
     link_cap_at: IntArray
@@ -268,6 +274,14 @@ class Work(NamedTuple):
     """(R, R) a commodity's shipments."""
     suppliers: IntArray
     """(R,) regions with something to offer."""
+    asked: FloatArray
+    """(R,) a commodity's requests (a column of the requests, contiguous)."""
+    to: IntArray
+    """(R, R) each supplier's requesters with a non-zero shipment, in index order."""
+    to_count: IntArray
+    """(R,) how many of each supplier's row of ``to`` are filled."""
+    short: IntArray
+    """(R,) requesters still short after trade round 1, in index order."""
     received: FloatArray
     """(R,)"""
     unmet: FloatArray

@@ -87,8 +87,18 @@ def njit(function: F) -> F:
     rules for division by zero; the GIL released while it runs (the server's background
     runs leave its requests alone); inlined into its callers (the kernel's steps are
     functions for reading, not for calling: inlining them keeps the kernel as fast as one
-    long function)."""
+    long function); without numba's reference counting (``_nrt=False``).
+
+    **No reference counting.** numba counts references to arrays with atomic increments
+    and decrements, out of line, and an inlined step's arguments are counted afresh at
+    every call: passing the ``work`` group (about forty arrays) to the trade of each
+    commodity cost about a third of the kernel's time (profiled, 2026-12-04). The kernel
+    allocates nothing (its arrays come from Python, views of them are taken inside), so it
+    needs no counts; without numba's runtime, anything that would allocate (a temporary
+    array, an array assigned to a slice) fails to compile, which keeps it so."""
     configure_cache()
     numba = importlib.import_module("numba")
-    compiled: F = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function)
+    compiled: F = numba.njit(
+        cache=True, nogil=True, error_model="numpy", inline="always", _nrt=False
+    )(function)
     return compiled

@@ -22,6 +22,7 @@ from __future__ import annotations
 from reechain.engine.groups import (
     Allocation,
     ChainArrays,
+    FloatArray,
     Floors,
     Month,
     MonthTables,
@@ -65,6 +66,7 @@ def month_kernel(
         N = tables.end_use_requirement[tables.end_use_requirement_at[b, t]]  # (S, R)
         intensity = tables.intensity[tables.intensity_at[b, t]]  # (R, S, C)
         share = tables.sourcing_share[tables.sourcing_share_at[b, t]]  # (C, R, R)
+        sourced = tables.sourcing_list[tables.sourcing_share_at[b, t]]  # (C, R, n)
         cap = tables.link_cap[tables.link_cap_at[b, t]]  # (C, R, R)
         extra = tables.extra_supply[tables.extra_supply_at[b, t]]  # (R, C)
         us, ps, pp = state.user_stock[b], state.producer_stock[b], state.price_prev[b]
@@ -79,6 +81,7 @@ def month_kernel(
             N,
             intensity,
             share,
+            sourced,
             extra,
             chain,
             tables,
@@ -93,6 +96,7 @@ def month_kernel(
             t,
             b,
             share,
+            sourced,
             cap,
             extra,
             chain,
@@ -138,9 +142,20 @@ def month_kernel(
         )
         if refills:
             refill(t, b, cap, stocks, chain.price0, U, D, pp, ps, state.level[b], work)
-            out.purchases[b] = work.purchases
+            copy3(work.purchases, out.purchases[b])
         if full_trade:
-            out.shipments[b] = work.shipped
+            copy3(work.shipped, out.shipments[b])
         floors(t, b, price_floors, prices, work.output, extra, out.floor_payment_usd[b])
         close_month(work.output, extra, prices, out.production[b], out.extra_supply[b], pp)
         next_utilisation(t, b, procs, work.required, state.utilisation[b])
+
+
+@njit
+def copy3(source: FloatArray, target: FloatArray) -> None:
+    """``target[...] = source`` for 3-D arrays of one shape, element by element (an array
+    assignment may allocate a temporary, which the kernel cannot: see
+    :func:`~reechain.engine.jit.njit`)."""
+    for x in range(source.shape[0]):
+        for y in range(source.shape[1]):
+            for z in range(source.shape[2]):
+                target[x, y, z] = source[x, y, z]

@@ -47,6 +47,7 @@ def price(
     scale = tables.target_scale[tables.target_scale_at[b, t]]
     restricting = tables.restricting[tables.restricting_at[b, t]]
     weights, moved, linked = chain.coproduct_weights, work.moved, work.linked
+    coproducts = chain.coproduct_list
     target_days = chain.inventory_target_days
     R, C = U.shape
     for r in range(R):
@@ -77,9 +78,11 @@ def price(
     for r in range(R):
         for c in range(C):
             basket = 0.0
-            for k in range(C):
-                if weights[c, k] != 0:
-                    basket += moved[r, k] * weights[c, k]
+            for m in range(coproducts.shape[1]):  # the non-zero weights, in index order
+                k = coproducts[c, m]
+                if k < 0:
+                    break
+                basket += moved[r, k] * weights[c, k]
             linked[r, c] = max(moved[r, c], linkage * basket)
     for r in range(R):
         for c in range(C):

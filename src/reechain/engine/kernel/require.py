@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from reechain.engine.groups import ChainArrays, FloatArray, MonthTables, Processes, State, Work
+from reechain.engine.groups import (
+    ChainArrays,
+    FloatArray,
+    IntArray,
+    MonthTables,
+    Processes,
+    State,
+    Work,
+)
 from reechain.engine.jit import njit
 from reechain.units import DAYS_PER_MONTH
 
@@ -14,6 +22,7 @@ def require(
     N: FloatArray,
     intensity: FloatArray,
     share: FloatArray,
+    sourced: IntArray,
     extra: FloatArray,
     chain: ChainArrays,
     tables: MonthTables,
@@ -110,7 +119,10 @@ def require(
             for i in range(R):
                 if pool[i, c] > 0:  # from_proc is read only where the pool is positive
                     w = 0.0
-                    for j in range(R):
+                    for m in range(sourced.shape[2]):  # a zero share adds 0 × request
+                        j = sourced[c, i, m]
+                        if j < 0:
+                            break
                         w += share[c, i, j] * request[j, c]
                     from_proc[i, c] = max(w + build[i, c] - extra[i, c], 0.0)
         for p in range(P):

@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from reechain.engine.groups import BoolArray, ChainArrays, FloatArray, Processes, Stockpiles, Work
+from reechain.engine.groups import (
+    BoolArray,
+    ChainArrays,
+    FloatArray,
+    IntArray,
+    Processes,
+    Stockpiles,
+    Work,
+)
 from reechain.engine.jit import njit
 from reechain.engine.kernel.stocks import triggered
 from reechain.engine.kernel.trade import trade
@@ -14,6 +22,7 @@ def supply(
     t: int,
     b: int,
     share: FloatArray,
+    sourced: IntArray,
     cap: FloatArray,
     extra: FloatArray,
     chain: ChainArrays,
@@ -43,6 +52,7 @@ def supply(
     s_holder, s_commodity = stocks.holder, stocks.commodity
     s_trigger, s_trigger_value = stocks.trigger, stocks.trigger_value
     effective, required, ratio, output = work.effective, work.required, work.ratio, work.output
+    to, to_count = work.to, work.to_count
     has, ship, suppliers, received, shipped = (
         work.has,
         work.ship,
@@ -89,15 +99,16 @@ def supply(
             for i in range(R):
                 has[i] = output[i, c] + ps[i, c]
             lag = chain.qualification_months[c]
-            n = trade(t, c, share, cap, request, partners, since, lag, work)
+            n = trade(t, c, share, sourced, cap, request, partners, since, lag, work)
             for k in range(n):
                 i = suppliers[k]
                 sent = 0.0
-                for j in range(R):
-                    sent += ship[i, j]
+                for h in range(to_count[i]):  # the row's non-zero shipments, in index order
+                    sent += ship[i, to[i, h]]
                 ps[i, c] = max(has[i] - sent, 0.0)
                 if keep:
-                    shipped[c, i] = ship[i]
+                    for j in range(R):
+                        shipped[c, i, j] = ship[i, j]
             for j in range(R):
                 D[j, c] = received[j]
             # buffer: user inventory first, then strategic stockpiles on their triggers

@@ -3,7 +3,7 @@ and :func:`~reechain.engine.reference.waterfill`)."""
 
 from __future__ import annotations
 
-from reechain.engine.groups import BoolArray, FloatArray, Work
+from reechain.engine.groups import BoolArray, FloatArray, IntArray, Work
 from reechain.engine.jit import njit
 from reechain.engine.lags import QUALIFY_TOLERANCE
 
@@ -61,6 +61,7 @@ def trade(
     t: int,
     c: int,
     share: FloatArray,
+    sourced: IntArray,
     cap: FloatArray,
     request: FloatArray,
     partners: BoolArray,
@@ -70,11 +71,13 @@ def trade(
 ) -> int:
     """Trade rounds 1 and 2 of commodity c on the regions with something to offer
     (``work.has`` > 0): their indices go to ``work.suppliers`` (count returned) and their
-    rows to ``work.ship`` (R, R); every other row ships nothing (it has nothing), so it is
-    left out. ``work.received`` (R,) gets what each requester receives. Round 2 ships on
-    qualified links only (the reference's :func:`~reechain.engine.reference_market.qualify`; the
+    rows to ``work.ship`` (R, R), each row's non-zero entries listed in ``work.to`` (count
+    ``work.to_count``); every other row ships nothing (it has nothing), so it is left out.
+    ``work.received`` (R,) gets what each requester receives. Round 2 ships on qualified
+    links only (the reference's :func:`~reechain.engine.reference_market.qualify`; the
     clocks ``since`` (R, C) change in place, ``lag`` is c's qualification lag)."""
     has, ship, suppliers, received = work.has, work.ship, work.suppliers, work.received
+    asked, to, to_count, short = work.asked, work.to, work.to_count, work.short
     R = has.shape[0]
     n = 0
     for i in range(R):
@@ -83,59 +86,83 @@ def trade(
             n += 1
     for j in range(R):
         received[j] = 0.0
+        asked[j] = request[j, c]
+    # a zero shipment adds nothing to a sum that starts at 0.0, so each row's sums run over
+    # its non-zero shipments only (``work.to``), in index order: the same sums, bit for bit;
+    # a requester with a zero share is shipped min(0 × request, cap) = 0 (``sourced`` lists
+    # the others)
     for k in range(n):
         i = suppliers[k]
-        total = 0.0
         for j in range(R):
-            x = min(share[c, i, j] * request[j, c], cap[c, i, j])
+            ship[i, j] = 0.0
+        m = 0
+        for h in range(sourced.shape[2]):
+            j = sourced[c, i, h]
+            if j < 0:
+                break
+            x = min(share[c, i, j] * asked[j], cap[c, i, j])
             ship[i, j] = x
-            total += x
+            to[i, m] = j
+            m += x != 0
+        to_count[i] = m
+        total = 0.0
+        for h in range(m):
+            total += ship[i, to[i, h]]
         if total > has[i]:
             factor = has[i] / total
-            for j in range(R):
-                ship[i, j] *= factor
-        for j in range(R):
+            for h in range(m):
+                ship[i, to[i, h]] *= factor
+        for h in range(m):
+            j = to[i, h]
             received[j] += ship[i, j]
     # qualification clocks start at a requester's first shortfall after round 1
     for j in range(R):
-        if since[j, c] < 0 and request[j, c] - received[j] > QUALIFY_TOLERANCE * request[j, c]:
+        if since[j, c] < 0 and asked[j] - received[j] > QUALIFY_TOLERANCE * asked[j]:
             since[j, c] = t
-    # round 2 can change nothing when every request is met: unmet requests only shrink
-    some_unmet = False
+    # round 2 can change nothing when every request is met: unmet requests only shrink, so
+    # it runs over the requesters short after round 1 only (``work.short``, in index order)
+    ns = 0
     for j in range(R):
-        if request[j, c] - received[j] > 0:
-            some_unmet = True
-            break
-    if not some_unmet:
+        short[ns] = j
+        ns += asked[j] - received[j] > 0
+    if ns == 0:
         return n
     any_partner = False
     for j in range(R):
         if partners[c, j]:
             any_partner = True
-    unmet, limit, given, offer = work.unmet, work.limit, work.given, work.offer
+    unmet, limit, given = work.unmet[:ns], work.limit[:ns], work.given[:ns]
+    offer, active = work.offer[:ns], work.active[:ns]
     for k in range(n):
         i = suppliers[k]
         leftover = has[i]
-        for j in range(R):
-            leftover -= ship[i, j]
+        for h in range(to_count[i]):
+            leftover -= ship[i, to[i, h]]
         if leftover <= 0:
             continue
         grouped = partners[c, i] and any_partner
         for group in range(2 if grouped else 1):
-            for j in range(R):
+            for h in range(ns):
+                j = short[h]
                 member = (partners[c, j] if group == 0 else not partners[c, j]) if grouped else True
-                u = max(request[j, c] - received[j], 0.0) if member else 0.0
-                unmet[j] = u
+                u = max(asked[j] - received[j], 0.0) if member else 0.0
+                unmet[h] = u
                 ready = since[j, c] >= 0 and t >= since[j, c] + lag
                 if share[c, i, j] > 0 or ready:
-                    limit[j] = min(u, max(cap[c, i, j] - ship[i, j], 0.0))
+                    limit[h] = min(u, max(cap[c, i, j] - ship[i, j], 0.0))
                 else:
-                    limit[j] = 0.0
-            placed = waterfill(leftover, unmet, limit, given, offer, work.active)
-            for j in range(R):
-                ship[i, j] += given[j]
-                received[j] += given[j]
+                    limit[h] = 0.0
+            placed = waterfill(leftover, unmet, limit, given, offer, active)
+            for h in range(ns):
+                j = short[h]
+                ship[i, j] += given[h]
+                received[j] += given[h]
             leftover -= placed
             if leftover <= 0:
                 break
+        m = 0  # the row's non-zero shipments again, round 2's included
+        for j in range(R):
+            to[i, m] = j
+            m += ship[i, j] != 0
+        to_count[i] = m
     return n
