@@ -139,7 +139,10 @@ def share_pct(part: FloatArray, whole: FloatArray, out: FloatArray | None = None
     """100 × part ÷ whole where whole > 0, else 0 (``whole`` broadcast)."""
     positive = whole > 0
     pct: FloatArray = np.divide(part, np.where(positive, whole, 1.0), out=out)
-    np.copyto(pct, 0.0, where=~positive)
+    if positive.shape == pct.shape[pct.ndim - positive.ndim :]:
+        pct[..., ~positive] = 0.0  # the same as copyto's where=, twice as fast
+    else:
+        np.copyto(pct, 0.0, where=~positive)
     np.multiply(100, pct, out=pct)
     return pct
 

@@ -202,6 +202,9 @@ class _Accumulator:
     :mod:`reechain.engine.kpis`, into buffers reused every month)."""
 
     def __init__(self, chain: Chain, base: BatchRun, B: int, T: int) -> None:
+        from reechain.engine.kernel.sums import sum_middle  # numba, on first use only
+
+        self.sum_middle = sum_middle
         R, C, S = len(chain.regions), len(chain.commodities), len(chain.sectors)
         self.base_output = base.arrays["end_use_output"][0]  # (T, S, R)
         self.base_requirement = base.arrays["requirement"][0]  # (T, R, C)
@@ -244,7 +247,7 @@ class _Accumulator:
         k.priced_out_units[...] += priced_out_units(lost, rationed, out=work)
         value_lost_usd(lost, self.value, out=work)
         k.value_lost_usd[...] += work
-        k.monthly_value_lost_usd[:, t] = work.sum(axis=1)
+        self.sum_middle(work, k.monthly_value_lost_usd, t)
         value_added_lost_usd(lost, self.value, self.ratio, out=work)
         k.value_added_lost_usd[...] += work
         share_pct(lost, ref, out=work)
@@ -252,10 +255,11 @@ class _Accumulator:
         jobs_at_risk(lost, self.jobs, out=work)
         np.maximum(k.peak_jobs_at_risk, work, out=k.peak_jobs_at_risk)
         k.job_months[...] += work
-        k.monthly_jobs_at_risk[:, t] = work.sum(axis=1)
+        self.sum_middle(work, k.monthly_jobs_at_risk, t)
         loss_month(lost, ref, out=self.hit)
         np.less(self.first, 0, out=self.new)
-        np.copyto(self.first, t, where=self.new & self.hit)
+        np.logical_and(self.new, self.hit, out=self.new)
+        np.copyto(self.first, t, where=self.new)
         np.copyto(self.last, t, where=self.hit)
         short = material_shortfall(m.requirement, m.available, self.base_gap[t], out=self.short)
         k.material_shortfall_t[...] += short
