@@ -278,7 +278,8 @@ def model_values(
     china = chain.regions.index("CHN")
     buyers = destinations if destinations is not None else load_destinations()
     multiple = run.price / np.asarray(chain.price_usd_per_kg)[None, None, :]
-    outside = outside_multiple(chain, run.price, run.requirement[0], buyers)  # (T, C)
+    w = outside_weights(chain, run.requirement[0], buyers)  # (R, C)
+    outside = (multiple * w[None]).sum(axis=1)  # (T, C): outside_multiple on this multiple
     out = np.zeros(len(observations))
     for i, obs in enumerate(observations):
         if obs.series == "quota_fill":
